@@ -1,0 +1,216 @@
+"""The case-file model: frozen dataclasses holding plain data.
+
+Every fact carries the span it came from: a :class:`Mention` is ``(doc_id, start,
+end)`` into ``Document.text`` plus the extractor that produced it. Nothing outside the
+extractors ever sees a spaCy ``Doc``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Kinds of event a figure can count (export contract).
+EVENT_KINDS = (
+    "killed",
+    "injured",
+    "detained",
+    "disappeared",
+    "tortured",
+    "fled",
+    "evacuated",
+    "other",
+)
+#: How a figure qualifies its value (export contract).
+QUALIFIERS = ("exact", "at_least", "more_than", "at_most", "about")
+#: Kinds of noise span the cleaner marks.
+NOISE_KINDS = (
+    "caption",
+    "pull_quote",
+    "teaser",
+    "call_to_action",
+    "footer",
+    "byline",
+    "dateline",
+    "headline",
+)
+#: Precision of a normalised date.
+DATE_PRECISIONS = ("day", "month", "season", "year", "range")
+#: Claim statuses (export contract).
+CLAIM_STATUSES = ("corroborated", "single_source", "conflicting", "superseded")
+
+
+@dataclass(frozen=True)
+class NoiseSpan:
+    """A stretch of a document that is not the report's own body text."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report. ``text`` is the reference for every offset in the case file."""
+
+    id: str
+    path: str
+    sha256: str
+    media_type: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    noise: tuple[NoiseSpan, ...] = ()
+
+    def in_noise(self, start: int, end: int) -> NoiseSpan | None:
+        """Return the noise span that contains ``[start, end)``, if any."""
+        return span_in_noise(self.noise, start, end)
+
+
+def span_in_noise(noise: tuple[NoiseSpan, ...] | list[NoiseSpan], start: int, end: int) -> NoiseSpan | None:
+    """Return the noise span overlapping most of ``[start, end)``, if it covers half or more."""
+    length = max(end - start, 1)
+    for span in noise:
+        overlap = min(end, span.end) - max(start, span.start)
+        if overlap > 0 and overlap * 2 >= length:
+            return span
+    return None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document that an extractor found. ``text == doc.text[start:end]``."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    kind: str
+    extractor: str
+    text: str
+    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+def mention_id(doc_id: str, kind: str, start: int, end: int) -> str:
+    """Stable id of a mention: the same span of the same document always gets it."""
+    return f"{doc_id[:16]}:{kind}:{start}-{end}"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organisation or place across the case, with every mention of it."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    mention_ids: tuple[str, ...] = ()
+    protected: bool = False
+    why: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quote: ``mention`` spans the quoted words only.
+
+    ``speaker_mention_id`` points at the mention (entity or description) that names the
+    speaker in the same document; the case-level ``speaker`` entity id is resolved when
+    entities are consolidated.
+    """
+
+    mention: Mention
+    speaker_label: str | None = None
+    speaker_mention_id: str | None = None
+    speaker: str | None = None
+    protected: bool = False
+    reported_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count of people affected by an event."""
+
+    mention: Mention
+    event: str
+    value: int
+    qualifier: str = "exact"
+    subject: str | None = None
+    attributed_to: str | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated statement in a document."""
+
+    id: str
+    doc_id: str
+    date: str
+    precision: str
+    what: str
+    mention_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProtectedPerson:
+    """A witness who speaks anonymously or under a pseudonym in one document.
+
+    ``label`` is how the text refers to them ("Azmad", "anonymous survivor 1");
+    ``names`` are every string that would identify them (pseudonym, alias) and must be
+    redacted; ``evidence`` is the mention of the text that says they are protected.
+    """
+
+    doc_id: str
+    label: str
+    names: tuple[str, ...] = ()
+    evidence: Mention | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Figures about the same thing across sources."""
+
+    id: str
+    event: str
+    low: int
+    high: int
+    figure_ids: tuple[str, ...]
+    independent_sources: int
+    status: str
+    note: str = ""
+
+
+@dataclass
+class Extraction:
+    """Everything the per-document stages found in one document."""
+
+    document: Document
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    protected: list[ProtectedPerson] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+#: Noise kinds whose text still belongs to the report itself (its own headline).
+OWN_TEXT_NOISE_KINDS = frozenset({"headline"})
+
+
+@dataclass
+class Case:
+    """A whole case file in memory, as the store loads it for report and export."""
+
+    documents: list[Document] = field(default_factory=list)
+    mentions: dict[str, Mention] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    protected: list[ProtectedPerson] = field(default_factory=list)
+    totals: dict[str, Any] = field(default_factory=dict)
+    schema_version: int = 1
