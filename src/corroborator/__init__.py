@@ -1,5 +1,7 @@
 """Corroborator: a verified, sourced case file from a pile of reports about one crisis."""
 
+from corroborator.api import CaseInfo, case_info, export_case, load_case, write_report
+from corroborator.build import BuildOptions, BuildSummary, build
 from corroborator.errors import (
     CaseFileError,
     CorroboratorError,
@@ -20,10 +22,23 @@ from corroborator.model import (
     ProtectedPerson,
     Quote,
 )
+from corroborator.ingest import IngestOptions
+from corroborator.store import CaseStore, open_case
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BuildOptions",
+    "BuildSummary",
+    "CaseInfo",
+    "CaseStore",
+    "IngestOptions",
+    "build",
+    "case_info",
+    "export_case",
+    "load_case",
+    "open_case",
+    "write_report",
     "CaseFileError",
     "Claim",
     "CorroboratorError",

@@ -1,0 +1,155 @@
+"""``build``: read inputs, analyse new documents in batches, store them, consolidate the case.
+
+Documents stream through in batches: at most a few batches are held at once, whatever the
+size of the input, and each batch is committed on its own so an interrupted build keeps
+everything finished before it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from corroborator.analyze import analyze, analyze_in_worker, init_worker
+from corroborator.consolidate import consolidate
+from corroborator.errors import InputError
+from corroborator.ingest import IngestOptions, find_inputs, read_documents
+from corroborator.model import Document, Extraction
+from corroborator.nlp import load_pipeline
+from corroborator.store import DEFAULT_CASE, open_case
+
+logger = logging.getLogger(__name__)
+
+#: Below this many input files a build runs in one process: starting workers costs more.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs.
+
+    Attributes:
+        workers: Worker processes for analysis; ``None`` picks one per core for large
+            inputs and one for small ones.
+        batch_size: Documents analysed and committed together.
+        model: spaCy pipeline name; by default the first English pipeline installed.
+        ingest: How inputs are found and read.
+        progress: Called with ``(files_done, files_total)`` as the build goes.
+    """
+
+    workers: int | None = None
+    batch_size: int = 32
+    model: str | None = None
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    progress: Callable[[int, int], None] | None = None
+
+
+@dataclass
+class BuildSummary:
+    """What a build did: every input is in exactly one of read, unchanged or skipped."""
+
+    case: Path
+    read: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    documents_added: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True unless there were inputs and none of them could be read."""
+        return bool(self.read or self.unchanged) or not self.skipped
+
+
+def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] = DEFAULT_CASE,
+          options: BuildOptions | None = None) -> BuildSummary:
+    """Build or extend a case file from report files and folders.
+
+    Re-running on the same input adds nothing; new files are added incrementally.
+
+    Args:
+        paths: Files and folders (read recursively).
+        case: The case file to create or extend.
+        options: How to run; see :class:`BuildOptions`.
+
+    Returns:
+        A summary listing what was read, what was already in the case, and every
+        skipped input with its reason.
+    """
+    options = options or BuildOptions()
+    summary = BuildSummary(case=Path(case))
+    files: list[Path] = []
+    for path in paths:
+        try:
+            files.extend(find_inputs([path], options.ingest))
+        except InputError as exc:
+            summary.skipped.append((exc.path, exc.reason))
+    with open_case(case, create=True) as store:
+        known = store.known_document_ids()
+        batches = _new_batches(files, known, summary, options)
+        for extractions in _analysed(batches, options, len(files)):
+            store.add_extractions(extractions)
+            summary.documents_added += len(extractions)
+            summary.problems.extend((ex.document.path, p) for ex in extractions for p in ex.problems)
+        store.record_inputs(
+            [(p, "read", None) for p in summary.read]
+            + [(p, "unchanged", None) for p in summary.unchanged]
+            + [(p, "skipped", r) for p, r in summary.skipped]
+        )
+        if summary.documents_added or not store.counts()["entities"]:
+            consolidate(store)
+        summary.counts = store.counts()
+    return summary
+
+
+def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,
+                 options: BuildOptions) -> Iterator[list[Document]]:
+    """Read files in order and yield batches of documents not yet in the case."""
+    batch: list[Document] = []
+    for number, path in enumerate(files, start=1):
+        try:
+            result = read_documents(path, options.ingest)
+        except InputError as exc:
+            summary.skipped.append((exc.path, exc.reason))
+        else:
+            summary.skipped.extend((str(path), problem) for problem in result.problems)
+            fresh = [d for d in result.documents if d.id not in known]
+            known.update(d.id for d in fresh)
+            (summary.read if fresh else summary.unchanged).append(str(path))
+            batch.extend(fresh)
+        if options.progress:
+            options.progress(number, len(files))
+        if len(batch) >= options.batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _analysed(batches: Iterator[list[Document]], options: BuildOptions, n_files: int) -> Iterator[list[Extraction]]:
+    """Analyse batches, in worker processes when the input is large enough to pay off."""
+    workers = options.workers or ((os.cpu_count() or 1) if n_files >= PARALLEL_THRESHOLD else 1)
+    if workers <= 1:
+        nlp = None
+        for batch in batches:
+            nlp = nlp or load_pipeline(options.model)
+            yield analyze(batch, nlp)
+        return
+    # spawn, not fork: the parent holds an open DuckDB connection and its threads.
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=init_worker,
+                             initargs=(options.model,)) as pool:
+        pending: deque[Future[list[Extraction]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(analyze_in_worker, batch))
+            # A bounded window keeps memory flat in the number of documents.
+            while len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -1,0 +1,125 @@
+"""The ``corroborator`` command: each subcommand calls one library function."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from corroborator import api
+from corroborator.errors import CorroboratorError
+from corroborator.store import DEFAULT_CASE
+
+CASE_ARG = click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@click.group()
+@click.version_option(package_name="corroborator")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def cli(verbose: int) -> None:
+    """Turn a pile of reports about one crisis into a verified, sourced case file."""
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # Stage failures are listed in the summary; the log would repeat them.
+        logging.getLogger("corroborator").setLevel(logging.ERROR)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--case", "case", default=DEFAULT_CASE, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The case file to create or extend.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: by input size).")
+@click.option("--batch-size", type=click.IntRange(1, 10000), default=32, show_default=True)
+def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int) -> None:
+    """Build or extend CASE from report files and folders (read recursively)."""
+    from corroborator.build import BuildOptions, build as run_build
+
+    bar = None
+    progress = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=1, label="Reading", file=sys.stderr)
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+    try:
+        summary = run_build(paths, case, BuildOptions(workers=workers, batch_size=batch_size, progress=progress))
+    except CorroboratorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    counts = summary.counts
+    click.echo(f"Case file: {summary.case.resolve()}")
+    click.echo(f"Inputs: {len(summary.read)} read, {len(summary.unchanged)} unchanged, {len(summary.skipped)} skipped; "
+               f"{summary.documents_added} document(s) added")
+    click.echo(f"Case: {counts.get('documents', 0)} documents, {counts.get('entities', 0)} entities, "
+               f"{counts.get('quotes', 0)} quotes, {counts.get('figures', 0)} figures, {counts.get('events', 0)} events")
+    for path, reason in summary.skipped:
+        click.echo(f"  skipped {path}: {reason}", err=True)
+    for path, problem in summary.problems:
+        click.echo(f"  problem in {path}: {problem}", err=True)
+    if not summary.ok:
+        raise click.ClickException("no input could be read")
+
+
+@cli.command()
+@CASE_ARG
+@click.option("-o", "--output", default="report.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--redact", is_flag=True, help="Replace protected witnesses by stable pseudonyms.")
+def report(case: Path, output: Path, redact: bool) -> None:
+    """Write a self-contained HTML report of CASE."""
+    try:
+        path = api.write_report(case, output, redact=redact)
+    except CorroboratorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Report: {path.resolve()}")
+
+
+@cli.command()
+@CASE_ARG
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "md"]), default="json", show_default=True)
+@click.option("--redact", is_flag=True, help="Replace protected witnesses by stable pseudonyms.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (a folder for csv); standard output when omitted.")
+def export(case: Path, fmt: str, redact: bool, output: Path | None) -> None:
+    """Export CASE as JSON (the export contract), CSV tables or a Markdown digest."""
+    if fmt == "csv" and output is None:
+        raise click.UsageError("--format csv writes one file per table: give a folder with -o")
+    try:
+        result = api.export_case(case, fmt, output, redact=redact)
+    except CorroboratorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if output is None:
+        click.echo(result, nl=False)
+    else:
+        click.echo(f"Exported: {Path(result).resolve()}", err=True)
+
+
+@cli.command()
+@CASE_ARG
+def info(case: Path) -> None:
+    """Counts and schema version of CASE."""
+    try:
+        details = api.case_info(case)
+    except CorroboratorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Case file: {details.path.resolve()}")
+    click.echo(f"Schema version: {details.schema_version}")
+    for name, count in details.counts.items():
+        click.echo(f"{name}: {count}")
+    for path, reason in details.skipped:
+        click.echo(f"skipped {path}: {reason}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="corroborator")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""The case file: one DuckDB database per case, schema versioned.
+
+Each batch of documents is written in one transaction together with everything the
+extractors found in it, so an interrupted build leaves a case file whose documents are
+all complete; the next build picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from corroborator.errors import CaseFileError
+from corroborator.model import (
+    Case,
+    Claim,
+    Document,
+    Entity,
+    Event,
+    Extraction,
+    Figure,
+    Mention,
+    NoiseSpan,
+    ProtectedPerson,
+    Quote,
+)
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+DEFAULT_CASE = "case.duckdb"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    id VARCHAR PRIMARY KEY, path VARCHAR, sha256 VARCHAR, media_type VARCHAR,
+    title VARCHAR, outlet VARCHAR, author VARCHAR, published VARCHAR, url VARCHAR,
+    text VARCHAR, noise VARCHAR, problems VARCHAR, added_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS mentions (
+    id VARCHAR PRIMARY KEY, doc_id VARCHAR, start INTEGER, "end" INTEGER, kind VARCHAR,
+    extractor VARCHAR, text VARCHAR, attrs VARCHAR);
+CREATE TABLE IF NOT EXISTS quotes (
+    mention_id VARCHAR PRIMARY KEY, doc_id VARCHAR, speaker_label VARCHAR,
+    speaker_mention_id VARCHAR, speaker VARCHAR, protected BOOLEAN, reported_by VARCHAR);
+CREATE TABLE IF NOT EXISTS figures (
+    mention_id VARCHAR PRIMARY KEY, doc_id VARCHAR, event VARCHAR, value BIGINT,
+    qualifier VARCHAR, subject VARCHAR, attributed_to VARCHAR, "when" VARCHAR);
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY, doc_id VARCHAR, date VARCHAR, precision VARCHAR, what VARCHAR,
+    mention_ids VARCHAR);
+CREATE TABLE IF NOT EXISTS protected (
+    doc_id VARCHAR, label VARCHAR, names VARCHAR, evidence_mention_id VARCHAR, PRIMARY KEY (doc_id, label));
+CREATE TABLE IF NOT EXISTS entities (
+    id VARCHAR PRIMARY KEY, name VARCHAR, type VARCHAR, aliases VARCHAR, mention_ids VARCHAR,
+    protected BOOLEAN, why VARCHAR);
+CREATE TABLE IF NOT EXISTS claims (
+    id VARCHAR PRIMARY KEY, event VARCHAR, low BIGINT, high BIGINT, figure_ids VARCHAR,
+    independent_sources INTEGER, status VARCHAR, note VARCHAR);
+CREATE TABLE IF NOT EXISTS totals (event VARCHAR PRIMARY KEY, data VARCHAR);
+CREATE TABLE IF NOT EXISTS inputs (
+    path VARCHAR PRIMARY KEY, status VARCHAR, reason VARCHAR, seen_at TIMESTAMP);
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class CaseStore:
+    """A case file opened for reading and writing. Use as a context manager."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False):
+        import duckdb
+
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise CaseFileError(f"{self.path}: no such case file (build one with `corroborator build`)")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise CaseFileError(f"{self.path}: not a readable case file ({exc})") from exc
+        if read_only:
+            self._check_version()
+        else:
+            self._migrate()
+
+    def __enter__(self) -> CaseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database."""
+        self.con.close()
+
+    # -- schema ---------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self._version()
+        if version is not None and version != SCHEMA_VERSION:
+            raise CaseFileError(
+                f"{self.path}: case file schema version {version}, this Corroborator reads {SCHEMA_VERSION}"
+            )
+        self.con.execute(_SCHEMA)
+        if version is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    def _version(self) -> int | None:
+        tables = {row[0] for row in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "meta" not in tables:
+            if tables:
+                raise CaseFileError(f"{self.path}: a DuckDB database, but not a Corroborator case file")
+            return None
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def _check_version(self) -> None:
+        version = self._version()
+        if version != SCHEMA_VERSION:
+            raise CaseFileError(f"{self.path}: not a case file of schema version {SCHEMA_VERSION} (found {version})")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of this case file."""
+        return self._version() or SCHEMA_VERSION
+
+    # -- writing ----------------------------------------------------------------------
+    def known_document_ids(self) -> set[str]:
+        """Ids of the documents already in the case."""
+        return {row[0] for row in self.con.execute("SELECT id FROM documents").fetchall()}
+
+    def add_extractions(self, extractions: Sequence[Extraction]) -> None:
+        """Write documents with everything found in them, all in one transaction."""
+        if not extractions:
+            return
+        rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in ("documents", "mentions", "quotes", "figures", "events", "protected")}
+        now = _now()
+        for ex in extractions:
+            d = ex.document
+            noise = json.dumps([[n.start, n.end, n.kind] for n in d.noise])
+            rows["documents"].append(
+                (d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url, d.text,
+                 noise, json.dumps(ex.problems), now)
+            )
+            mentions = {m.id: m for m in ex.mentions}
+            mentions.update((q.mention.id, q.mention) for q in ex.quotes)
+            mentions.update((f.mention.id, f.mention) for f in ex.figures)
+            mentions.update((p.evidence.id, p.evidence) for p in ex.protected if p.evidence)
+            for m in mentions.values():
+                rows["mentions"].append((m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text, json.dumps(m.attrs)))
+            for q in ex.quotes:
+                rows["quotes"].append((q.mention.id, d.id, q.speaker_label, q.speaker_mention_id, q.speaker, q.protected, q.reported_by))
+            for f in ex.figures:
+                rows["figures"].append((f.mention.id, d.id, f.event, f.value, f.qualifier, f.subject, f.attributed_to, f.when))
+            for e in ex.events:
+                rows["events"].append((e.id, d.id, e.date, e.precision, e.what, json.dumps(list(e.mention_ids))))
+            for p in ex.protected:
+                rows["protected"].append((d.id, p.label, json.dumps(list(p.names)), p.evidence.id if p.evidence else None))
+        with self.transaction():
+            for table, table_rows in rows.items():
+                if table_rows:
+                    marks = ", ".join("?" * len(table_rows[0]))
+                    self.con.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", table_rows)
+
+    def record_inputs(self, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
+        """Remember what became of each input path: ``(path, status, reason)``."""
+        now = _now()
+        rows = [(path, status, reason, now) for path, status, reason in outcomes]
+        if rows:
+            with self.transaction():
+                self.con.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", rows)
+
+    def replace_consolidated(self, entities: Sequence[Entity], quote_speakers: dict[str, str | None],
+                             claims: Sequence[Claim] = (), totals: dict[str, Any] | None = None,
+                             protected_entities: Iterable[str] = ()) -> None:
+        """Replace the case-wide results (entities, claims, totals) in one transaction."""
+        with self.transaction():
+            self.con.execute("DELETE FROM entities")
+            if entities:
+                self.con.executemany(
+                    "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(e.id, e.name, e.type, json.dumps(list(e.aliases)), json.dumps(list(e.mention_ids)), e.protected,
+                      json.dumps(list(e.why))) for e in entities],
+                )
+            if quote_speakers:
+                self.con.executemany(
+                    "UPDATE quotes SET speaker = ? WHERE mention_id = ?",
+                    [(speaker, mid) for mid, speaker in quote_speakers.items()],
+                )
+            self.con.execute("DELETE FROM claims")
+            if claims:
+                self.con.executemany(
+                    "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(c.id, c.event, c.low, c.high, json.dumps(list(c.figure_ids)), c.independent_sources, c.status,
+                      c.note) for c in claims],
+                )
+            self.con.execute("DELETE FROM totals")
+            if totals:
+                self.con.executemany("INSERT INTO totals VALUES (?, ?)", [(k, json.dumps(v)) for k, v in totals.items()])
+
+    def transaction(self) -> _Transaction:
+        """A context manager that commits on success and rolls back on error."""
+        return _Transaction(self.con)
+
+    # -- reading ----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of record the case holds."""
+        counts = {}
+        for table in ("documents", "entities", "quotes", "figures", "events", "claims"):
+            counts[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        counts["mentions"] = self.con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        counts["protected"] = self.con.execute("SELECT count(*) FROM protected").fetchone()[0]
+        counts["skipped_inputs"] = self.con.execute("SELECT count(*) FROM inputs WHERE status = 'skipped'").fetchone()[0]
+        return counts
+
+    def skipped_inputs(self) -> list[tuple[str, str]]:
+        """Every input the builds skipped, with the reason."""
+        return self.con.execute("SELECT path, reason FROM inputs WHERE status = 'skipped' ORDER BY path").fetchall()
+
+    def entity_mentions(self) -> list[Mention]:
+        """Every entity mention of the case, in document order."""
+        rows = self.con.execute(
+            "SELECT * FROM mentions WHERE kind = 'entity' ORDER BY doc_id, start").fetchall()
+        return [_mention(r) for r in rows]
+
+    def protected_names(self) -> list[str]:
+        """Every name under which a protected witness appears anywhere in the case."""
+        rows = self.con.execute("SELECT names FROM protected").fetchall()
+        return [name for (names,) in rows for name in json.loads(names)]
+
+    def quote_speaker_mentions(self) -> list[tuple[str, str]]:
+        """``(quote mention id, speaker mention id)`` for every quote with a speaker span."""
+        return self.con.execute(
+            "SELECT mention_id, speaker_mention_id FROM quotes WHERE speaker_mention_id IS NOT NULL").fetchall()
+
+    def load_case(self) -> Case:
+        """Load the whole case into memory for report and export."""
+        con = self.con
+        mentions = {r[0]: _mention(r) for r in con.execute("SELECT * FROM mentions ORDER BY doc_id, start").fetchall()}
+        documents = [
+            Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
+                     published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])))
+            for r in con.execute("SELECT * FROM documents ORDER BY path, id").fetchall()
+        ]
+        quotes = [
+            Quote(mentions[r[0]], speaker_label=r[2], speaker_mention_id=r[3], speaker=r[4], protected=bool(r[5]),
+                  reported_by=r[6])
+            for r in con.execute("SELECT q.* FROM quotes q JOIN mentions m ON m.id = q.mention_id ORDER BY m.doc_id, m.start").fetchall()
+        ]
+        figures = [
+            Figure(mentions[r[0]], event=r[2], value=r[3], qualifier=r[4], subject=r[5], attributed_to=r[6], when=r[7])
+            for r in con.execute("SELECT f.* FROM figures f JOIN mentions m ON m.id = f.mention_id ORDER BY m.doc_id, m.start").fetchall()
+        ]
+        events = [
+            Event(id=r[0], doc_id=r[1], date=r[2], precision=r[3], what=r[4], mention_ids=tuple(json.loads(r[5])))
+            for r in con.execute("SELECT * FROM events ORDER BY date, doc_id, id").fetchall()
+        ]
+        protected = [
+            ProtectedPerson(doc_id=r[0], label=r[1], names=tuple(json.loads(r[2])), evidence=mentions.get(r[3]))
+            for r in con.execute("SELECT * FROM protected ORDER BY doc_id, label").fetchall()
+        ]
+        entities = [
+            Entity(id=r[0], name=r[1], type=r[2], aliases=tuple(json.loads(r[3])), mention_ids=tuple(json.loads(r[4])),
+                   protected=bool(r[5]), why=tuple(json.loads(r[6] or "[]")))
+            for r in con.execute("SELECT * FROM entities ORDER BY id").fetchall()
+        ]
+        claims = [
+            Claim(id=r[0], event=r[1], low=r[2], high=r[3], figure_ids=tuple(json.loads(r[4])), independent_sources=r[5],
+                  status=r[6], note=r[7] or "")
+            for r in con.execute("SELECT * FROM claims ORDER BY id").fetchall()
+        ]
+        totals = {r[0]: json.loads(r[1]) for r in con.execute("SELECT * FROM totals ORDER BY event").fetchall()}
+        return Case(documents=documents, mentions=mentions, entities=entities, quotes=quotes, figures=figures,
+                    events=events, claims=claims, protected=protected, totals=totals, schema_version=self.schema_version)
+
+
+def _mention(row: Sequence[Any]) -> Mention:
+    return Mention(id=row[0], doc_id=row[1], start=row[2], end=row[3], kind=row[4], extractor=row[5], text=row[6],
+                   attrs=json.loads(row[7]) if row[7] else {})
+
+
+class _Transaction:
+    def __init__(self, con: Any):
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def open_case(path: str | Path = DEFAULT_CASE, *, create: bool = False, read_only: bool = False) -> CaseStore:
+    """Open a case file.
+
+    Args:
+        path: The DuckDB file.
+        create: Make a new, empty case file when none exists.
+        read_only: Open without write access (several readers may share it).
+
+    Raises:
+        CaseFileError: The file is missing (and ``create`` is false), not a case file,
+            or of another schema version.
+    """
+    return CaseStore(path, create=create, read_only=read_only)

@@ -1,0 +1,19 @@
+"""The public surface of the package."""
+
+from __future__ import annotations
+
+import corroborator
+
+
+def test_api_all_names_exist_and_are_public() -> None:
+    for name in corroborator.__all__:
+        assert hasattr(corroborator, name), name
+    public = {n for n in dir(corroborator) if not n.startswith("_") and callable(getattr(corroborator, n))}
+    exported = set(corroborator.__all__)
+    # Every public callable at the top level is deliberately exported.
+    assert public - exported <= {"annotations"}, sorted(public - exported)
+
+
+def test_api_errors_share_one_base() -> None:
+    for name in ("InputError", "CaseFileError", "StageError", "ModelNotInstalledError", "ExportError"):
+        assert issubclass(getattr(corroborator, name), corroborator.CorroboratorError)

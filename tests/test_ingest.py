@@ -1,0 +1,103 @@
+"""Reading inputs: types, encodings, metadata, and clear reasons for what cannot be read."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from corroborator.errors import InputError
+from corroborator.ingest import IngestOptions, decode, find_inputs, read_documents
+
+
+def test_ingest_finds_files_recursively_sorted_without_hidden(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("two")
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / ".hidden.txt").write_text("no")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.txt").write_text("no")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_inputs([tmp_path])] == ["a.txt", "b/2.txt"]
+
+
+def test_ingest_missing_path_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        list(find_inputs([tmp_path / "nope"]))
+
+
+def test_ingest_document_id_is_sha256_of_raw_bytes(corpus: Path) -> None:
+    raw = (corpus / "latin1.txt").read_bytes()
+    (doc,) = read_documents(corpus / "latin1.txt").documents
+    assert doc.id == doc.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_ingest_detects_latin1_instead_of_assuming_utf8(corpus: Path) -> None:
+    (doc,) = read_documents(corpus / "latin1.txt").documents
+    assert "Café owners in Zürich" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("empty.txt", "empty"), ("binary.txt", "binary"), ("image.png", "unsupported file type '.png'")],
+)
+def test_ingest_bad_files_raise_with_file_and_reason(corpus: Path, name: str, reason: str) -> None:
+    with pytest.raises(InputError) as info:
+        read_documents(corpus / name)
+    assert info.value.path.endswith(name)
+    assert reason in info.value.reason
+
+
+def test_ingest_whitespace_only_file_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "blank.txt").write_text(" \n\t\n")
+    with pytest.raises(InputError, match="empty"):
+        read_documents(tmp_path / "blank.txt")
+
+
+def test_ingest_huge_file_is_skipped_with_size(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("word " * 1000)
+    with pytest.raises(InputError, match="too large"):
+        read_documents(tmp_path / "big.txt", IngestOptions(max_bytes=100))
+
+
+def test_ingest_undecodable_bytes_are_reported(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="binary|undecodable"):
+        decode(bytes(range(1, 32)) * 50, "junk.txt")
+
+
+def test_ingest_html_main_text_and_metadata(corpus: Path) -> None:
+    (doc,) = read_documents(corpus / "page.html").documents
+    assert doc.media_type == "text/html"
+    assert doc.title == "Flood toll rises in Eastvale"
+    assert doc.author == "Sam Reed"
+    assert doc.published == "2022-09-14"
+    assert "At least 23 people have been killed" in doc.text
+    # Navigation, related links and footer are not part of the report.
+    for boilerplate in ("Sign in", "Drought hits farmers", "Privacy"):
+        assert boilerplate not in doc.text
+    # Escaped markup in the article stays as text; the page's own script is gone.
+    assert '<script>alert("x")</script>' in doc.text
+    assert "page script" not in doc.text
+
+
+def test_ingest_jsonl_keeps_good_lines_and_reports_bad_ones(corpus: Path) -> None:
+    result = read_documents(corpus / "reports.jsonl")
+    assert [d.path.rsplit("#", 1)[1] for d in result.documents] == ["r1", "r2"]
+    first, second = result.documents
+    assert (first.outlet, first.published, first.title) == ("Wire", "2020-05-04", "Five killed")
+    assert second.media_type == "text/html" and second.text.startswith("About 300 families fled")
+    assert len(result.problems) == 2
+    assert result.problems[0].startswith("line 3: not JSON")
+    assert "line 4: no 'text' or 'html' field" in result.problems[1]
+
+
+def test_ingest_jsonl_with_no_usable_line_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text("[1, 2]\n{broken\n")
+    with pytest.raises(InputError, match="no usable line"):
+        read_documents(tmp_path / "bad.jsonl")
+
+
+def test_ingest_normalises_line_endings(tmp_path: Path) -> None:
+    (tmp_path / "crlf.txt").write_bytes(b"First line.\r\nSecond line.\r\n")
+    (doc,) = read_documents(tmp_path / "crlf.txt").documents
+    assert doc.text == "First line.\nSecond line.\n"
