@@ -18,7 +18,12 @@ demo: $(STAMP)
 	$(BIN)/corroborator build examples/chechnya-2017 --case $(CASE)
 	$(BIN)/corroborator report $(CASE) -o report.html
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

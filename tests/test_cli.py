@@ -23,7 +23,7 @@ def test_cli_build_reports_read_unchanged_and_skipped(corpus: Path, tmp_path: Pa
     case = tmp_path / "case.duckdb"
     first = run("build", corpus, "--case", case)
     assert first.returncode == 0, first.stderr
-    assert "4 read, 0 unchanged, 5 skipped; 6 document(s) added" in first.stdout
+    assert "4 read, 0 unchanged, 5 skipped; 5 document(s) added" in first.stdout
     for name, reason in [("binary.txt", "binary file"), ("empty.txt", "empty file"),
                          ("image.png", "unsupported file type"), ("reports.jsonl", "line 3: not JSON")]:
         assert any(name in line and reason in line for line in first.stderr.splitlines()), (name, first.stderr)
@@ -33,7 +33,7 @@ def test_cli_build_reports_read_unchanged_and_skipped(corpus: Path, tmp_path: Pa
     assert again.returncode == 0, again.stderr
     assert "0 read, 4 unchanged, 5 skipped; 0 document(s) added" in again.stdout
     info = run("info", case)
-    assert "documents: 6" in info.stdout and f"Schema version: 1" in info.stdout
+    assert "documents: 5" in info.stdout and f"Schema version: 1" in info.stdout
 
 
 def test_cli_build_adds_new_files_incrementally(corpus: Path, tmp_path: Path) -> None:

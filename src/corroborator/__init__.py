@@ -1,7 +1,7 @@
 """Corroborator: a verified, sourced case file from a pile of reports about one crisis."""
 
-from corroborator.api import CaseInfo, case_info, export_case, load_case, write_report
-from corroborator.build import BuildOptions, BuildSummary, build
+from typing import TYPE_CHECKING, Any
+
 from corroborator.errors import (
     CaseFileError,
     CorroboratorError,
@@ -24,6 +24,30 @@ from corroborator.model import (
 )
 from corroborator.ingest import IngestOptions
 from corroborator.store import CaseStore, open_case
+
+if TYPE_CHECKING:
+    from corroborator.api import CaseInfo, case_info, export_case, load_case, write_report
+    from corroborator.build import BuildOptions, BuildSummary, build
+
+# The build pulls in every stage; importing it only when asked keeps `import corroborator` light.
+_LAZY = {
+    "BuildOptions": "corroborator.build",
+    "BuildSummary": "corroborator.build",
+    "build": "corroborator.build",
+    "CaseInfo": "corroborator.api",
+    "case_info": "corroborator.api",
+    "export_case": "corroborator.api",
+    "load_case": "corroborator.api",
+    "write_report": "corroborator.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'corroborator' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 

@@ -10,14 +10,22 @@ from corroborator.model import Case
 from corroborator.store import open_case
 
 
-def load_case(case: str | os.PathLike[str]) -> Case:
+def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
     """Load a whole case file into memory.
+
+    Args:
+        case: The case file.
+        reviewed: Apply the reviewers' corrections on top of the machine output (what
+            reports and exports show); False gives the machine output alone.
 
     Raises:
         CaseFileError: The file is missing or not a case file.
     """
+    from corroborator.review import apply_reviews, load_reviews
+
     with open_case(case, read_only=True) as store:
-        return store.load_case()
+        loaded = store.load_case()
+        return apply_reviews(loaded, load_reviews(store.con)) if reviewed else loaded
 
 
 def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "report.html", *,

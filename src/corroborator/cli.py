@@ -123,3 +123,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+from corroborator.cli_web import serve, user  # noqa: E402
+
+cli.add_command(serve)
+cli.add_command(user)

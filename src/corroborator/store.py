@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 DEFAULT_CASE = "case.duckdb"
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -66,21 +69,60 @@ CREATE TABLE IF NOT EXISTS inputs (
 """
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def bulk_insert(con: Any, table: str, rows: Sequence[Sequence[Any]], *, replace: bool = False) -> None:
+    """Insert many rows at once, in the table's column order.
+
+    DuckDB binds Python parameters row by row (milliseconds per row); writing the rows
+    as newline-delimited JSON and reading that back is two orders of magnitude faster.
+    """
+    if not rows:
+        return
+    columns = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    if not columns:
+        raise CaseFileError(f"no table {table!r} in the case file")
+    names = [name for name, _ in columns]
+    spec = ", ".join(f"{json.dumps(name)}: '{dtype}'" for name, dtype in columns)
+    fd, tmp = tempfile.mkstemp(prefix=f"corroborator-{table}-", suffix=".jsonl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(dict(zip(names, row)), ensure_ascii=False))
+                out.write("\n")
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        quoted = ", ".join(f'"{name}"' for name in names)
+        con.execute(
+            f"{verb} INTO {table} ({quoted}) SELECT {quoted} FROM read_json(?, format = 'newline_delimited', "
+            f"columns = {{{spec}}})",
+            [tmp],
+        )
+    finally:
+        os.unlink(tmp)
 
 
 class CaseStore:
     """A case file opened for reading and writing. Use as a context manager."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False):
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False,
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT):
         import duckdb
 
         self.path = Path(path)
         if not create and not self.path.exists():
             raise CaseFileError(f"{self.path}: no such case file (build one with `corroborator build`)")
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            # DuckDB's default buffer is 80% of RAM; a case file never needs that much.
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": memory_limit})
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise CaseFileError(f"{self.path}: in use by another Corroborator process ({exc})") from exc
+            raise CaseFileError(f"{self.path}: not a readable case file ({exc})") from exc
         except duckdb.Error as exc:
             raise CaseFileError(f"{self.path}: not a readable case file ({exc})") from exc
         if read_only:
@@ -162,17 +204,14 @@ class CaseStore:
                 rows["protected"].append((d.id, p.label, json.dumps(list(p.names)), p.evidence.id if p.evidence else None))
         with self.transaction():
             for table, table_rows in rows.items():
-                if table_rows:
-                    marks = ", ".join("?" * len(table_rows[0]))
-                    self.con.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", table_rows)
+                bulk_insert(self.con, table, table_rows, replace=True)
 
     def record_inputs(self, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
         """Remember what became of each input path: ``(path, status, reason)``."""
         now = _now()
         rows = [(path, status, reason, now) for path, status, reason in outcomes]
-        if rows:
-            with self.transaction():
-                self.con.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", rows)
+        with self.transaction():
+            bulk_insert(self.con, "inputs", rows, replace=True)
 
     def replace_consolidated(self, entities: Sequence[Entity], quote_speakers: dict[str, str | None],
                              claims: Sequence[Claim] = (), totals: dict[str, Any] | None = None,
@@ -180,27 +219,22 @@ class CaseStore:
         """Replace the case-wide results (entities, claims, totals) in one transaction."""
         with self.transaction():
             self.con.execute("DELETE FROM entities")
-            if entities:
-                self.con.executemany(
-                    "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(e.id, e.name, e.type, json.dumps(list(e.aliases)), json.dumps(list(e.mention_ids)), e.protected,
-                      json.dumps(list(e.why))) for e in entities],
-                )
+            bulk_insert(self.con, "entities", [
+                (e.id, e.name, e.type, json.dumps(list(e.aliases)), json.dumps(list(e.mention_ids)), e.protected,
+                 json.dumps(list(e.why))) for e in entities])
+            self.con.execute("UPDATE quotes SET speaker = NULL")
             if quote_speakers:
-                self.con.executemany(
-                    "UPDATE quotes SET speaker = ? WHERE mention_id = ?",
-                    [(speaker, mid) for mid, speaker in quote_speakers.items()],
-                )
+                self.con.execute("CREATE OR REPLACE TEMP TABLE quote_speakers (mention_id VARCHAR, speaker VARCHAR)")
+                bulk_insert(self.con, "quote_speakers", list(quote_speakers.items()))
+                self.con.execute("UPDATE quotes SET speaker = s.speaker FROM quote_speakers s "
+                                 "WHERE quotes.mention_id = s.mention_id")
+                self.con.execute("DROP TABLE quote_speakers")
             self.con.execute("DELETE FROM claims")
-            if claims:
-                self.con.executemany(
-                    "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(c.id, c.event, c.low, c.high, json.dumps(list(c.figure_ids)), c.independent_sources, c.status,
-                      c.note) for c in claims],
-                )
+            bulk_insert(self.con, "claims", [
+                (c.id, c.event, c.low, c.high, json.dumps(list(c.figure_ids)), c.independent_sources, c.status, c.note)
+                for c in claims])
             self.con.execute("DELETE FROM totals")
-            if totals:
-                self.con.executemany("INSERT INTO totals VALUES (?, ?)", [(k, json.dumps(v)) for k, v in totals.items()])
+            bulk_insert(self.con, "totals", [(k, json.dumps(v)) for k, v in (totals or {}).items()])
 
     def transaction(self) -> _Transaction:
         """A context manager that commits on success and rolls back on error."""

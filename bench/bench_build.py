@@ -1,0 +1,91 @@
+"""Benchmark: ``corroborator build`` against bare spaCy ``nlp.pipe`` on the same texts.
+
+Writes N synthetic reports, then in separate processes (so peak memory is each one's own):
+1. ``build`` with W worker processes, timed end to end (read, clean, NER, extractors,
+   DuckDB writes, consolidation);
+2. bare spaCy: the full English pipeline, ``nlp.pipe(texts, n_process=W)``.
+Prints words/s for both, their ratio, and the peak RSS of the build (main process and the
+largest worker).
+
+    .venv/bin/python bench/bench_build.py --docs 300 --workers 2
+    .venv/bin/python bench/bench_build.py --docs 10000 --workers 2 --skip-spacy
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import articles  # noqa: E402
+
+BUILD = """
+import json, resource, sys, time
+from corroborator.build import BuildOptions, build
+start = time.perf_counter()
+summary = build([sys.argv[1]], sys.argv[2], BuildOptions(workers=int(sys.argv[3])))
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "documents": summary.documents_added, "counts": summary.counts,
+                  "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+SPACY = """
+import json, resource, sys, time
+from pathlib import Path
+import spacy
+from corroborator.nlp import MODEL_NAMES
+start = time.perf_counter()
+for name in MODEL_NAMES:
+    try:
+        nlp = spacy.load(name)
+        break
+    except OSError:
+        continue
+texts = [p.read_text() for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
+workers = int(sys.argv[2])
+for _ in nlp.pipe(texts, batch_size=32, n_process=workers):
+    pass
+print(json.dumps({"seconds": time.perf_counter() - start,
+                  "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _run(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Run the benchmark and print its numbers."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-spacy", action="store_true", help="time only the build (for memory runs)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        words = 0
+        for number, text in enumerate(articles(args.docs)):
+            (folder / f"{number:06d}.txt").write_text(text)
+            words += len(text.split())
+        print(f"data: {args.docs} synthetic reports, {words:,} words (bench/synth.py, seed 7); workers: {args.workers}")
+        built = _run(BUILD, str(folder), str(Path(tmp) / "case.duckdb"), str(args.workers))
+        print(f"build:      {built['seconds']:8.1f} s  {words / built['seconds']:9,.0f} words/s  "
+              f"peak RSS main {built['rss_main_mb']:,.0f} MB, largest worker {built['rss_worker_mb']:,.0f} MB")
+        print(f"            {json.dumps(built['counts'])}")
+        if not args.skip_spacy:
+            bare = _run(SPACY, str(folder), str(args.workers))
+            print(f"bare spaCy: {bare['seconds']:8.1f} s  {words / bare['seconds']:9,.0f} words/s  "
+                  f"(full pipeline, nlp.pipe n_process={args.workers}, model load included)")
+            print(f"ratio build/spaCy speed: {bare['seconds'] / built['seconds']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,358 @@
+"""Validation and application of review actions (the public surface is :mod:`corroborator.review`)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import logging
+from typing import Any
+
+from corroborator.model import Case, Claim, Entity, Figure, Mention, Quote, mention_id
+from corroborator.review import (
+    ACTIONS,
+    FIGURE_FIELDS,
+    MAX_VALUE,
+    REVIEW_EXTRACTOR,
+    VALID,
+    Review,
+    ReviewError,
+    ReviewState,
+    parse_count,
+)
+
+logger = logging.getLogger(__name__)
+
+_MAX_TEXT = 300
+_MAX_EVIDENCE = 2000
+
+
+def _text(value: Any, name: str) -> str | None:
+    """A free-text field: stripped, bounded, empty as None."""
+    if value is None:
+        return None
+    if not isinstance(value, (str, int)):
+        raise ReviewError(f"{name} must be text")
+    text = " ".join(str(value).split())
+    if len(text) > _MAX_TEXT:
+        raise ReviewError(f"{name} is too long (at most {_MAX_TEXT} characters)")
+    return text or None
+
+
+def _evidence(case: Case, doc_id: str, raw: Any) -> dict[str, Any] | None:
+    """A selected span of a document, checked to be exact: ``{start, end, text}``."""
+    if raw in (None, {}, ""):
+        return None
+    if not isinstance(raw, dict):
+        raise ReviewError("evidence must be {start, end, text}")
+    doc = next((d for d in case.documents if d.id == doc_id), None)
+    try:
+        start, end = int(raw["start"]), int(raw["end"])
+    except (KeyError, TypeError, ValueError):
+        raise ReviewError("evidence needs integer start and end offsets") from None
+    if doc is None or not 0 <= start < end <= len(doc.text) or end - start > _MAX_EVIDENCE:
+        raise ReviewError(f"evidence {start}-{end} is not a span of document {doc_id}")
+    text = doc.text[start:end]
+    if "text" in raw and raw["text"] is not None and raw["text"] != text:
+        raise ReviewError(f"evidence text does not match characters {start}-{end} of the document")
+    return {"start": start, "end": end, "text": text}
+
+
+def _find(items: list[Any], target: str, what: str) -> Any:
+    """The item whose id is ``target`` or a clear error."""
+    for item in items:
+        if _id(item) == target:
+            return item
+    raise ReviewError(f"no {what} {target!r} in this case")
+
+
+def _id(item: Any) -> str:
+    return item.mention.id if isinstance(item, (Figure, Quote)) else item.id
+
+
+def _locked_claim(case: Case, state: ReviewState, figure_id: str) -> str | None:
+    return next((c.id for c in case.claims if figure_id in c.figure_ids and c.id in state.locks), None)
+
+
+def clean_after(case: Case, state: ReviewState, *, user: str, role: str, action: str, target: str,
+                after: dict[str, Any]) -> dict[str, Any]:
+    """Check one action against the corrected case; return the ``after`` to store."""
+    kind = ACTIONS[action]
+    if kind == "figure":
+        figure = _find(case.figures, target, "figure")
+        locked = _locked_claim(case, state, target)
+        if locked:
+            raise ReviewError(f"claim {locked} is locked by {state.locks[locked]}: unlock it first")
+        return _figure_after(case, figure, action, after)
+    if kind == "quote":
+        quote = _find(case.quotes, target, "quote")
+        if action != "quote.speaker":
+            return {}
+        return _speaker_after(case, quote, after)
+    if kind == "claim":
+        _find(case.claims, target, "claim")
+        locker = state.locks.get(target)
+        if action == "claim.unlock":
+            if locker is None:
+                raise ReviewError(f"claim {target} is not locked")
+            if locker != user and role != "admin":
+                raise ReviewError(f"claim {target} was locked by {locker}: only they or an admin can unlock it")
+            return {}
+        if locker is not None:
+            raise ReviewError(f"claim {target} is locked by {locker}: unlock it first")
+        if action == "claim.lock":
+            return {}
+        status = after.get("status")
+        if status not in VALID["status"]:
+            raise ReviewError(f"unknown claim status {status!r}; valid: {', '.join(VALID['status'])}")
+        return {"status": status}
+    entity = _find(case.entities, target, "entity")
+    if action == "entity.merge":
+        into = after.get("into")
+        if into == target:
+            raise ReviewError("an entity cannot be merged into itself")
+        other = _find(case.entities, str(into), "entity")
+        return {"into": other.id}
+    if action == "entity.split":
+        moved = list(dict.fromkeys(str(m) for m in after.get("mention_ids") or []))
+        unknown = [m for m in moved if m not in entity.mention_ids]
+        if not moved or unknown:
+            raise ReviewError("choose one or more of the entity's own mentions to split off")
+        if len(moved) == len(entity.mention_ids):
+            raise ReviewError("a split must leave at least one mention with the entity")
+        name = _text(after.get("name"), "name")
+        if name is None and moved[0] in case.mentions:
+            name = _text(case.mentions[moved[0]].text, "name")
+        if not name:
+            raise ReviewError("the new entity needs a name")
+        digest = hashlib.sha1("|".join(sorted(moved)).encode()).hexdigest()[:8]
+        return {"id": f"{target}~{digest}", "name": name, "mention_ids": moved}
+    if action == "entity.protect" and entity.protected:
+        raise ReviewError(f"entity {target} is already protected")
+    if action == "entity.unprotect" and not entity.protected:
+        raise ReviewError(f"entity {target} is not protected")
+    return {"protected": action == "entity.protect"}
+
+
+def _figure_after(case: Case, figure: Figure, action: str, after: dict[str, Any]) -> dict[str, Any]:
+    """The checked new values of a figure correction."""
+    if action != "figure.correct":
+        return {}
+    clean: dict[str, Any] = {}
+    evidence = _evidence(case, figure.mention.doc_id, after.get("evidence"))
+    if evidence:
+        clean["evidence"] = evidence
+    value = after.get("value")
+    if value in (None, "") and evidence:
+        value = parse_count(evidence["text"])
+        if value is None:
+            raise ReviewError(f"the selected text {evidence['text']!r} holds no number")
+    if value not in (None, ""):
+        try:
+            number = int(str(value).replace(",", "").strip())
+        except ValueError:
+            raise ReviewError(f"value must be a whole number, not {value!r}") from None
+        if not 0 <= number <= MAX_VALUE:
+            raise ReviewError(f"value {number} is out of range")
+        clean["value"] = number
+    for name in ("qualifier", "event"):
+        if after.get(name) not in (None, ""):
+            if after[name] not in VALID[name]:
+                raise ReviewError(f"unknown {name} {after[name]!r}; valid: {', '.join(VALID[name])}")
+            clean[name] = after[name]
+    for name in ("subject", "attributed_to", "when"):
+        if name in after:
+            clean[name] = _text(after[name], name)
+    changed = {k: v for k, v in clean.items() if k == "evidence" or getattr(figure, k) != v}
+    if not changed:
+        raise ReviewError("nothing to correct: the values are the same as now")
+    return clean
+
+
+def _speaker_after(case: Case, quote: Quote, after: dict[str, Any]) -> dict[str, Any]:
+    """The checked new speaker of a quote."""
+    speaker = after.get("speaker") or None
+    if speaker is not None:
+        speaker = _find(case.entities, str(speaker), "entity").id
+    evidence = _evidence(case, quote.mention.doc_id, after.get("evidence"))
+    label = _text(after.get("speaker_label"), "speaker_label")
+    if label is None and evidence:
+        label = _text(evidence["text"], "speaker_label")
+    if label is None and speaker is not None:
+        label = next(e.name for e in case.entities if e.id == speaker)
+    if label is None:
+        raise ReviewError("name the speaker: choose an entity, type a label or select it in the text")
+    return {"speaker": speaker, "speaker_label": label, "evidence": evidence}
+
+
+def _stamp(m: Mention, r: Review, status: str, machine: dict[str, Any] | None = None,
+           evidence: dict[str, Any] | None = None) -> Mention:
+    """``m`` with its review record in ``attrs["review"]`` (machine values kept from the first change)."""
+    old = m.attrs.get("review") or {}
+    record = {"status": status, "by": r.user, "at": r.at, "seq": r.seq}
+    if old.get("machine") or machine:
+        record["machine"] = old.get("machine") or machine
+    if evidence or old.get("evidence"):
+        record["evidence"] = evidence or old.get("evidence")
+    return dataclasses.replace(m, attrs={**m.attrs, "review": record})
+
+
+def apply(case: Case, reviews: list[Review]) -> Case:
+    """Fold ``reviews`` over ``case`` (see :func:`corroborator.review.apply_reviews`)."""
+    mentions = dict(case.mentions)
+    figures = {f.mention.id: f for f in case.figures}
+    quotes = {q.mention.id: q for q in case.quotes}
+    entities = {e.id: e for e in case.entities}
+    claim_status: dict[str, tuple[str, Review]] = {}
+    locks: dict[str, Review] = {}
+    rejected_figures: set[str] = set()
+    touched_figures: set[str] = set()
+    protected_by_review: dict[str, set[str]] = {}
+    for r in reviews:
+        kind = ACTIONS.get(r.action)
+        if kind == "figure" and r.target in figures:
+            f = figures[r.target]
+            if r.action == "figure.correct":
+                machine = {k: getattr(f, k) for k in FIGURE_FIELDS}
+                values = {k: v for k, v in r.after.items() if k in FIGURE_FIELDS}
+                f = dataclasses.replace(f, **values)
+                f = dataclasses.replace(f, mention=_stamp(f.mention, r, "corrected", machine, r.after.get("evidence")))
+                touched_figures.add(r.target)
+            else:
+                status = "confirmed" if r.action == "figure.confirm" else "rejected"
+                f = dataclasses.replace(f, mention=_stamp(f.mention, r, status))
+            (rejected_figures.add if r.action == "figure.reject" else rejected_figures.discard)(r.target)
+            figures[r.target] = f
+            mentions[r.target] = f.mention
+        elif kind == "quote" and r.target in quotes:
+            quotes[r.target] = _apply_quote(quotes[r.target], r, entities, mentions)
+            mentions[r.target] = quotes[r.target].mention
+        elif kind == "claim":
+            if r.action == "claim.status":
+                claim_status[r.target] = (r.after.get("status", "unreviewed"), r)
+            elif r.action == "claim.lock":
+                locks[r.target] = r
+            else:
+                locks.pop(r.target, None)
+        elif kind == "entity" and r.target in entities:
+            _apply_entity(r, entities, quotes, protected_by_review)
+        elif kind is not None:
+            logger.warning("review %d: %s target %s is not in the case; skipped", r.seq, r.action, r.target)
+    claims, dropped = _claims(case.claims, figures, rejected_figures, touched_figures, claim_status, locks)
+    return dataclasses.replace(
+        case, mentions=mentions, entities=list(entities.values()), quotes=list(quotes.values()),
+        figures=[f for fid, f in figures.items() if fid not in rejected_figures], claims=claims,
+        totals=_totals(case.totals, {c.id: c for c in claims}, dropped))
+
+
+def _apply_quote(q: Quote, r: Review, entities: dict[str, Entity], mentions: dict[str, Mention]) -> Quote:
+    """One quote review applied."""
+    machine = {"speaker": q.speaker, "speaker_label": q.speaker_label}
+    if r.action == "quote.confirm":
+        return dataclasses.replace(q, mention=_stamp(q.mention, r, "confirmed"))
+    if r.action == "quote.reject":
+        return dataclasses.replace(q, speaker=None, speaker_label=None, speaker_mention_id=None,
+                                   mention=_stamp(q.mention, r, "rejected", machine))
+    evidence = r.after.get("evidence")
+    speaker_mention = q.speaker_mention_id
+    if evidence:
+        mid = mention_id(q.mention.doc_id, "speaker", evidence["start"], evidence["end"])
+        mentions[mid] = Mention(mid, q.mention.doc_id, evidence["start"], evidence["end"], "speaker",
+                                REVIEW_EXTRACTOR, evidence["text"], {"review_seq": r.seq})
+        speaker_mention = mid
+    speaker = r.after.get("speaker")
+    protected = q.protected or bool(speaker and speaker in entities and entities[speaker].protected)
+    return dataclasses.replace(q, speaker=speaker, speaker_label=r.after.get("speaker_label"),
+                               speaker_mention_id=speaker_mention, protected=protected,
+                               mention=_stamp(q.mention, r, "corrected", machine, evidence))
+
+
+def _apply_entity(r: Review, entities: dict[str, Entity], quotes: dict[str, Quote],
+                  by_review: dict[str, set[str]]) -> None:
+    """One entity review applied in place on the working dicts."""
+    e = entities[r.target]
+    why = f"{r.action} by {r.user} ({r.at})"
+    if r.action == "entity.merge" and r.after.get("into") in entities:
+        into = entities[r.after["into"]]
+        aliases = tuple(dict.fromkeys(a for a in (*into.aliases, e.name, *e.aliases) if a != into.name))
+        entities[into.id] = dataclasses.replace(
+            into, aliases=aliases, mention_ids=tuple(dict.fromkeys(into.mention_ids + e.mention_ids)),
+            protected=into.protected or e.protected, why=(*into.why, f"merged {e.id}: {why}"))
+        del entities[e.id]
+        for qid, q in quotes.items():
+            if q.speaker == e.id:
+                quotes[qid] = dataclasses.replace(q, speaker=into.id, protected=q.protected or e.protected)
+    elif r.action == "entity.split":
+        moved = tuple(m for m in r.after.get("mention_ids", ()) if m in e.mention_ids)
+        new = Entity(r.after["id"], r.after["name"], e.type, (), moved, e.protected, (f"split from {e.id}: {why}",))
+        rebuilt: dict[str, Entity] = {}
+        for eid, other in entities.items():
+            rebuilt[eid] = other
+            if eid == e.id:
+                rebuilt[eid] = dataclasses.replace(e, mention_ids=tuple(m for m in e.mention_ids if m not in moved))
+                rebuilt[new.id] = new
+        entities.clear()
+        entities.update(rebuilt)
+        for qid, q in quotes.items():
+            if q.speaker == e.id and q.speaker_mention_id in moved:
+                quotes[qid] = dataclasses.replace(q, speaker=new.id)
+    elif r.action in ("entity.protect", "entity.unprotect"):
+        protect = r.action == "entity.protect"
+        entities[e.id] = dataclasses.replace(e, protected=protect, why=(*e.why, why))
+        for qid, q in quotes.items():
+            if protect and q.speaker == e.id and not q.protected:
+                quotes[qid] = dataclasses.replace(q, protected=True)
+                by_review.setdefault(e.id, set()).add(qid)
+            elif not protect and qid in by_review.get(e.id, set()):
+                # Only what a review protected is lifted; the machine's own marks stay.
+                quotes[qid] = dataclasses.replace(q, protected=False)
+
+
+def _claims(claims: list[Claim], figures: dict[str, Figure], rejected: set[str], touched: set[str],
+            status: dict[str, tuple[str, Review]], locks: dict[str, Review]) -> tuple[list[Claim], set[str]]:
+    """Claims after review, and the ids of those that left the case or changed range."""
+    out, changed = [], set()
+    for c in claims:
+        ids = tuple(f for f in c.figure_ids if f not in rejected)
+        review, lock = status.get(c.id), locks.get(c.id)
+        if review and review[0] == "rejected":
+            changed.add(c.id)
+            continue
+        if ids != c.figure_ids or touched.intersection(ids):
+            values = [figures[f].value for f in ids if f in figures]
+            if not values:
+                changed.add(c.id)
+                continue
+            if (min(values), max(values)) != (c.low, c.high) or ids != c.figure_ids:
+                changed.add(c.id)
+            c = dataclasses.replace(c, figure_ids=ids, low=min(values), high=max(values))
+        notes = [c.note] if c.note else []
+        if review:
+            notes.append(f"Review: {review[0].replace('_', ' ')} ({review[1].user}, {review[1].at}).")
+        if lock:
+            notes.append(f"Locked by {lock.user}.")
+        out.append(dataclasses.replace(c, note=" ".join(notes)))
+    return out, changed
+
+
+def _totals(totals: dict[str, Any], claims: dict[str, Claim], changed: set[str]) -> dict[str, Any]:
+    """Totals whose claims changed, recomputed conservatively from the claims that remain."""
+    if not changed:
+        return totals
+    out = copy.deepcopy(totals)
+    for kind, entry in totals.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("claims"), list):
+            continue
+        ids = [c for c in entry["claims"] if isinstance(c, str)]
+        if not changed.intersection(ids):
+            continue
+        kept = [claims[c] for c in ids if c in claims]
+        if not kept:
+            del out[kind]
+            continue
+        low, high = min(c.low for c in kept), max(c.high for c in kept)
+        best = entry.get("best")
+        best = best if isinstance(best, int) and low <= best <= high else low
+        out[kind] = entry | {"claims": [c.id for c in kept], "low": low, "high": high, "best": best,
+                             "note": (str(entry.get("note") or "") + " Recomputed after review.").strip()}
+    return out

@@ -1,0 +1,142 @@
+"""Near-duplicate and syndicated documents: MinHash over word shingles, LSH buckets.
+
+Each document's own text (noise spans other than its headline blanked out, so shared
+captions or footers do not make two reports alike) is cut into 5-word shingles; a
+MinHash signature per document goes into a ``datasketch`` LSH index, and only the
+candidates that share a bucket are compared, so the work grows with the number of
+documents, not with its square. Linked documents form clusters; the earliest
+published member is the original and every other member is a copy of it, which
+never counts as a second source.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from corroborator.consolidate._names import UnionFind
+from corroborator.model import OWN_TEXT_NOISE_KINDS, Document
+
+logger = logging.getLogger(__name__)
+
+SHINGLE_WORDS = 5
+NUM_PERM = 64
+THRESHOLD = 0.5
+_WORD = re.compile(r"\w+")
+_MIX = np.uint64(1_000_003)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class DuplicateLink:
+    """``doc_id`` is a near-duplicate (copy, syndication) of ``original_id``."""
+
+    doc_id: str
+    original_id: str
+    similarity: float
+
+
+def own_text(doc: Document) -> str:
+    """The document's text with noise (captions, teasers, footers ...) blanked, offsets kept."""
+    spans = sorted((n.start, n.end) for n in doc.noise if n.kind not in OWN_TEXT_NOISE_KINDS)
+    if not spans:
+        return doc.text
+    parts, cursor = [], 0
+    for start, end in spans:
+        start = max(start, cursor)
+        if end > start:
+            parts += [doc.text[cursor:start], " " * (end - start)]
+            cursor = end
+    parts.append(doc.text[cursor:])
+    return "".join(parts)
+
+
+def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """32-bit hashes of the ``k``-word shingles of ``text`` (case-folded words)."""
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    # One encode and split, then crc32 in C: no Python-level work per word.
+    hashes = np.array(list(map(zlib.crc32, "\x00".join(words).encode().split(b"\x00"))), dtype=np.uint64)
+    if len(words) < k:
+        k = len(words)
+    # A polynomial rolling combination: one vector operation per shingle position.
+    combined = np.zeros(len(words) - k + 1, dtype=np.uint64)
+    for j in range(k):
+        combined = combined * _MIX + hashes[j:len(words) - k + 1 + j]
+    return np.unique(combined & _LOW32)
+
+
+def signatures(documents: Iterable[Document], num_perm: int = NUM_PERM) -> dict[str, MinHash]:
+    """A MinHash signature of each document's own text (documents without words are left out)."""
+    template = MinHash(num_perm=num_perm, hashfunc=int)
+    result = {}
+    for doc in documents:
+        hashes = shingle_hashes(own_text(doc))
+        if len(hashes):
+            sig = MinHash(num_perm=num_perm, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+            sig.update_batch(hashes.tolist())
+            result[doc.id] = sig
+    return result
+
+
+def find_duplicates(documents: Sequence[Document], *, threshold: float = THRESHOLD,
+                    num_perm: int = NUM_PERM) -> list[DuplicateLink]:
+    """Link every near-duplicate document to the original of its cluster.
+
+    Args:
+        documents: The case's documents.
+        threshold: Estimated Jaccard similarity of shingle sets above which two
+            documents are copies of one another.
+        num_perm: MinHash permutations (precision of the estimate).
+
+    Returns:
+        One link per copy, to the earliest published member of its cluster (ties:
+        the longer text, then the id). Originals and unique documents have none.
+    """
+    sigs = signatures(documents, num_perm)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    clusters = UnionFind()
+    similar: dict[tuple[str, str], float] = {}
+    for doc_id, sig in sigs.items():
+        for other in lsh.query(sig):
+            score = sig.jaccard(sigs[other])
+            if score >= threshold:
+                clusters.union(other, doc_id)
+                similar[(doc_id, other)] = similar[(other, doc_id)] = score
+        lsh.insert(doc_id, sig)
+    members: dict[object, list[Document]] = {}
+    for doc in documents:
+        if doc.id in clusters.parent:
+            members.setdefault(clusters.find(doc.id), []).append(doc)
+    links = []
+    for group in members.values():
+        original = min(group, key=lambda d: (d.published or "9999", not _credited(d, group), len(own_text(d).split()),
+                                             d.id))
+        for doc in group:
+            if doc.id != original.id:
+                score = similar.get((doc.id, original.id)) or sigs[doc.id].jaccard(sigs[original.id])
+                links.append(DuplicateLink(doc.id, original.id, round(float(score), 3)))
+    logger.info("%d of %d documents are near-duplicates of another", len(links), len(documents))
+    return sorted(links, key=lambda link: (link.original_id, link.doc_id))
+
+
+def _credited(doc: Document, group: list[Document]) -> bool:
+    """True when every other copy credits ``doc``'s outlet by name or initials ("(AP)")."""
+    if not doc.outlet or len(group) < 2:
+        return False
+    words = [w for w in _WORD.findall(doc.outlet) if w[0].isupper()]
+    names = {doc.outlet, "".join(w[0] for w in words)} - {""}
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names if len(n) > 1) + r")\b")
+    return pattern.pattern != r"\b(?:)\b" and all(pattern.search(d.text) for d in group if d is not doc)
+
+
+def original_of(links: Iterable[DuplicateLink]) -> dict[str, str]:
+    """Map each copy's id to its original's id."""
+    return {link.doc_id: link.original_id for link in links}

@@ -1,0 +1,350 @@
+"""Export a case file: JSON (the fixed export contract), CSV tables, a Markdown digest.
+
+Everything here works on an in-memory :class:`~corroborator.model.Case`. With
+``redact=True`` the case goes through :func:`corroborator.redact.redact_case` first and
+the final serialised text is checked once more before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, TextIO
+
+import corroborator
+from corroborator.errors import ExportError
+from corroborator.model import Case, Document, Mention
+from corroborator.redact import assert_redacted, assign_pseudonyms, redact_case
+
+logger = logging.getLogger(__name__)
+
+#: Export formats :func:`export` accepts (``markdown`` is an alias of ``md``).
+FORMATS = ("csv", "html", "json", "md")
+_ALIASES = {"markdown": "md", "htm": "html"}
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#!~&])")
+_SHORT_ID = 12
+
+
+def generated_by() -> str:
+    """Name and version of the producer, as exports record it."""
+    # Read at call time: this module may be imported while the package is initialising.
+    return f"corroborator {corroborator.__version__}"
+
+
+def mention_dict(m: Mention) -> dict[str, Any]:
+    """The export-contract fields of a mention: ``id, doc, start, end, text, kind, extractor``."""
+    out: dict[str, Any] = {"id": m.id, "doc": m.doc_id, "start": m.start, "end": m.end, "text": m.text,
+                           "kind": m.kind, "extractor": m.extractor}
+    if m.attrs:
+        out["attrs"] = _plain(m.attrs)
+    return out
+
+
+def _plain(v: Any) -> Any:
+    """A JSON-safe copy of a plain value (tuples and sets become lists)."""
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return sorted(_plain(x) for x in v)
+    return str(v)
+
+
+def _as_list(v: Any) -> list[Any]:
+    """``v`` as a list: None is empty, a single value is one item."""
+    return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def _document_dict(d: Document) -> dict[str, Any]:
+    """A document as the export contract lists it."""
+    return {"id": d.id, "path": d.path, "sha256": d.sha256, "media_type": d.media_type, "title": d.title,
+            "outlet": d.outlet, "author": d.author, "published": d.published, "url": d.url, "text": d.text,
+            "noise": [{"start": n.start, "end": n.end, "kind": n.kind} for n in d.noise]}
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """The case as the JSON export contract defines it.
+
+    Top-level keys ``documents, entities, quotes, figures, events, claims, totals``
+    plus ``protected`` (number of protected witnesses), ``schema_version``,
+    ``generated_by`` and ``problems`` (dangling references, listed rather than dropped
+    silently). Entities and events carry their mentions in full.
+
+    Args:
+        case: The case in memory.
+
+    Returns:
+        A JSON-serialisable dict.
+    """
+    problems: list[str] = []
+
+    def mentions(owner: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Full mention dicts of ``ids``, noting any the case does not hold."""
+        found = []
+        for mid in ids:
+            if mid in case.mentions:
+                found.append(mention_dict(case.mentions[mid]))
+            else:
+                problems.append(f"{owner}: mention {mid} is not in the case")
+        return found
+
+    return {
+        "schema_version": case.schema_version,
+        "generated_by": generated_by(),
+        "documents": [_document_dict(d) for d in case.documents],
+        "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
+                      "mentions": mentions(f"entity {e.id}", e.mention_ids), "protected": e.protected,
+                      "why": list(e.why)} for e in case.entities],
+        "quotes": [mention_dict(q.mention) | {"speaker": q.speaker, "speaker_label": q.speaker_label,
+                                              "speaker_mention": q.speaker_mention_id, "protected": q.protected,
+                                              "reported_by": q.reported_by} for q in case.quotes],
+        "figures": [mention_dict(f.mention) | {"event": f.event, "value": f.value, "qualifier": f.qualifier,
+                                               "subject": f.subject, "attributed_to": f.attributed_to,
+                                               "when": f.when} for f in case.figures],
+        "events": [{"id": e.id, "doc": e.doc_id, "date": e.date, "precision": e.precision, "what": e.what,
+                    "mentions": mentions(f"event {e.id}", e.mention_ids)} for e in case.events],
+        "claims": [{"id": c.id, "event": c.event, "low": c.low, "high": c.high, "figures": list(c.figure_ids),
+                    "independent_sources": c.independent_sources, "status": c.status, "note": c.note}
+                   for c in case.claims],
+        "totals": _plain(case.totals),
+        "protected": assign_pseudonyms(case).count,
+        "problems": problems,
+    }
+
+
+def write_json(case: Case, out: TextIO) -> None:
+    """Write the JSON export of ``case`` (UTF-8 text, indented) to an open text stream."""
+    out.write(_json_text(case))
+
+
+def _json_text(case: Case) -> str:
+    """The JSON export as text."""
+    return json.dumps(case_to_dict(case), ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(v: Any) -> str | int | float:
+    """A CSV cell; text that a spreadsheet would run as a formula is defused with a quote mark."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, (list, tuple)):
+        v = " ".join(map(str, v))
+    v = str(v)
+    return "'" + v if v.startswith(_FORMULA_START) else v
+
+
+_MENTION_COLUMNS = ["id", "doc", "start", "end", "text", "kind", "extractor"]
+
+
+def _mention_row(m: Mention) -> list[Any]:
+    """The mention columns of a CSV row."""
+    return [m.id, m.doc_id, m.start, m.end, m.text, m.kind, m.extractor]
+
+
+def csv_tables(case: Case) -> dict[str, list[list[Any]]]:
+    """The CSV tables of a case, header row first, keyed by file name.
+
+    ``documents.csv`` has no text column: spreadsheets cap a cell at 32,767
+    characters and the JSON export carries the text; every mention row carries its
+    own text and offsets, and ``noise.csv`` the text of each noise span.
+    """
+    texts = {d.id: d.text for d in case.documents}
+    tables: dict[str, list[list[Any]]] = {
+        "documents.csv": [["id", "path", "sha256", "media_type", "title", "outlet", "author", "published", "url",
+                           "chars", "noise_spans"]]
+        + [[d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url, len(d.text),
+            len(d.noise)] for d in case.documents],
+        "entities.csv": [["id", "name", "type", "aliases", "protected", "mention_count", "mentions"]]
+        + [[e.id, e.name, e.type, "; ".join(e.aliases), e.protected, len(e.mention_ids), e.mention_ids]
+           for e in case.entities],
+        "quotes.csv": [[*_MENTION_COLUMNS, "speaker", "speaker_label", "protected", "reported_by"]]
+        + [[*_mention_row(q.mention), q.speaker, q.speaker_label, q.protected, q.reported_by] for q in case.quotes],
+        "figures.csv": [[*_MENTION_COLUMNS, "event", "value", "qualifier", "subject", "attributed_to", "when"]]
+        + [[*_mention_row(f.mention), f.event, f.value, f.qualifier, f.subject, f.attributed_to, f.when]
+           for f in case.figures],
+        "events.csv": [["id", "doc", "date", "precision", "what", "mentions"]]
+        + [[e.id, e.doc_id, e.date, e.precision, e.what, e.mention_ids] for e in case.events],
+        "claims.csv": [["id", "event", "low", "high", "independent_sources", "status", "note", "figures"]]
+        + [[c.id, c.event, c.low, c.high, c.independent_sources, c.status, c.note, c.figure_ids]
+           for c in case.claims],
+        "noise.csv": [["doc", "start", "end", "kind", "text"]]
+        + [[d.id, n.start, n.end, n.kind, texts[d.id][n.start:n.end]] for d in case.documents for n in d.noise],
+    }
+    return tables
+
+
+def _csv_text(rows: list[list[Any]]) -> str:
+    """Rows as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([[_cell(v) for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def write_csv(case: Case, directory: Path) -> list[Path]:
+    """Write one CSV file per kind into ``directory`` (created if missing).
+
+    Files: documents, entities, quotes, figures, events, claims, noise (see
+    :func:`csv_tables`). Text cells starting with ``= + - @`` get a leading ``'`` so
+    a spreadsheet does not run them; the JSON export is the exact reference.
+
+    Returns:
+        The paths written.
+    """
+    return _write_files({name: _csv_text(rows) for name, rows in csv_tables(case).items()}, directory)
+
+
+def _write_files(files: dict[str, str], directory: Path) -> list[Path]:
+    """Write text files into a folder and return their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in files.items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8", newline="")
+        paths.append(path)
+    return paths
+
+
+def _md(value: Any) -> str:
+    """Text safe inside Markdown (and its HTML): one line, markup characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split())) if value is not None else ""
+
+
+def _cite(m: Mention) -> str:
+    """A citation: short document id and offsets."""
+    return _md(f"[{m.doc_id[:_SHORT_ID]}:{m.start}-{m.end}]")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A Markdown table (cells already escaped)."""
+    return [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}", *(f"| {' | '.join(r)} |" for r in rows), ""]
+
+
+def to_markdown(case: Case) -> str:
+    """A readable Markdown digest of the case; every fact carries its citation.
+
+    Sections: summary, totals, claims, figures, quotes (with speakers), timeline,
+    entities, documents. A citation is ``[short-doc-id:start-end]``; the documents
+    section maps short ids to full ones. All case text is escaped, so nothing in a
+    report can become a link or HTML in a Markdown renderer.
+
+    Args:
+        case: The case in memory (pass a redacted case to share it).
+
+    Returns:
+        The Markdown text.
+    """
+    figures = {f.mention.id: f for f in case.figures}
+    lines = ["# Case file", "", f"Generated by {generated_by()}. {len(case.documents)} documents, "
+             f"{len(case.entities)} entities, {len(case.quotes)} quotes, {len(case.figures)} figures, "
+             f"{len(case.events)} dated events, {len(case.claims)} claims, "
+             f"{assign_pseudonyms(case).count} protected witnesses.", ""]
+    if case.totals:
+        lines += ["## Totals", ""] + _table(["Event", "Best", "Low", "High", "Claims", "Note"], [
+            [_md(kind), _md(t.get("best")), _md(t.get("low")), _md(t.get("high")), _md(", ".join(map(str, _as_list(t.get("claims"))))),
+             _md(t.get("note"))] if isinstance(t, dict) else [_md(kind), _md(t), "", "", "", ""]
+            for kind, t in sorted(case.totals.items())])
+    if case.claims:
+        lines += ["## Claims", ""] + _table(["Claim", "Event", "Range", "Sources", "Status", "Note", "Figures"], [
+            [_md(c.id), _md(c.event), _md(f"{c.low}" if c.low == c.high else f"{c.low}–{c.high}"),
+             _md(c.independent_sources), _md(c.status), _md(c.note),
+             " ".join(_cite(figures[f].mention) if f in figures else _md(f) for f in c.figure_ids)]
+            for c in case.claims])
+    if case.figures:
+        lines += ["## Figures", ""] + _table(
+            ["Figure", "Event", "Value", "Qualifier", "Subject", "Attributed to", "When", "Source"],
+            [[_md(f.mention.text), _md(f.event), _md(f.value), _md(f.qualifier), _md(f.subject),
+              _md(f.attributed_to), _md(f.when), _cite(f.mention)] for f in case.figures])
+    if case.quotes:
+        lines += ["## Quotes", ""]
+        for q in case.quotes:
+            who = _md(q.speaker_label or "unknown speaker") + (" (protected)" if q.protected else "")
+            via = f", reported by {_md(q.reported_by)}" if q.reported_by else ""
+            lines += [f"> {_md(q.mention.text)}", ">", f"> — {who}{via} {_cite(q.mention)}", ""]
+    if case.events:
+        lines += ["## Timeline", ""]
+        for e in sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id)):
+            cites = " ".join(_cite(case.mentions[m]) for m in e.mention_ids if m in case.mentions)
+            lines.append(f"- **{_md(e.date)}** ({_md(e.precision)}) {_md(e.what)} {cites}".rstrip())
+        lines.append("")
+    if case.entities:
+        lines += ["## Entities", ""] + _table(["Name", "Type", "Aliases", "Mentions", "Cited at"], [
+            [_md(e.name) + (" (protected)" if e.protected else ""), _md(e.type), _md("; ".join(e.aliases)),
+             str(len(e.mention_ids)), _entity_cites(case, e.mention_ids)]
+            for e in sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name))])
+    lines += ["## Documents", ""] + _table(["Doc", "Title", "Outlet", "Author", "Published", "Id"], [
+        [_md(d.id[:_SHORT_ID]), _md(d.title), _md(d.outlet), _md(d.author), _md(d.published), _md(d.id)]
+        for d in case.documents])
+    return "\n".join(lines)
+
+
+def _entity_cites(case: Case, ids: tuple[str, ...], limit: int = 5) -> str:
+    """Citations of the first few mentions of an entity."""
+    cites = [_cite(case.mentions[m]) for m in ids if m in case.mentions]
+    more = f" (+{len(cites) - limit} more)" if len(cites) > limit else ""
+    return " ".join(cites[:limit]) + more
+
+
+def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = False) -> Path | str:
+    """Export a case in one format.
+
+    Args:
+        case: The case in memory.
+        fmt: ``json``, ``csv``, ``md`` (or ``markdown``) or ``html``.
+        out: File to write (a folder for ``csv``; a folder for the others gets
+            ``case.<ext>``); None returns the text instead.
+        redact: Replace protected witnesses by pseudonyms first; the serialised text is
+            checked for protected names before anything is written.
+
+    Returns:
+        The path written, or the text when ``out`` is None.
+
+    Raises:
+        ExportError: Unknown format, or ``csv`` without an output folder.
+        RedactionError: A protected name survived redaction (nothing is written).
+    """
+    kind = _ALIASES.get(fmt.lower(), fmt.lower())
+    if kind not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; valid formats: {', '.join(FORMATS)} (or markdown)")
+    if kind == "csv" and out is None:
+        raise ExportError("csv export writes one file per table: give an output folder")
+    shared = redact_case(case) if redact and kind != "html" else case
+    if kind == "csv":
+        files = {name: _csv_text(rows) for name, rows in csv_tables(shared).items()}
+    elif kind == "json":
+        data = case_to_dict(shared) | {"redacted": redact}
+        files = {"case.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n"}
+    elif kind == "md":
+        files = {"case.md": to_markdown(shared) + "\n"}
+    else:
+        from corroborator.report import render_report  # report imports this module's helpers
+
+        files = {"case.html": render_report(case, redact=redact)}  # redacts and checks on its own
+    if redact:
+        for name, text in files.items():
+            assert_redacted(text, case, where=f"{kind} export ({name})")
+    if kind == "csv":
+        assert out is not None
+        _write_files(files, out)
+        logger.info("exported %d csv tables to %s", len(files), out)
+        return out
+    (name, text), = files.items()
+    if out is None:
+        return text
+    path = out / name if out.is_dir() else out
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    logger.info("exported %s to %s", kind, path)
+    return path

@@ -1,0 +1,320 @@
+"""Speaker phrases: the noun phrase that names who speaks, read with plain rules.
+
+Works on the normalised document text (same length as ``Document.text``, so offsets
+are exact). :func:`parse_phrase` reads a phrase forwards ("said *one person who was
+arrested*", "said *Home Secretary Sir Robert Hale* according to ..."),
+:func:`parse_subject_before` finds the subject before a verb ("*The opposition leader,
+David Okafor,* dismissed ..."), :func:`sentence_subject` the subject a sentence opens
+with. A :class:`Phrase` says whether it is a pronoun, a name (labelled without titles:
+"Robert Hale") or a description, and of what category: ``private`` (man, survivor,
+detainee, "one teacher who was detained" ... — unnamed private people, protected when
+they speak), ``role`` (spokesperson, official, minister ...), ``group`` or ``other``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_W = str.split
+PRONOUNS = {"he": ("m", False), "she": ("f", False), "they": (None, True), "it": (None, False),
+            "i": (None, False), "we": (None, True)}
+DETERMINERS = frozenset(_W("a an the this that these those another one some two three four five six several many "
+                           "his her their its our my each every any most all both no other few half at least more "
+                           "than"))
+QUANTIFIERS = frozenset(_W("one some two three four five six several many each most none all both another any few "
+                           "half"))
+PRIVATE_NOUNS = frozenset(_W(
+    "man men woman women person people persons survivor survivors victim victims detainee detainees prisoner "
+    "prisoners witness witnesses refugee refugees resident residents villager villagers mother father son daughter "
+    "brother sister wife husband boy boys girl girls child children teenager teenagers student students relative "
+    "relatives friend friends neighbour neighbours neighbor neighbors employee employees worker workers patient "
+    "patients family families guy guys individual individuals local locals citizen citizens farmer farmers youth "
+    "parent parents partner assistant inmate inmates migrant migrants pupil pupils protester protesters "
+    "demonstrator demonstrators tenant tenants passenger passengers mourner mourners"))
+ROLE_NOUNS = frozenset(_W(
+    "spokesperson spokesman spokeswoman official officials officer officers minister ministers secretary president "
+    "leader leaders director chief head commander governor mayor judge prosecutor prosecutors lawyer lawyers "
+    "attorney counsel activist activists journalist journalists reporter correspondent researcher researchers "
+    "analyst expert experts representative ambassador diplomat senator lawmaker legislator mp chairman chairwoman "
+    "coordinator rescuer rescuers doctor doctors nurse medic paramedic firefighter soldier soldiers policeman "
+    "source sources investigator investigators inspector editor founder campaigner campaigners advocate adviser "
+    "advisor aide deputy envoy member members manager owner captors captor kidnapper kidnappers guard guards"))
+GROUP_NOUNS = frozenset(_W(
+    "group groups network organisation organization ministry government authorities police agency agencies "
+    "committee court office commission foundation company firm union council army military party newspaper paper "
+    "outlet charity ngo service department report statement document kremlin administration team alliance "
+    "coalition association institute centre center movement project campaign"))
+NOUNS = PRIVATE_NOUNS | ROLE_NOUNS | GROUP_NOUNS
+#: Phrase categories that can be a speaker ("the abuses" cannot).
+SPEAKING = ("name", "private", "role", "group", "pronoun")
+MALE = frozenset(_W("man men boy father son brother husband mr sir lord king prince spokesman chairman policeman "
+                    "uncle"))
+FEMALE = frozenset(_W("woman women girl mother daughter sister wife mrs ms miss dame lady queen princess spokeswoman "
+                      "chairwoman aunt"))
+#: Participles that make an unnamed "one teacher who was detained" a private person (a victim).
+VICTIM_WORDS = frozenset(_W("arrested detained kidnapped abducted tortured held released beaten freed jailed "
+                            "imprisoned injured wounded displaced evacuated rescued raped assaulted attacked "
+                            "threatened persecuted"))
+PLURAL_NOUNS = frozenset(_W("men women people persons children police authorities"))
+TITLE_WORDS = frozenset(_W(
+    "mr mrs ms miss mx dr prof sir dame lord lady judge justice president prime minister secretary chancellor governor "
+    "mayor senator sen rep representative general gen colonel col captain capt lieutenant lt sergeant sgt officer gov "
+    "maj cmdr adm supt insp det rev hon pres "
+    "inspector detective chief director commissioner ambassador deputy foreign home interior defence defense health "
+    "state affairs commonwealth leader chairman chairwoman spokesman spokeswoman spokesperson prosecutor attorney "
+    "king queen prince princess pope rabbi imam bishop archbishop cardinal speaker vice acting former head"))
+POSTNOMINALS = frozenset(_W("kc qc mp mep jr sr phd md obe mbe cbe esq"))
+AUXILIARIES = frozenset(_W("has have had is was were are be been being will would can could did does do may might must "
+                           "shall should also reportedly later then previously further again once recently repeatedly "
+                           "publicly initially first however not never always often still just already too allegedly "
+                           "himself herself themselves itself"))
+_STOP = frozenset(_W("in on to during after before when while as because via through over about by into near outside "
+                     "inside under since until according adding yesterday today tonight earlier last this next who "
+                     "which whose that than told says said"))
+#: Words whose trailing full stop ends no sentence ("Gov. Serhiy Lysak", "Dr. Jones").
+ABBREVIATIONS = frozenset(_W("mr mrs ms dr prof st gen col lt sgt jr sr no gov sen rep capt maj cmdr adm supt insp det "
+                             "rev hon pres"))
+QUOTE_CHARS = "\"'“”‘’«»„‹›"
+
+
+def _inflect(base: str) -> set[str]:
+    """The finite and -ing forms of a regular English verb."""
+    doubled = {"admit": "admitt", "sob": "sobb", "regret": "regrett", "plead": "plead"}
+    stem = doubled.get(base, base)
+    if base.endswith("e"):
+        return {base, base + "s", base + "d", base[:-1] + "ing"}
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    plural = base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")
+    return {base, plural, stem + "ed", stem + "ing"}
+
+
+_REGULAR = _W("add explain note recall continue ask claim insist state declare warn reply respond admit argue describe "
+              "recount remember comment mention conclude whisper shout scream sob laugh joke exclaim announce confirm "
+              "acknowledge allege assert complain concede emphasise emphasize stress observe testify tweet post urge "
+              "vow promise predict suggest remark lament murmur boast plead deny cry report recall")
+#: Verbs that attribute a direct quote ("he says", "said X", "she told reporters").
+CUE_VERBS = frozenset(set().union(*map(_inflect, _REGULAR)) | set(_W("say says said saying tell tells told telling "
+                                                                       "write writes wrote writing")))
+#: Verbs that attribute a partial quote inside a sentence ("dismissed the speech as ...").
+PARTIAL_VERBS = CUE_VERBS | set().union(*map(_inflect, _W("call dismiss brand label term accuse describe"))) | {
+    "labelled"}
+#: Verbs that introduce the person whose quotes follow ("Another man spoke of ...").
+INTRO_VERBS = CUE_VERBS | frozenset(_W("spoke speaks spoken described recounted testified"))
+VERBISH = AUXILIARIES | PARTIAL_VERBS | INTRO_VERBS
+
+_PRONOUN_HEADS = ("them", "us", "those")  # "one of them"
+_TOKEN = re.compile(r"\S+")
+_EDGE_OPEN = "([\"'“‘«„"
+_EDGE_CLOSE = ")]\"'”’»*,.;:!?"
+ASTERISK_NAME = re.compile(r"[\"'“‘]?([^\W\d_][\w’'-]*?)[\"'”’]?\*")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:and\s+)?(?:who|which|whose)\b(?:[^,]|(?<=\d),(?=\d))*,|\([^)]*\)|,\s*\d{1,3},")
+_BOUNDARY = re.compile(r"[,;:—–(]|\s-\s|\b(?:and|but|while|as|because|that|after|when|if|so|since|although|though|"
+                       r"whereas|according to)\b", re.I)
+_INTRO_SKIP = frozenset(_W("in on at after before during since although though while when however but and meanwhile "
+                           "speaking sentencing defending for of with despite following as earlier later last this "
+                           "yesterday today of"))
+
+
+@dataclass
+class Phrase:
+    """A speaker noun phrase: its span, what it is, and how to label it."""
+
+    start: int
+    end: int
+    kind: str  # "pronoun" | "name" | "description"
+    label: str
+    category: str  # "name" | "private" | "role" | "group" | "other" | "pronoun"
+    heads: set[str] = field(default_factory=set)
+    plural: bool = False
+    gender: str | None = None
+    pseudonym: tuple[int, int] | None = None
+    name_start: int | None = None  # where the name starts, after any titles ("Sir Alan ...")
+
+    @property
+    def definite(self) -> bool:
+        """True for "the man", "this survivor": descriptions that point back."""
+        return self.kind == "description" and self.label.split()[0].lower() in ("the", "this", "that")
+
+
+def _core(raw: str) -> tuple[str, bool]:
+    """A token without edge punctuation, and whether a clause boundary follows it."""
+    word = raw.lstrip(_EDGE_OPEN)
+    stripped = word.rstrip(_EDGE_CLOSE)
+    tail = word[len(stripped):].replace("*", "").rstrip("\"'”’»)]")
+    boundary = bool(tail) and tail[0] in ",;:!?." and not (tail == "." and stripped.lower() in ABBREVIATIONS)
+    return stripped, boundary
+
+
+def _is_cap(word: str) -> bool:
+    """Capitalised (or an acronym/number-led name like 'FCO'), not a sentence determiner."""
+    return bool(word) and word[0].isupper() and word.lower() not in DETERMINERS and word.lower() not in PRONOUNS
+
+
+def parse_phrase(view: str, start: int, end: int) -> Phrase | None:
+    """Read the speaker noun phrase that starts at ``start`` (and ends by ``end``).
+
+    Stops at punctuation, prepositions and verbs; keeps "one of the men", a relative
+    clause without object ("who was arrested"), title chains ("Minister of State for
+    Foreign and Commonwealth Affairs Jane Smith") and one prepositional phrase after a
+    role or group noun ("a spokesperson for the governor").
+    """
+    tokens = []
+    for match in _TOKEN.finditer(view, start, end):
+        tokens.append(_token(match.start(), match.group()))
+        if len(tokens) > 24:  # a phrase never runs longer; don't tokenise the rest of the paragraph
+            break
+    pseudonym = None
+    if tokens and (m := ASTERISK_NAME.fullmatch(tokens[0][4].rstrip(",;:"))) and m.group(1)[0].isupper():
+        raw_start = tokens[0][5]
+        pseudonym = (raw_start + m.start(1), raw_start + m.end(1))
+        tokens = tokens[1:]
+    kept: list[tuple[int, int, str]] = []
+    head: str | None = None
+    pp_at: int | None = None
+    title_run = False
+    for i, (s, e, word, boundary, raw, _) in enumerate(tokens):
+        if not word or (raw[0] in QUOTE_CHARS and not _is_cap(word)) or len(kept) >= 14:
+            break
+        low, cap = word.lower(), _is_cap(word)
+        prev = kept[-1][2].lower() if kept else ""
+        nxt = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+        if not kept and low in PRONOUNS:
+            gender, plural = PRONOUNS[low]
+            return Phrase(s, e, "pronoun", word, "pronoun", {low}, plural, gender, pseudonym)
+        if low in ("who", "that", "whose") and head and pp_at is None:
+            j = i + 1
+            while j < len(tokens) and tokens[j][2].lower() in AUXILIARIES:
+                j += 1
+            if j < len(tokens) and not tokens[j - 1][3]:
+                # Keep "who was arrested", "who escaped"; drop "who lost her home", "who worked at X".
+                verb = tokens[j]
+                passive = j > i + 1
+                if verb[2][:1].islower() and (passive or verb[3] or j + 1 == len(tokens)):
+                    kept.extend((t[0], t[1], t[2]) for t in tokens[i: j + 1])
+            break
+        if low in ("of", "for", "from", "at", "and", "with"):
+            if low == "of" and prev in QUANTIFIERS and not head:
+                pass  # "one of the men"
+            elif title_run and _is_cap(nxt) and low in ("of", "for", "and"):
+                pass  # "Minister of State for Foreign and Commonwealth Affairs"
+            elif head in NOUNS and low != "and" and pp_at is None:
+                pp_at = len(kept)  # "a spokesperson for the governor": one phrase, head stays
+            else:
+                break  # "says Smith of her son": the name ends before "of"
+        elif low in _STOP or (head and not cap and (low in VERBISH or low.endswith(("ed", "ing")))):
+            break  # a preposition or a verb ends the phrase
+        elif cap:
+            title_run = (low in TITLE_WORDS and not (kept and _is_cap(kept[-1][2]) and not title_run)) or (
+                title_run and prev in ("of", "for", "and", *TITLE_WORDS))
+            if not word.endswith(("’s", "'s")) and pp_at is None:
+                head = low  # a possessive ("Russia’s foreign minister") is not the head
+        elif pp_at is not None:
+            pass  # the object of the prepositional phrase
+        elif head and (head in NOUNS or head in _PRONOUN_HEADS) and low not in NOUNS:
+            break  # "Another gay man escaped": a word after the head noun
+        elif head and kept and _is_cap(kept[-1][2]) and low not in NOUNS:
+            break  # "Smith noted": a word after a name, unless a role follows ("FCO minister")
+        elif low in VERBISH and low not in NOUNS:
+            break
+        elif low in NOUNS or low in _PRONOUN_HEADS:
+            head = low
+        elif len(kept) >= 5:
+            break  # five modifiers and still no head: not a speaker phrase
+        kept.append((s, e, word))
+        if boundary:
+            break
+    while kept and kept[-1][2].lower() in ("of", "for", "from", "at", "and", "with", "the", "a", "an"):
+        kept.pop()
+    if not kept:
+        if pseudonym:
+            name = view[pseudonym[0]: pseudonym[1]]
+            return Phrase(pseudonym[0], pseudonym[1], "name", name, "name", set(), pseudonym=pseudonym)
+        return None
+    return _classify(view, kept, pseudonym, pp_at)
+
+
+def _token(start: int, raw: str) -> tuple[int, int, str, bool, str, int]:
+    """A token: core span and word, whether a boundary follows, raw text and raw start."""
+    word, boundary = _core(raw)
+    offset = raw.find(word) if word else 0
+    return start + offset, start + offset + len(word), word, boundary, raw, start
+
+
+def _classify(view: str, kept: list[tuple[int, int, str]], pseudonym: tuple[int, int] | None,
+              pp_at: int | None = None) -> Phrase | None:
+    """Decide what a parsed phrase is and how to label it."""
+    words = [w for _, _, w in kept]
+    lows = [w.lower() for w in words]
+    titles = {w for w in lows if w in TITLE_WORDS | ROLE_NOUNS}
+    gender = "m" if set(lows) & MALE else "f" if set(lows) & FEMALE else None
+    while len(words) > 1 and lows[-1] in POSTNOMINALS:
+        words, lows = words[:-1], lows[:-1]
+    start, end = kept[0][0], kept[len(words) - 1][1]
+    named = words[:pp_at] if pp_at else words
+    if _is_cap(named[-1]) and named[-1].lower() not in TITLE_WORDS and pp_at is None:
+        run: list[str] = []
+        for word, low in zip(reversed(words), reversed(lows)):
+            if not _is_cap(word) or low in TITLE_WORDS:
+                break
+            run.insert(0, word)
+        label = " ".join(run)
+        heads = titles | {low for low in lows if low in GROUP_NOUNS}
+        name_start = kept[len(words) - len(run)][0]
+        return Phrase(start, end, "name", label, "name", heads, False, gender, pseudonym, name_start)
+    head = next((low for low in reversed(lows) if low in NOUNS or low in _PRONOUN_HEADS), None)
+    if head is None:
+        head = lows[-1]
+    category = ("private" if head in PRIVATE_NOUNS else "role" if head in ROLE_NOUNS
+                else "group" if head in GROUP_NOUNS else "other")
+    if category == "other" and head not in _PRONOUN_HEADS and VICTIM_WORDS & set(lows):
+        category = "private"
+    plural = head in PLURAL_NOUNS or head in _PRONOUN_HEADS or (
+        head.endswith("s") and not head.endswith("ss") and head in NOUNS)
+    if lows[0] in ("one", "a", "an", "another", "each", "every"):
+        plural = False
+    label = re.sub(r"\s+", " ", view[start:end])
+    if pseudonym:
+        name = view[pseudonym[0]: pseudonym[1]]
+        return Phrase(start, end, "name", name, "name", {head} | titles, plural, gender, pseudonym)
+    return Phrase(start, end, "description", label, category, {head} | titles, plural, gender)
+
+
+def parse_subject_before(view: str, start: int, end: int) -> Phrase | None:
+    """The subject phrase that ends right before ``end`` (a verb), searched from ``start``.
+
+    Relative clauses (", who asked not to be named,"), ages and brackets are skipped;
+    auxiliaries and adverbs before the verb ("has also") are dropped; the phrase starts
+    after the last clause boundary, so "The opposition leader, David Okafor," gives the
+    name and "In a meeting with the king, Smith" gives "Smith". An appositive after a
+    name ("Sarah Jones, a virologist at Oxford,") gives the name.
+    """
+    masked = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), view[start:end])
+    words = masked.rstrip(" ,").split(" ")
+    while words and words[-1].lower() in AUXILIARIES:
+        words.pop()
+    masked = " ".join(words).rstrip(" ,")
+    cuts = [0] + [m.end() for m in _BOUNDARY.finditer(masked) if masked[m.end():].strip()]
+    cut = cuts[-1] + len(masked[cuts[-1]:]) - len(masked[cuts[-1]:].lstrip())
+    if cut >= len(masked):
+        return None
+    phrase = parse_phrase(view, start + cut, start + len(masked))
+    if len(cuts) > 1 and masked[cuts[-1] - 1] == "," and masked[cut:].split(" ", 1)[0].lower() in ("a", "an", "the"):
+        before = cuts[-2] + len(masked[cuts[-2]:]) - len(masked[cuts[-2]:].lstrip())
+        name = parse_phrase(view, start + before, start + cuts[-1] - 1)
+        if name is not None and name.kind == "name":
+            return name
+    return phrase
+
+
+def sentence_subject(view: str, start: int, end: int) -> Phrase | None:
+    """The subject phrase a sentence opens with, after an introductory phrase ("In May, ...")."""
+    first = view[start:end].split(" ", 1)[0].lower().strip(",")
+    if first in _INTRO_SKIP:
+        comma = view.find(",", start, min(end, start + 90))
+        if comma < 0:
+            return None
+        start = comma + 1
+    while start < end and view[start] == " ":
+        start += 1
+    return parse_phrase(view, start, end)

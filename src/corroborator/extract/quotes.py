@@ -1,0 +1,374 @@
+"""Direct quotes and their speakers (``quotes.rules.v1``): pure-Python rules, no spaCy.
+
+What counts as a quote:
+
+- Text between quote marks of any style real pages mix (``" “ ” ‘ ’ ' « »``), read with
+  a stack: single quotes nested in a double quote belong to the outer quote and are
+  never emitted on their own; apostrophes (didn't, Smith’s, '90s) are not marks.
+- News-style multi-paragraph quotes: a paragraph that opens a quote and does not close
+  it continues in the next paragraph that opens with a mark. Each paragraph chunk is one
+  quote (``attrs["continued"]`` on the later chunks) with the same speaker. A paragraph
+  whose only mark is a closing one followed by an attribution ("...didn’t,” said one
+  person") is a quote from the paragraph start.
+- Partial quotes inside a sentence (claiming “you can’t detain ...”) need at least
+  :data:`MIN_WORDS` words; shorter ones are scare quotes (“eliminate”, ‘purge’) and are
+  not emitted. Stand-alone quotes need two words, or one with an attribution right after
+  ("“No,” he said"). Quotes in noise spans (captions, pull quotes, teasers ...) are
+  skipped; the headline is the report's own text.
+
+Speakers, first rule that applies: the attribution next to the quote ("“…,” he says",
+"said X according to Y", "Omar says: “…”"; a partial quote takes the subject of the
+speech verb before it, else an unnamed person subject); a person introduced earlier in
+the same paragraph ("Another man spoke of ..."); another attributed quote of the
+paragraph; the chunk of a multi-paragraph quote that carries the attribution; for a
+quote opening its paragraph, the speaker or person introduced at the end of the
+paragraph before, else an attribution in the next two paragraphs. Pronouns take the most
+recent person of matching number and gender; "the man", "the judge" the latest person
+with that head noun (see :mod:`.protection` for people and protection). A quote with no
+speaker keeps ``speaker_label`` None.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from corroborator.extract._marks import Candidate, link_chains, scan
+from corroborator.extract._speakers import (
+    ABBREVIATIONS,
+    CUE_VERBS,
+    INTRO_VERBS,
+    PARTIAL_VERBS,
+    SPEAKING,
+    Phrase,
+    parse_phrase,
+    parse_subject_before,
+    sentence_subject,
+)
+from corroborator.extract.protection import EXTRACTOR, People, Person
+from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Mention, ProtectedPerson, Quote, mention_id
+from corroborator.text import normalized, paragraphs, sentences
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["EXTRACTOR", "MIN_WORDS", "QuoteResult", "extract_quotes"]
+
+#: Partial quotes (inside a sentence) shorter than this are scare quotes, not quotes.
+MIN_WORDS = 4
+_DIRECT = ("after", "before", "partial", "subject", "according")
+_CONFIDENCE = {"after": 0.95, "before": 0.9, "partial": 0.8, "according": 0.8, "paragraph": 0.85, "chain": 0.85,
+               "continued": 0.85, "previous": 0.75, "intro": 0.7, "subject": 0.6, "forward": 0.6}
+
+
+def _alternation(words: frozenset[str]) -> str:
+    """A regex alternation of ``words``, longest first."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_CUE = _alternation(CUE_VERBS)
+_AFTER_VERB_FIRST = re.compile(r"[\s,:—–-]*(?P<verb>" + _CUE + r")\s+", re.I)
+_AFTER_SPEAKER_FIRST = re.compile(
+    r"[\s,:—–-]*(?P<np>[^“”\"‘’«»;.:]{1,80}?)\s+(?P<verb>" + _CUE + r")\b(?!\s+that\b)")
+_CITED = re.compile(r"[\s,]*(?P<rep>[^,;.]{1,80}?)\s+(?:cited|quoted)\s+(?P<who>[^,;]{1,60}?)\s+as\s+saying")
+_LEAD_COLON = re.compile(r"(?P<verb>\b(?:" + _CUE + r"))\b[^:,“”\"]{0,40}[:,]\s*$", re.I)
+_LEAD_VERB_FIRST = re.compile(r"^[\s,—–-]*(?P<verb>" + _CUE + r")\s+(?P<who>.+?)[,:]\s*$", re.I)
+_WORD = re.compile(r"[A-Za-z]+")
+_FINITE_INTRO_VERBS = frozenset(v for v in INTRO_VERBS if not v.endswith("ing"))
+_ACCORDING = re.compile(r"\baccording to\s+(?:(?:an?|the)\s+(?:\w+\s+)?(?:translation|report|statement|transcript|"
+                        r"interview|article|video|post|story|footage)\s+(?:by|from|in|of|on|with)\s+)?"
+                        r"(?P<who>[^,.;“”\"]+)", re.I)
+_SENTENCE_END = re.compile(r"[.!?;…]+[\"'”’)]*(?=\s|$)")
+
+
+@dataclass
+class QuoteResult:
+    """What :func:`extract_quotes` found in one document."""
+
+    quotes: list[Quote] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    protected: list[ProtectedPerson] = field(default_factory=list)
+
+
+def extract_quotes(doc: Document, entities: Sequence[Mention]) -> QuoteResult:
+    """Find the direct quotes of ``doc``, their speakers and the protected people.
+
+    Args:
+        doc: The document; its noise spans (except the headline) are skipped.
+        entities: Entity mentions of ``doc`` from NER (``attrs["label"]`` PERSON, ORG,
+            ...); they give speaker mention ids and tell people from organisations, but
+            the rules find speakers without them.
+
+    Returns:
+        A :class:`QuoteResult`: the quotes (mention span = the words inside the marks,
+        ``speaker`` left None for case-wide resolution), the ``speaker`` and
+        ``protection`` mentions created, and the protected people.
+    """
+    view = normalized(doc.text)
+    body = [p for p in paragraphs(view) if not _noise(doc, *p)]
+    candidates = [r for r in scan(view, body) if not _noise(doc, r.start, r.end)]
+    by_para = {para: list(group) for para, group in itertools.groupby(candidates, key=lambda r: r.para)}
+    for para, group in by_para.items():
+        for raw in group:
+            _attribute(view, raw, group, *body[para])
+    raws = [r for r in candidates if _keep(view, r)]
+    for index, raw in enumerate(raws):
+        raw.index = index
+    by_para = {para: list(group) for para, group in itertools.groupby(raws, key=lambda r: r.para)}
+    link_chains(by_para, body)
+    people = People(doc, view, entities)
+    headlines = {i for i, p in enumerate(body) if (n := doc.in_noise(*p)) is not None and n.kind == "headline"}
+    _Walker(view, people, raws, by_para, body, headlines).run()
+    result = _result(doc, people, raws)
+    logger.debug("%s: %d quotes, %d protected", doc.id, len(result.quotes), len(result.protected))
+    return result
+
+
+def _verbs(view: str, start: int, end: int, vocabulary: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Words of ``vocabulary`` in ``view[start:end]`` (and "according to"), as (start, end, word).
+
+    A word scan with a set lookup: far cheaper than a regex alternation of every verb form.
+    """
+    found = []
+    for match in _WORD.finditer(view, start, end):
+        word = match.group().lower()
+        if word in vocabulary:
+            found.append((match.start(), match.end(), word))
+        elif word == "according" and view.startswith(" to ", match.end()):
+            found.append((match.start(), match.end() + 4, "according to"))
+    return found
+
+
+def _noise(doc: Document, start: int, end: int) -> bool:
+    """True when the span lies in noise that is not the report's own text."""
+    span = doc.in_noise(start, end)
+    return span is not None and span.kind not in OWN_TEXT_NOISE_KINDS
+
+
+def _clause_end(view: str, start: int, end: int) -> int:
+    """Where the sentence that runs on at ``start`` ends (before ``end``)."""
+    for match in _SENTENCE_END.finditer(view, start, end):
+        word = view[max(start, match.start() - 6): match.start()].split()[-1:] or [""]
+        if match.group()[0] != "." or word[0].lower().lstrip("(") not in ABBREVIATIONS:
+            return match.start()
+    return end
+
+
+def _attribute(view: str, raw: Candidate, paragraph: list[Candidate], p_start: int, p_end: int) -> None:
+    """Find the attribution written next to one quote (before or after its marks)."""
+    # A one- or two-word candidate (a name in quotes, a scare quote) does not end a clause.
+    same = [r for r in paragraph if r is raw or len(view[r.start: r.end].split()) >= 3]
+    at = same.index(raw)
+    lead_start = same[at - 1].close if at else p_start
+    for match in _SENTENCE_END.finditer(view, lead_start, raw.open):
+        lead_start = match.end()
+    raw.lead_start = lead_start
+    lead = view[lead_start: raw.open].strip()
+    raw.partial = bool(lead) and not lead.endswith((":", ",")) and not raw.orphan
+    after_end = same[at + 1].open if at + 1 < len(same) else p_end
+    after_end = _clause_end(view, raw.close, after_end)
+    after = _after_cue(view, raw, after_end)
+    lead_cue = _lead_cue(view, raw, lead_start) if lead else None
+    raw.cue = (lead_cue or after) if raw.partial else (after or lead_cue)
+    according = _ACCORDING.search(view, raw.close, after_end) or _ACCORDING.search(view, lead_start, raw.open)
+    if according:
+        who = according.group("who").strip()
+        if raw.cue is None:
+            phrase = parse_phrase(view, according.start("who"), according.end("who"))
+            raw.cue = (phrase, "according to", "according") if phrase else None
+        elif not (raw.cue[0].start <= according.start("who") < raw.cue[0].end):
+            raw.reported_by = who
+
+
+def _after_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] | None:
+    """An attribution right after the closing mark: "…," he says / said X / X cited Y as saying."""
+    if raw.unclosed:
+        return None
+    if (cited := _CITED.match(view, raw.close, end)) and (phrase := parse_phrase(view, cited.start("who"), end)):
+        raw.reported_by = cited.group("rep").strip()
+        return phrase, "cited", "after"
+    if (first := _AFTER_VERB_FIRST.match(view, raw.close, end)) and (phrase := parse_phrase(view, first.end(), end)):
+        return phrase, first.group("verb").lower(), "after"
+    if not (match := _AFTER_SPEAKER_FIRST.match(view, raw.close, end)):
+        return None
+    content_end = view[raw.end - 1] if raw.end > raw.start else ""
+    np = match.group("np")
+    opens_clause = view[raw.close: match.start("np")].strip() in (",", ":", "—", "–", "-")
+    if not (content_end in ",!?—–-" or opens_clause or np[:1].islower()):
+        return None
+    phrase = parse_subject_before(view, match.start("np"), match.start("verb"))
+    if phrase is None or phrase.end < match.end("np") - 1 or len(np.split()) > 9:
+        return None
+    return phrase, match.group("verb").lower(), "after"
+
+
+def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, str] | None:
+    """An attribution before the opening mark: "Omar says:", "says X,", or a partial quote's subject."""
+    lead = view[lead_start: raw.open]
+    if not raw.partial:
+        if (match := _LEAD_VERB_FIRST.match(lead)) and (
+                phrase := parse_phrase(view, lead_start + match.start("who"), lead_start + match.end("who"))):
+            return phrase, match.group("verb").lower(), "before"
+        if (match := _LEAD_COLON.search(lead)) and (
+                phrase := parse_subject_before(view, lead_start, lead_start + match.start("verb"))):
+            return phrase, match.group("verb").lower(), "before"
+        return None
+    for verb_start, _, verb in reversed(_verbs(view, lead_start, raw.open, PARTIAL_VERBS)):
+        if verb.endswith("ing") and view[lead_start:verb_start].rstrip().endswith(","):
+            continue  # "..., claiming “...”": the subject is the main clause's
+        phrase = parse_subject_before(view, lead_start, verb_start)
+        if phrase and phrase.category in SPEAKING:
+            return phrase, verb, "partial"
+        return None
+    phrase = sentence_subject(view, lead_start, raw.open)
+    if phrase and phrase.category in ("name", "private", "role") and phrase.end <= raw.open:
+        return phrase, "", "subject"
+    return None
+
+
+def _keep(view: str, raw: Candidate) -> bool:
+    """Quote or scare quote? Long enough for where it stands."""
+    words = sum(1 for w in view[raw.start: raw.end].split() if any(c.isalnum() for c in w))
+    if words >= MIN_WORDS or ((raw.unclosed or raw.orphan) and words >= 2):
+        return True
+    if raw.orphan or raw.unclosed:
+        return False
+    if not raw.partial:
+        return words >= 2 or (words == 1 and raw.cue is not None and raw.cue[2] == "after")
+    return False
+
+
+class _Walker:
+    """Reads the body in order, narrative sentences and quotes alike, giving quotes speakers."""
+
+    def __init__(self, view: str, people: People, raws: list[Candidate], by_para: dict[int, list[Candidate]],
+                 body: list[tuple[int, int]], headlines: set[int]):
+        self.view, self.people, self.raws, self.by_para, self.body = view, people, raws, by_para, body
+        self.headlines = headlines
+
+    def run(self) -> None:
+        """Resolve every quote; remember who speaks or is introduced last in each paragraph."""
+        previous: tuple[Person, str] | None = None
+        for index, (p_start, p_end) in enumerate(self.body):
+            quotes = self.by_para.get(index, [])
+            items: list[tuple[int, Candidate | tuple[int, int]]] = [(r.open, r) for r in quotes]
+            for s, e in sentences(self.view, p_start, p_end):
+                if not any(r.open < e and s < r.close for r in quotes):
+                    items.append((s, (s, e)))
+            intro: Person | None = None
+            intro_at, last_close = -1, -1
+            tail = None
+            for pos, item in sorted(items, key=lambda x: x[0]):
+                if isinstance(item, Candidate):
+                    self._quote(item, quotes, intro if intro_at > last_close else None, previous)
+                    last_close = item.close
+                    tail = (item.person, "continued" if item.continued else "previous") if item.person else None
+                elif (person := self._narrative(*item)) is not None:
+                    intro, intro_at, tail = person, pos, (person, "intro")
+            previous = tail
+
+    def _quote(self, raw: Candidate, quotes: list[Candidate], intro: Person | None,
+               previous: tuple[Person, str] | None) -> None:
+        """Give one quote its speaker, trying the attribution rules in order."""
+        person, how = None, None
+        if raw.cue:
+            person, how, raw.phrase = self.people.resolve(raw.cue[0]), raw.cue[2], raw.cue[0]
+        # A headline stands alone, and "she said" with nobody to point at is no one else's quote.
+        if raw.para in self.headlines or (raw.cue and raw.cue[0].kind == "pronoun"):
+            self._settle(raw, quotes, person, how)
+            return
+        if person is None and intro is not None:
+            person, how = intro, "intro"
+        if person is None and (same := _nearest(raw, [r for r in quotes if r.cue and r.cue[2] != "subject"])):
+            person, how, raw.phrase = same.person or self.people.resolve(same.cue[0]), "paragraph", same.cue[0]
+        if person is None and raw.unclosed:
+            # A multi-paragraph quote is attributed once, on any of its chunks.
+            for later in self.raws[raw.index + 1: raw.index + 8]:
+                if not later.continued:
+                    break
+                if later.cue:
+                    person, how = self.people.resolve(later.cue[0]), "chain"
+                    break
+        at_start = raw.open == self.body[raw.para][0] or raw.orphan
+        if person is None and at_start and previous is not None:
+            person, how = previous
+        if person is None and at_start and raw.cue is None:
+            # News style: a run of quote paragraphs attributed at the end of the next one or two.
+            for later in self.raws[raw.index + 1: raw.index + 8]:
+                if later.para > raw.para + 2 or (later.para == raw.para + 2 and raw.para + 1 not in self.by_para):
+                    break
+                if later.cue and later.cue[2] == "after" and later.cue[0].kind != "pronoun" \
+                        and not later.cue[0].definite:
+                    person, how = self.people.resolve(later.cue[0]), "forward"
+                    break
+        self._settle(raw, quotes, person, how)
+
+    def _settle(self, raw: Candidate, quotes: list[Candidate], person: Person | None, how: str | None) -> None:
+        """Record a quote's speaker; link the protection cues of its attribution clause to them."""
+        raw.person, raw.how = person, how if person is not None else None
+        if person is not None:
+            named_here = raw.phrase is not None and how in _DIRECT and raw.phrase.kind != "pronoun"
+            raw.speaker_mention = self.people.mention_for(raw.phrase) if named_here else person.mention_id
+            person.spoke = True
+            self.people.touch(person)
+            nxt = [r.open for r in quotes if r.open >= raw.close]
+            end = _clause_end(self.view, raw.close, nxt[0] if nxt else self.body[raw.para][1])
+            self.people.protect_in(raw.lead_start, end, speaker=person, skip=[(r.start, r.end) for r in quotes])
+
+    def _narrative(self, start: int, end: int) -> Person | None:
+        """Read a sentence without quotes: link its protection cues; return the person it introduces."""
+        subject = sentence_subject(self.view, start, end)
+        # Protection first: "One inmate, who gave his first name, Daniel, said" names the inmate.
+        self.people.protect_in(start, end, subject=subject)
+        for verb_start, verb_end, verb in reversed(_verbs(self.view, start, end, _FINITE_INTRO_VERBS)):
+            if verb == "according to":
+                phrase = parse_phrase(self.view, verb_end, end)
+            else:
+                phrase = parse_subject_before(self.view, start, verb_start)
+            if phrase and phrase.category in SPEAKING:
+                return self.people.resolve(phrase)
+        if subject and subject.category in SPEAKING:
+            self.people.resolve(subject)
+        return None
+
+
+def _nearest(raw: Candidate, candidates: list[Candidate]) -> Candidate | None:
+    """The closest other attributed quote of the paragraph (earlier ones first)."""
+    earlier = [r for r in candidates if r.open < raw.open]
+    later = [r for r in candidates if r.open > raw.open]
+    return earlier[-1] if earlier else later[0] if later else None
+
+
+def _result(doc: Document, people: People, raws: list[Candidate]) -> QuoteResult:
+    """The final quotes with speaker labels, the mentions made, and the protected people."""
+    first_quote: dict[Person, int] = {}
+    for raw in raws:
+        if raw.person is not None:
+            first_quote.setdefault(raw.person, raw.start)
+    labels, protected = people.finish(first_quote)
+    quotes = []
+    for raw in raws:
+        person, label = raw.person, None
+        if person is not None:
+            label = labels.get(person)
+            direct = raw.how in _DIRECT and raw.phrase is not None and raw.phrase.kind != "pronoun"
+            if label is None and direct and not (raw.phrase.definite and person.names):
+                label = raw.phrase.label
+            elif label is None:
+                label = person.names[0] if person.names else person.label
+        attrs: dict[str, object] = {"cue": raw.cue[1] if raw.cue else None, "how": raw.how,
+                                    "continued": raw.continued, "partial": raw.partial,
+                                    "confidence": _CONFIDENCE.get(raw.how or "", 0.0)}
+        if raw.phrase is not None and raw.how in _DIRECT:
+            attrs["speaker_text"] = doc.text[raw.phrase.start: raw.phrase.end]
+        mention = Mention(mention_id(doc.id, "quote", raw.start, raw.end), doc.id, raw.start, raw.end, "quote",
+                          EXTRACTOR, doc.text[raw.start: raw.end], attrs)
+        quotes.append(Quote(mention, label, raw.speaker_mention, None, person is not None and person in labels,
+                            raw.reported_by))
+    # Speaker mentions of people who never speak are working notes, not output.
+    wanted = {q.speaker_mention_id for q in quotes} | {p.evidence.id for p in protected if p.evidence}
+    mentions = sorted((m for m in people.mentions.values() if m.kind == "protection" or m.id in wanted),
+                      key=lambda m: (m.start, m.kind))
+    return QuoteResult(quotes, mentions, protected)

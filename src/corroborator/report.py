@@ -1,0 +1,233 @@
+"""The static HTML report: one self-contained file a researcher can open offline.
+
+The template (``templates/report.html``) is rendered by Jinja2 with autoescaping on.
+Document texts are highlighted by splitting them at span boundaries and handing the
+template plain pieces of text, each escaped on output; nothing is ever marked up by
+string replacement. No script runs and nothing is fetched: inline CSS only, and a
+Content-Security-Policy that forbids scripts and remote resources.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from corroborator.export import generated_by
+from corroborator.model import Case, Document, Entity, Event, Mention, Quote
+from corroborator.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case
+
+logger = logging.getLogger(__name__)
+
+_TEMPLATES = Path(__file__).parent / "templates"
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+_KIND_CLASS = {"entity": "m-entity", "quote": "m-quote", "figure": "m-figure", "date": "m-date"}
+_ENTITY_CITES = 5
+_env: jinja2.Environment | None = None
+
+
+def _environment() -> jinja2.Environment:
+    """The Jinja2 environment, created once; autoescape is on for every template."""
+    global _env
+    if _env is None:
+        _env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return _env
+
+
+def _anchor(doc_id: str) -> str:
+    """A safe HTML id for a document (ids from a .jsonl file can hold anything)."""
+    return "doc-" + _UNSAFE_ID.sub("_", doc_id)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A highlighted stretch of a document: CSS classes and a tooltip."""
+
+    key: str
+    start: int
+    end: int
+    classes: str
+    title: str
+    noise_kind: str | None = None
+
+
+@dataclass
+class _Cites:
+    """Where each mention can be linked to: ``#doc-ID-OFFSET`` anchors that exist."""
+
+    anchors: set[str] = field(default_factory=set)
+
+    def link(self, m: Mention) -> dict[str, str]:
+        """A citation for the template: label and href (the document, or the list, if no anchor)."""
+        target = f"{_anchor(m.doc_id)}-{m.start}"
+        href = next((a for a in (target, _anchor(m.doc_id)) if a in self.anchors), "documents")
+        return {"label": f"{m.doc_id[:8]}:{m.start}–{m.end}", "href": "#" + href}
+
+
+def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str, Any]]:
+    """Cut ``doc.text`` at every span boundary; each piece knows the spans covering it."""
+    text, n = doc.text, len(doc.text)
+    opens: dict[int, list[_Span]] = defaultdict(list)
+    closes: dict[int, list[_Span]] = defaultdict(list)
+    mention_starts = set()
+    for span in spans:
+        start, end = max(0, span.start), min(n, span.end)
+        if start < end:
+            opens[start].append(span)
+            closes[end].append(span)
+            if span.noise_kind is None:
+                mention_starts.add(start)
+    points = sorted({0, n, *opens, *closes})
+    active: dict[str, _Span] = {}
+    pieces = []
+    base = _anchor(doc.id)
+    for a, b in zip(points, points[1:]):
+        for span in closes.get(a, ()):
+            active.pop(span.key, None)
+        for span in opens.get(a, ()):
+            active[span.key] = span
+        anchor = f"{base}-{a}" if a in mention_starts else None
+        if anchor:
+            cites.anchors.add(anchor)
+        noise = next((s for s in active.values() if s.noise_kind is not None), None)
+        pieces.append({
+            "text": text[a:b],
+            "anchor": anchor,
+            "classes": " ".join(dict.fromkeys(s.classes for s in active.values())),
+            "title": " | ".join(dict.fromkeys(s.title for s in active.values())),
+            # The noise label shows once, where the noise span begins.
+            "noise_label": noise.noise_kind if noise is not None and noise.start == a else None,
+        })
+    return pieces
+
+
+def _mention_titles(case: Case, w: Witnesses) -> dict[str, str]:
+    """Tooltip text of each mention: its entity, quote speaker, figure or date."""
+    titles: dict[str, str] = {}
+    for e in case.entities:
+        label = f"{_entity_name(e, w)} ({e.type})"
+        titles.update((m, label) for m in e.mention_ids)
+    for ev in case.events:
+        titles.update((m, f"date: {ev.date} ({ev.precision})") for m in ev.mention_ids)
+    entities = {e.id: e for e in case.entities}
+    for q in case.quotes:
+        titles[q.mention.id] = f"quote — {_speaker(q, entities, w)}"
+    for f in case.figures:
+        titles[f.mention.id] = f"figure: {f.event} {f.value} ({f.qualifier})"
+    return titles
+
+
+def _entity_name(e: Entity, w: Witnesses) -> str:
+    """How the report shows an entity: a protected witness by pseudonym only."""
+    return w.entities.get(e.id, "protected witness") if e.protected else e.name
+
+
+def _speaker(q: Quote, entities: dict[str, Entity], w: Witnesses) -> str:
+    """Who speaks a quote, as the report shows it."""
+    if q.mention.id in w.quotes:
+        return w.quotes[q.mention.id]
+    entity = entities.get(q.speaker or "")
+    if entity is not None and not entity.protected:
+        return entity.name
+    return q.speaker_label or "unknown speaker"
+
+
+def _documents(case: Case, w: Witnesses, cites: _Cites) -> list[dict[str, Any]]:
+    """Documents with their text cut into highlighted pieces."""
+    titles = _mention_titles(case, w)
+    by_doc: dict[str, dict[str, Mention]] = defaultdict(dict)
+    for m in [*case.mentions.values(), *(q.mention for q in case.quotes), *(f.mention for f in case.figures)]:
+        by_doc[m.doc_id][m.id] = m
+    docs = []
+    for doc in case.documents:
+        cites.anchors.add(_anchor(doc.id))
+        spans = [_Span(f"\x00noise{i}", n.start, n.end, f"noise noise-{n.kind}", f"{n.kind}: not the report's own text",
+                       n.kind) for i, n in enumerate(doc.noise)]
+        spans += [_Span(m.id, m.start, m.end, _KIND_CLASS.get(m.kind, "m-other"), titles.get(m.id, m.kind))
+                  for m in by_doc[doc.id].values()]
+        docs.append({"id": doc.id, "anchor": _anchor(doc.id), "short": doc.id[:8], "title": doc.title,
+                     "outlet": doc.outlet, "author": doc.author, "published": doc.published, "url": doc.url,
+                     "path": doc.path, "noise": len(doc.noise), "segments": _segments(doc, spans, cites)})
+    return docs
+
+
+def _claim_ids(v: Any) -> list[Any]:
+    """The claim ids a total lists (None, one id, or a list)."""
+    return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def _context(case: Case, w: Witnesses, *, redacted: bool) -> dict[str, Any]:
+    """Everything the template shows, as plain values."""
+    cites = _Cites()
+    documents = _documents(case, w, cites)  # first: it registers the anchors citations link to
+    figures = {f.mention.id: f for f in case.figures}
+    entities = {e.id: e for e in case.entities}
+    claim_anchor = {c.id: "claim-" + _UNSAFE_ID.sub("_", c.id) for c in case.claims}
+    totals = []
+    for kind, t in sorted(case.totals.items()):
+        t = t if isinstance(t, dict) else {"best": t}
+        totals.append({"event": kind, "best": t.get("best"), "low": t.get("low"), "high": t.get("high"),
+                       "note": t.get("note"), "claims": [{"label": c, "href": "#" + claim_anchor[c] if c in claim_anchor else None}
+                                                         for c in map(str, _claim_ids(t.get("claims")))]})
+    return {
+        "generated_by": generated_by(),
+        "redacted": redacted,
+        "summary": [("documents", len(case.documents)), ("entities", len(case.entities)),
+                    ("quotes", len(case.quotes)), ("figures", len(case.figures)), ("dated events", len(case.events)),
+                    ("claims", len(case.claims)), ("protected witnesses", w.count)],
+        "totals": totals,
+        "claims": [{"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
+                    "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",
+                    "sources": c.independent_sources, "status": c.status, "note": c.note,
+                    "figures": [cites.link(figures[f].mention) for f in c.figure_ids if f in figures]}
+                   for c in case.claims],
+        "documents": documents,
+        "entities": [{"name": _entity_name(e, w), "type": e.type, "protected": e.protected,
+                      "aliases": [] if e.protected else list(e.aliases), "count": len(e.mention_ids),
+                      "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}
+                     for e in sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name))],
+        "quotes": [{"text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
+                    "reported_by": q.reported_by, "cite": cites.link(q.mention)} for q in case.quotes],
+        "figures": [{"text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
+                     "subject": f.subject, "attributed_to": f.attributed_to, "when": f.when,
+                     "cite": cites.link(f.mention)} for f in case.figures],
+        "events": [_event(e, case, cites) for e in sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id))],
+    }
+
+
+def _event(e: Event, case: Case, cites: _Cites) -> dict[str, Any]:
+    """A timeline entry."""
+    return {"date": e.date, "precision": e.precision, "what": e.what,
+            "cites": [cites.link(case.mentions[m]) for m in e.mention_ids if m in case.mentions]}
+
+
+def render_report(case: Case, *, redact: bool = False) -> str:
+    """Render the case as one self-contained HTML page.
+
+    Sections: summary counts, totals, claims, documents (text with noise dimmed and
+    labelled, mentions highlighted with tooltips and ``#doc-ID-OFFSET`` anchors),
+    entities (a protected witness by pseudonym only), quotes with speakers and
+    citations, figures, and dated events in date order.
+
+    Args:
+        case: The case in memory.
+        redact: Redact protected witnesses first; the final HTML is checked again.
+
+    Returns:
+        The HTML text.
+
+    Raises:
+        RedactionError: ``redact`` is set and a protected name survived.
+    """
+    shown = redact_case(case) if redact else case
+    page = _environment().get_template("report.html").render(**_context(shown, assign_pseudonyms(shown), redacted=redact))
+    if redact:
+        assert_redacted(html.unescape(page), case, where="HTML report")
+    return page

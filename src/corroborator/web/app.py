@@ -1,0 +1,137 @@
+"""The FastAPI app factory: pages, JSON API, security headers, error handling.
+
+Every route but the login form and the bundled static files needs a live session: the
+page and API routers carry the :func:`~corroborator.web.deps.current` dependency as a
+whole, so a route cannot be added without it. No asset is fetched from elsewhere:
+FastAPI's Swagger and ReDoc pages (which load from a CDN) are off and ``/api-docs``
+lists the OpenAPI schema locally.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from corroborator import __version__
+from corroborator.accounts import LoginLimiter
+from corroborator.errors import CaseFileError, CorroboratorError
+from corroborator.web.deps import LoginRequired, WebError, current, render
+from corroborator.web.state import CaseState, Settings
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+# Scripts and styles come from this server only; nothing may frame the app or be fetched elsewhere.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/openapi.json"))
+
+
+def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None = None) -> FastAPI:
+    """The review web app of one case file.
+
+    Args:
+        case_path: The case file (built with ``corroborator build``).
+        settings: Cookie, session, rate-limit and paging options.
+
+    Raises:
+        CaseFileError: The case file is missing or not a case file.
+    """
+    from corroborator.web import api, pages_auth, pages_case, pages_review
+
+    settings = settings or Settings()
+    path = Path(case_path)
+    if not path.exists():
+        raise CaseFileError(f"{path}: no such case file (build one with `corroborator build`)")
+    app = FastAPI(title="Corroborator review", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url=None,
+                  description="Browse, search and review a Corroborator case file. Every route needs a login; "
+                              "lists are paginated with offset and limit; items follow the JSON export contract.")
+    app.state.case = CaseState(path, settings)
+    app.state.settings = settings
+    app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window)
+    with app.state.case.db.connect():
+        pass  # Fail at start, not on the first request, if the file is unusable.
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(pages_auth.public)
+    guarded = [Depends(current)]
+    app.include_router(pages_auth.router, dependencies=guarded)
+    app.include_router(pages_case.router, dependencies=guarded)
+    app.include_router(pages_review.router, dependencies=guarded)
+    app.include_router(api.router, dependencies=guarded)
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=guarded)
+    def openapi_schema() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if not request.url.path.startswith("/static/"):
+            # Case data must not linger in shared or browser caches.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _is_api(request) or request.method != "GET":
+            return JSONResponse({"detail": "login required"}, status_code=401,
+                                headers={"WWW-Authenticate": 'Cookie realm="corroborator"'})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import urlencode
+
+        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError) -> Response:
+        return _error(request, exc.status, exc.message)
+
+    @app.exception_handler(CorroboratorError)
+    async def library_error(request: Request, exc: CorroboratorError) -> Response:
+        logger.warning("%s %s: %s", request.method, request.url.path, exc)
+        from corroborator.redact import RedactionError
+        from corroborator.review import ReviewError
+
+        status = 503 if isinstance(exc, CaseFileError) else 409
+        if isinstance(exc, ReviewError):
+            status = 409 if "locked" in str(exc) else 400
+        elif isinstance(exc, RedactionError):
+            # Fail closed: nothing is shown when redaction cannot be guaranteed.
+            status = 500
+        return _error(request, status, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.errors()}, status_code=422)
+        return _error(request, 422, "the request was not understood: check the form fields")
+
+    return app
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    """An error as JSON for the API and as a page otherwise."""
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    ctx = getattr(request.state, "ctx", None)
+    return render(request, "error.html", ctx, http_status=status, status_code=status, message=message)

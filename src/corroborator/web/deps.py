@@ -1,0 +1,163 @@
+"""What every route shares: the logged-in reader, CSRF checks, errors, page rendering."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from corroborator import accounts
+from corroborator.accounts import Session
+from corroborator.web.state import CaseState, View
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "corroborator_session"
+LOGIN_CSRF_COOKIE = "corroborator_login"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class WebError(Exception):
+    """An error a route answers with: an HTTP status and a message safe to show."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class LoginRequired(Exception):
+    """No live session: pages redirect to the login form, the API answers 401."""
+
+
+@dataclass
+class Ctx:
+    """The request's reader and the view of the case they may see."""
+
+    request: Request
+    session: Session
+    state: CaseState
+    view: View
+
+    @property
+    def user(self) -> accounts.User:
+        """The logged-in user."""
+        return self.session.user
+
+    def require(self, role: str) -> None:
+        """Refuse the request unless the user holds ``role`` (or a stronger one)."""
+        if not self.user.can(role):
+            raise WebError(403, f"this needs the {role} role; you are {self.user.role}")
+
+    def audit(self, action: str, target: str | None = None, detail: dict[str, Any] | None = None) -> None:
+        """Append an audit record for this user."""
+        with self.state.db.connect() as con:
+            accounts.record_audit(con, self.user.name, action, target, detail)
+
+
+def case_state(request: Request) -> CaseState:
+    """The app's case state."""
+    state: CaseState = request.app.state.case
+    return state
+
+
+def current(request: Request) -> Ctx:
+    """The logged-in reader and their view (a FastAPI dependency for every protected route).
+
+    Loads changes of the case file, and audits every view an admin makes with protected
+    identities revealed.
+
+    Raises:
+        LoginRequired: No live session.
+    """
+    state = case_state(request)
+    with state.db.store() as store:
+        session = accounts.lookup_session(store.con, request.cookies.get(SESSION_COOKIE))
+        if session is None:
+            raise LoginRequired()
+        state.refresh(store)
+        if session.reveal and state.has_protected():
+            accounts.record_audit(store.con, session.user.name, "view.protected", request.url.path,
+                                  {"query": str(request.url.query)[:200]})
+    ctx = Ctx(request, session, state, state.view(redacted=not session.reveal))
+    request.state.ctx = ctx  # error pages show the reader's menu too
+    return ctx
+
+
+def check_csrf(ctx: Ctx, token: str | None) -> None:
+    """Refuse a state-changing request whose CSRF token is not the session's.
+
+    Raises:
+        WebError: 403 when the token is missing or wrong.
+    """
+    if not token or not hmac.compare_digest(str(token), ctx.session.csrf):
+        raise WebError(403, "missing or invalid CSRF token: reload the page and try again")
+
+
+async def form_of(ctx: Ctx) -> dict[str, Any]:
+    """The submitted form, after its CSRF token has been checked."""
+    form = await ctx.request.form()
+    check_csrf(ctx, form.get("csrf_token"))  # type: ignore[arg-type]
+    out: dict[str, Any] = {}
+    for key in form.keys():
+        values = form.getlist(key)
+        out[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
+    return out
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["thousands"] = lambda v: f"{v:,}" if isinstance(v, int) else v
+    env.filters["short"] = lambda v, n=12: (v[:n] + "…") if isinstance(v, str) and len(v) > n + 1 else v
+    env.globals["qs"] = lambda **kw: "?" + urlencode({k: v for k, v in kw.items() if v not in (None, "")})
+    from corroborator.web.present import url
+
+    env.globals["url"] = url
+    return env
+
+
+ENV = _environment()
+
+
+def render(request: Request, template: str, ctx: Ctx | None = None, *, http_status: int = 200,
+           **values: Any) -> HTMLResponse:
+    """Render a page; every value is escaped by the template unless it is a Markup object."""
+    base: dict[str, Any] = {"request": request, "path": request.url.path, "user": None, "csrf": "",
+                            "redacted": True, "reveal": False, "case_name": case_state(request).path.name}
+    if ctx is not None:
+        base |= {"user": ctx.user, "csrf": ctx.session.csrf, "redacted": ctx.view.redacted,
+                 "reveal": ctx.session.reveal, "has_protected": ctx.state.has_protected()}
+    html = ENV.get_template(template).render(base | values)
+    return HTMLResponse(html, status_code=http_status)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a list."""
+
+    items: list[Any]
+    page: int
+    pages: int
+    total: int
+
+
+def paginate(items: list[Any], page: int, size: int) -> Pager:
+    """Cut ``items`` to page ``page`` (1-based; out-of-range pages are clamped)."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, page), pages)
+    return Pager(items[(page - 1) * size:page * size], page, pages, len(items))
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after login (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

@@ -1,0 +1,260 @@
+"""Login, logout, the account page, user management, the audit log and review history."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from corroborator import accounts
+from corroborator.accounts import AccountError, LoginError
+from corroborator.review import Review
+from corroborator.web.deps import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    Ctx,
+    WebError,
+    case_state,
+    current,
+    form_of,
+    paginate,
+    render,
+    safe_next,
+)
+from corroborator.web.state import View
+
+logger = logging.getLogger(__name__)
+
+public = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
+_MESSAGES = {"password-changed": "Password changed: every session was ended. Log in with the new password.",
+             "logged-out": "You are logged out."}
+
+
+def _cookie_options(request: Request) -> dict[str, Any]:
+    return {"httponly": True, "samesite": "lax", "secure": request.app.state.settings.secure_cookies, "path": "/"}
+
+
+@public.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/", msg: str = "") -> Response:
+    """The login form; a fresh token in a cookie and the form guards it against cross-site posts."""
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", login_token=token, next=safe_next(next), error=None,
+                      message=_MESSAGES.get(msg))
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, **_cookie_options(request))
+    return response
+
+
+@public.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    """Check name, password and TOTP code; start a session."""
+    form = await request.form()
+    name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:1024]
+    code, target = str(form.get("totp", ""))[:12], safe_next(str(form.get("next", "/")))
+    cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie_token or not hmac.compare_digest(cookie_token, str(form.get("csrf_token", ""))):
+        raise WebError(403, "the login form expired or came from another site: reload it and try again")
+    limiter: accounts.LoginLimiter = request.app.state.limiter
+    client = request.client.host if request.client else "?"
+    keys = (f"{client}|{name.casefold()}", f"name|{name.casefold()}")
+    state = case_state(request)
+    if not all(limiter.allowed(k) for k in keys):
+        with state.db.connect() as con:
+            accounts.record_audit(con, None, "login.limited", name, {"client": client})
+        return render(request, "login.html", http_status=429, login_token=cookie_token, next=target, message=None,
+                      error="Too many failed attempts. Wait a few minutes before trying again.")
+    with state.db.connect() as con:
+        try:
+            user = accounts.verify_login(con, name, password, code)
+        except LoginError as exc:
+            for key in keys:
+                limiter.failed(key)
+            accounts.record_audit(con, None, "login.failed", name, {"client": client})
+            return render(request, "login.html", http_status=401, login_token=cookie_token, next=target,
+                          message=None, error=str(exc))
+        for key in keys:
+            limiter.reset(key)
+        hours = request.app.state.settings.session_hours
+        session = accounts.create_session(con, user, timedelta(hours=hours))
+        accounts.record_audit(con, user.name, "login", None, {"client": client})
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, max_age=int(hours * 3600), **_cookie_options(request))
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+async def logout(ctx: Ctx = Depends(current)) -> Response:
+    """End this session."""
+    await form_of(ctx)
+    with ctx.state.db.connect() as con:
+        accounts.revoke_session(con, ctx.session.token)
+        accounts.record_audit(con, ctx.user.name, "logout")
+    response = RedirectResponse("/login?msg=logged-out", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(ctx: Ctx = Depends(current)) -> Response:
+    """The reader's own account: role, second factor, password change."""
+    return render(ctx.request, "account.html", ctx, error=None)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def change_password(ctx: Ctx = Depends(current)) -> Response:
+    """Change the reader's password; every session of theirs ends."""
+    form = await form_of(ctx)
+    new = str(form.get("new_password", ""))
+    with ctx.state.db.connect() as con:
+        if not accounts.verify_password(con, ctx.user.name, str(form.get("current_password", ""))):
+            accounts.record_audit(con, ctx.user.name, "password.failed")
+            return render(ctx.request, "account.html", ctx, http_status=400, error="The current password is wrong.")
+        if new != form.get("confirm_password"):
+            return render(ctx.request, "account.html", ctx, http_status=400, error="The new passwords differ.")
+        try:
+            accounts.set_password(con, ctx.user.name, new)
+        except AccountError as exc:
+            return render(ctx.request, "account.html", ctx, http_status=400, error=str(exc))
+        accounts.record_audit(con, ctx.user.name, "password.change", ctx.user.name)
+    response = RedirectResponse("/login?msg=password-changed", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/reveal")
+async def reveal(ctx: Ctx = Depends(current)) -> Response:
+    """Admins: show or hide protected identities in this session (audited)."""
+    ctx.require("admin")
+    form = await form_of(ctx)
+    on = form.get("reveal") == "1"
+    with ctx.state.db.connect() as con:
+        accounts.set_reveal(con, ctx.session.token, on)
+        accounts.record_audit(con, ctx.user.name, "reveal.on" if on else "reveal.off")
+    return RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users(ctx: Ctx = Depends(current)) -> Response:
+    """Admins: every user, with forms to add, change role and disable."""
+    ctx.require("admin")
+    with ctx.state.db.connect() as con:
+        listed = accounts.list_users(con)
+    return render(ctx.request, "users.html", ctx, users=listed, roles=accounts.ROLES, created=None, error=None)
+
+
+@router.post("/users", response_class=HTMLResponse)
+async def users_change(ctx: Ctx = Depends(current)) -> Response:
+    """Admins: add a user, change a role, enable or disable (``op`` says which)."""
+    ctx.require("admin")
+    form = await form_of(ctx)
+    op, name = form.get("op"), str(form.get("name", ""))
+    created, error = None, None
+    with ctx.state.db.connect() as con:
+        try:
+            if op == "add":
+                user, secret = accounts.add_user(con, name, str(form.get("role", "")), str(form.get("password", "")))
+                created = {"name": user.name, "secret": secret,
+                           "uri": accounts.totp_uri(user.name, secret) if secret else None}
+            elif op == "role":
+                if name == ctx.user.name:
+                    raise AccountError("you cannot change your own role")
+                secret = accounts.set_role(con, name, str(form.get("role", "")))
+                accounts.record_audit(con, ctx.user.name, "user.role", name, {"role": form.get("role")})
+                if secret:
+                    created = {"name": name, "secret": secret, "uri": accounts.totp_uri(name, secret)}
+            elif op in ("disable", "enable"):
+                if name == ctx.user.name:
+                    raise AccountError("you cannot disable yourself")
+                accounts.set_active(con, name, op == "enable")
+                accounts.record_audit(con, ctx.user.name, f"user.{op}", name)
+            else:
+                raise AccountError(f"unknown user operation {op!r}")
+        except AccountError as exc:
+            error = str(exc)
+        listed = accounts.list_users(con)
+    return render(ctx.request, "users.html", ctx, http_status=400 if error else 200, users=listed,
+                  roles=accounts.ROLES, created=created, error=error)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(ctx: Ctx = Depends(current), page: int = 1, action: str = "") -> Response:
+    """Admins: the audit log (logins, views and exports of protected identities, user changes)."""
+    ctx.require("admin")
+    size = ctx.state.settings.page_size
+    with ctx.state.db.connect() as con:
+        records = accounts.audit_records(con, limit=size + 1, offset=(max(page, 1) - 1) * size,
+                                         action=action[:40] or None)
+    return render(ctx.request, "audit.html", ctx, records=records[:size], page=max(page, 1),
+                  more=len(records) > size, action=action)
+
+
+def present_review(r: Review, view: View) -> dict[str, Any]:
+    """A review record as this reader may see it: ids mapped, protected names replaced."""
+    kind = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities"}[r.action.split(".")[0]]
+    scrub = _scrubber(view)
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, str):
+            for ids in view.from_raw.values():
+                if v in ids:
+                    return ids[v]
+            return scrub(v)
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    return {"seq": r.seq, "at": r.at, "user": r.user, "action": r.action, "kind": kind,
+            "target": scrub(view.view_id(kind, r.target)), "before": clean(r.before), "after": clean(r.after),
+            "note": scrub(r.note)}
+
+
+def _scrubber(view: View) -> Any:
+    """A function replacing protected names by pseudonyms (identity when the reader may see them)."""
+    if not view.redacted:
+        return lambda s: s
+    from corroborator.redact import assign_pseudonyms
+
+    return assign_pseudonyms(view.raw).scrub
+
+
+@router.get("/reviews", response_class=HTMLResponse)
+def reviews(ctx: Ctx = Depends(current), page: int = 1, user: str = "", action: str = "") -> Response:
+    """Every review action, newest first: who, when, what, before → after."""
+    listed = [r for r in reversed(ctx.state.reviews)
+              if (not user or r.user == user) and (not action or r.action.startswith(action))]
+    pager = paginate(listed, page, ctx.state.settings.page_size)
+    shown = [present_review(r, ctx.view) for r in pager.items]
+    return render(ctx.request, "reviews.html", ctx, pager=pager, reviews=shown, user_filter=user,
+                  action=action, fmt=lambda v: json.dumps(v, ensure_ascii=False))
+
+
+@router.get("/export.json")
+def export_json(ctx: Ctx = Depends(current)) -> Response:
+    """Download the corrected case as the JSON export contract (redacted unless revealed; audited)."""
+    data = ctx.view.data()
+    ctx.audit("export.protected" if not ctx.view.redacted else "export", "json",
+              {"redacted": ctx.view.redacted})
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    name = "case-redacted.json" if ctx.view.redacted else "case.json"
+    return Response(body, media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/api-docs", response_class=HTMLResponse)
+def api_docs(ctx: Ctx = Depends(current)) -> Response:
+    """The JSON API's routes, read from the OpenAPI schema (no CDN-hosted Swagger UI)."""
+    schema = ctx.request.app.openapi()
+    routes = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+               "description": op.get("description", ""),
+               "params": [p["name"] for p in op.get("parameters", [])]}
+              for path, ops in schema.get("paths", {}).items() for method, op in ops.items()]
+    return render(ctx.request, "api_docs.html", ctx, routes=routes, info=schema.get("info", {}))

@@ -1,0 +1,298 @@
+"""Review pages: quotes, figures, claims, the keyboard review queue, and every review action."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from corroborator import review
+from corroborator.model import EVENT_KINDS, QUALIFIERS
+from corroborator.review import REVIEW_STATUSES, Review, ReviewError
+from corroborator.web import present
+from corroborator.web.deps import Ctx, WebError, current, form_of, paginate, render, safe_next
+from corroborator.web.pages_auth import present_review
+from corroborator.web.pages_case import locked_by, queue_items, status_of
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities"}
+_EVIDENCE_SLACK = 3000
+
+
+def _raw_evidence(ctx: Ctx, kind: str, view_id: str, raw_id: str, ev: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Selected characters moved from the reader's (possibly redacted) text to the machine text."""
+    if not ev or not ctx.view.redacted:
+        return ev
+    text = str(ev.get("text") or "")
+    if "[Witness" in text:
+        raise ReviewError("the selection holds a pseudonym: choose the speaker from the list instead")
+    items = ctx.view.figures if kind == "figures" else ctx.view.quotes
+    shown = items[view_id].mention
+    raw = next(x.mention for x in (ctx.view.raw.figures if kind == "figures" else ctx.view.raw.quotes)
+               if x.mention.id == raw_id)
+    raw_text = next(d.text for d in ctx.view.raw.documents if d.id == raw.doc_id)
+    guess = int(ev["start"]) + raw.start - shown.start
+    if raw_text[guess:guess + len(text)] != text:
+        found = [i for i in _occurrences(raw_text, text) if abs(i - raw.start) < _EVIDENCE_SLACK]
+        if not text or not found:
+            raise ReviewError("the selected text was not found near the evidence: select it again")
+        guess = min(found, key=lambda i: abs(i - raw.start))
+    return {"start": guess, "end": guess + len(text), "text": text}
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    out, at = [], text.find(needle) if needle else -1
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
+
+
+def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], note: str = "") -> Review:
+    """Check, map to machine ids and store one review action; the corrected case reloads.
+
+    Raises:
+        WebError: The user may not review.
+        ReviewError: The action is not valid now (locked, unknown target, bad values).
+    """
+    ctx.require("editor")
+    if action not in review.ACTIONS:
+        raise ReviewError(f"unknown review action {action!r}; valid actions: {', '.join(sorted(review.ACTIONS))}")
+    kind = KIND_OF[review.ACTIONS[action]]
+    view = ctx.view
+    if view_target not in getattr(view, kind):
+        raise WebError(404, f"no {kind[:-1] if kind != 'entities' else 'entity'} {view_target!r} in this case")
+    target = view.raw_id(kind, view_target)
+    after = dict(after)
+    if "into" in after:
+        after["into"] = view.raw_id("entities", str(after["into"]))
+    if after.get("speaker"):
+        after["speaker"] = view.raw_id("entities", str(after["speaker"]))
+    if "mention_ids" in after:
+        after["mention_ids"] = [view.raw_id("mentions", str(m)) for m in after["mention_ids"] or []]
+    if after.get("evidence"):
+        after["evidence"] = _raw_evidence(ctx, kind, view_target, target, after["evidence"])
+    with ctx.state.db.store() as store:
+        ctx.state.refresh(store)
+        case = ctx.state.corrected
+        cleaned = review.validate_review(case, ctx.state.state, user=ctx.user.name, role=ctx.user.role,
+                                         action=action, target=target, after=after)
+        before = review.snapshot(case, action, target)
+        record = review.record_review(store.con, user=ctx.user.name, action=action, target=target, before=before,
+                                      after=cleaned, note=note[:1000])
+        ctx.state.refresh(store)
+    logger.info("review %d by %s: %s %s", record.seq, record.user, action, target)
+    return record
+
+
+def _evidence_form(form: dict[str, Any]) -> dict[str, Any] | None:
+    if form.get("evidence_start") in (None, "") or form.get("evidence_end") in (None, ""):
+        return None
+    try:
+        return {"start": int(form["evidence_start"]), "end": int(form["evidence_end"]),
+                "text": form.get("evidence_text")}
+    except ValueError:
+        raise ReviewError("the selection offsets are not numbers") from None
+
+
+def _done(form: dict[str, Any], fallback: str) -> Response:
+    return RedirectResponse(safe_next(str(form.get("next") or fallback)), status_code=303)
+
+
+def _shown_id(ctx: Ctx, kind: str, raw_id: str) -> str:
+    """The id the reader sees for ``raw_id`` after a review (protecting someone renames ids)."""
+    return ctx.state.view(redacted=ctx.view.redacted).view_id(kind, raw_id)
+
+
+def _history(ctx: Ctx, kind: str, view_id: str) -> list[dict[str, Any]]:
+    raw = ctx.view.raw_id(kind, view_id)
+    return [present_review(r, ctx.view) for r in reversed(ctx.state.state.history.get(raw, []))]
+
+
+# -- quotes ------------------------------------------------------------------------------
+@router.get("/quotes", response_class=HTMLResponse)
+def quotes(ctx: Ctx = Depends(current), speaker: str = "", doc: str = "", protected: str = "",
+           status: str = "", page: int = 1) -> Response:
+    """Quotes, filtered by speaker, document, protection and review status."""
+    view = ctx.view
+    items = [q for q in view.case.quotes
+             if (not speaker or speaker in (q.speaker, q.speaker_label))
+             and (not doc or q.mention.doc_id == doc) and (protected != "yes" or q.protected)
+             and (protected != "no" or not q.protected)
+             and (not status or status_of(ctx, "quotes", q.mention.id) == status)]
+    speakers: dict[str, str] = {}
+    for q in view.case.quotes:
+        key = q.speaker or q.speaker_label
+        if key:
+            speakers[key] = view.entities[q.speaker].name if q.speaker in view.entities else str(q.speaker_label)
+    pager = paginate(items, page, ctx.state.settings.page_size)
+    return render(ctx.request, "quotes.html", ctx, pager=pager, speakers=sorted(speakers.items(), key=lambda s: s[1]),
+                  speaker=speaker, doc=doc, protected=protected, status=status,
+                  status_of=lambda k, i: status_of(ctx, k, i))
+
+
+def _quote_context(ctx: Ctx, qid: str) -> dict[str, Any]:
+    q = ctx.view.quotes[qid]
+    extra = []
+    speaker_m = ctx.view.case.mentions.get(q.speaker_mention_id or "")
+    if speaker_m is not None:
+        extra.append(present.Span(speaker_m.start, speaker_m.end, "ev-speaker", None, "speaker"))
+    return {"q": q, "ev": present.evidence(ctx.view, q.mention, extra), "status": status_of(ctx, "quotes", qid),
+            "entities": sorted(ctx.view.case.entities, key=lambda e: (e.type != "PERSON", e.name.casefold()))[:1000],
+            "history": _history(ctx, "quotes", qid)}
+
+
+@router.get("/quotes/{quote_id}", response_class=HTMLResponse)
+def quote(quote_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """One quote beside its source, with confirm / reject / correct-speaker forms."""
+    if quote_id not in ctx.view.quotes:
+        raise WebError(404, f"no quote {quote_id!r} in this case")
+    return render(ctx.request, "quote.html", ctx, **_quote_context(ctx, quote_id))
+
+
+@router.post("/quotes/{quote_id}/review")
+async def quote_review(quote_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """Confirm or reject a quote's speaker, or set the right one."""
+    form = await form_of(ctx)
+    op = form.get("op")
+    after: dict[str, Any] = {}
+    if op == "speaker":
+        after = {"speaker": form.get("speaker") or None, "speaker_label": form.get("speaker_label") or None,
+                 "evidence": _evidence_form(form)}
+    record = do_review(ctx, f"quote.{op}", quote_id, after, str(form.get("note", "")))
+    return _done(form, present.url("quotes", _shown_id(ctx, "quotes", record.target)) + "?done=" + str(op))
+
+
+# -- figures -----------------------------------------------------------------------------
+@router.get("/figures", response_class=HTMLResponse)
+def figures(ctx: Ctx = Depends(current), event: str = "", status: str = "", doc: str = "", page: int = 1) -> Response:
+    """Figures, filtered by event kind, document and review status."""
+    items = [f for f in ctx.view.case.figures
+             if (not event or f.event == event) and (not doc or f.mention.doc_id == doc)
+             and (not status or status_of(ctx, "figures", f.mention.id) == status)]
+    pager = paginate(items, page, ctx.state.settings.page_size)
+    return render(ctx.request, "figures.html", ctx, pager=pager, event=event, status=status, doc=doc,
+                  events=EVENT_KINDS, status_of=lambda k, i: status_of(ctx, k, i))
+
+
+def _figure_context(ctx: Ctx, fid: str) -> dict[str, Any]:
+    f = ctx.view.figures[fid]
+    claims = [ctx.view.claims[c] for c in ctx.view.claims_of_figure.get(fid, [])]
+    return {"f": f, "ev": present.evidence(ctx.view, f.mention), "status": status_of(ctx, "figures", fid),
+            "claims": claims, "locked": next((locked_by(ctx, c.id) for c in claims if locked_by(ctx, c.id)), None),
+            "machine": (f.mention.attrs.get("review") or {}).get("machine"), "events": EVENT_KINDS,
+            "qualifiers": QUALIFIERS, "history": _history(ctx, "figures", fid)}
+
+
+@router.get("/figures/{figure_id}", response_class=HTMLResponse)
+def figure(figure_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """One figure beside its source, with confirm / reject / correct forms."""
+    if figure_id not in ctx.view.figures:
+        raise WebError(404, f"no figure {figure_id!r} in this case (it may have been rejected)")
+    return render(ctx.request, "figure.html", ctx, **_figure_context(ctx, figure_id))
+
+
+@router.post("/figures/{figure_id}/review")
+async def figure_review(figure_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """Confirm, reject or correct a figure (values typed or selected in the source)."""
+    form = await form_of(ctx)
+    op = form.get("op")
+    after: dict[str, Any] = {}
+    if op == "correct":
+        after = {k: form[k] for k in review.FIGURE_FIELDS if k in form}
+        after["evidence"] = _evidence_form(form)
+    record = do_review(ctx, f"figure.{op}", figure_id, after, str(form.get("note", "")))
+    if op == "reject" and not form.get("next"):
+        return _done(form, "/figures?status=rejected")
+    return _done(form, present.url("figures", _shown_id(ctx, "figures", record.target)) + "?done=" + str(op))
+
+
+# -- claims ------------------------------------------------------------------------------
+@router.get("/claims", response_class=HTMLResponse)
+def claims(ctx: Ctx = Depends(current), event: str = "", status: str = "", review_status: str = "",
+           page: int = 1) -> Response:
+    """Claims with their range, sources, machine status and review status."""
+    items = [c for c in ctx.view.case.claims
+             if (not event or c.event == event) and (not status or c.status == status)
+             and (not review_status or status_of(ctx, "claims", c.id) == review_status)]
+    pager = paginate(items, page, ctx.state.settings.page_size)
+    return render(ctx.request, "claims.html", ctx, pager=pager, event=event, status=status,
+                  review_status=review_status, statuses=REVIEW_STATUSES, events=EVENT_KINDS,
+                  status_of=lambda k, i: status_of(ctx, k, i), locked_by=lambda c: locked_by(ctx, c))
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim(claim_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """One claim: its figures side by side with their source spans; status and lock forms."""
+    c = ctx.view.claims.get(claim_id)
+    if c is None:
+        raise WebError(404, f"no claim {claim_id!r} in this case (it may have been rejected)")
+    cards = [{"f": ctx.view.figures[fid], "ev": present.evidence(ctx.view, ctx.view.figures[fid].mention),
+              "doc": ctx.view.docs.get(ctx.view.figures[fid].mention.doc_id),
+              "status": status_of(ctx, "figures", fid)} for fid in c.figure_ids if fid in ctx.view.figures]
+    return render(ctx.request, "claim.html", ctx, c=c, cards=cards, review_status=status_of(ctx, "claims", c.id),
+                  locked=locked_by(ctx, c.id), statuses=REVIEW_STATUSES, history=_history(ctx, "claims", claim_id))
+
+
+@router.post("/claims/{claim_id}/review")
+async def claim_review(claim_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """Set a claim's review status, lock or unlock it."""
+    form = await form_of(ctx)
+    op = form.get("op")
+    after = {"status": form.get("status")} if op == "status" else {}
+    do_review(ctx, f"claim.{op}", claim_id, after, str(form.get("note", "")))
+    return _done(form, present.url("claims", claim_id) + "?done=" + str(op))
+
+
+# -- entities ----------------------------------------------------------------------------
+@router.post("/entities/{entity_id}/review")
+async def entity_review(entity_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """Merge an entity into another, split mentions off it, protect or unprotect it."""
+    form = await form_of(ctx)
+    op = form.get("op")
+    after: dict[str, Any] = {}
+    if op == "merge":
+        after = {"into": form.get("into")}
+    elif op == "split":
+        ids = form.get("mention_ids") or []
+        after = {"mention_ids": ids if isinstance(ids, list) else [ids], "name": form.get("name")}
+    record = do_review(ctx, f"entity.{op}", entity_id, after, str(form.get("note", "")))
+    target = record.after["into"] if op == "merge" else record.target
+    return _done(form, present.url("entities", _shown_id(ctx, "entities", target)) + "?done=" + str(op))
+
+
+# -- the queue ---------------------------------------------------------------------------
+@router.get("/queue", response_class=HTMLResponse)
+def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unreviewed", at: str = "",
+          after: str = "", before: str = "") -> Response:
+    """Check figures or quotes one after another from the keyboard (j/k, c, x, o, e)."""
+    if kind not in ("figures", "quotes"):
+        raise WebError(400, "the queue holds figures or quotes")
+    if status not in ("unreviewed", "all", "confirmed", "rejected", "corrected"):
+        raise WebError(400, f"unknown queue status {status!r}")
+    every = queue_items(ctx, kind, "all")
+    order = {x.mention.id: i for i, x in enumerate(every)}
+    items = every if status == "all" else [x for x in every if status_of(ctx, kind, x.mention.id) == status]
+    current_item = None
+    if items:
+        if at in order:
+            current_item = next((x for x in items if x.mention.id == at), None)
+        if current_item is None and after in order:
+            current_item = next((x for x in items if order[x.mention.id] > order[after]), items[0])
+        if current_item is None and before in order:
+            current_item = next((x for x in reversed(items) if order[x.mention.id] < order[before]), items[-1])
+        current_item = current_item or items[0]
+    context: dict[str, Any] = {}
+    if current_item is not None:
+        cid = current_item.mention.id
+        context = _figure_context(ctx, cid) if kind == "figures" else _quote_context(ctx, cid)
+        context["position"] = next(i for i, x in enumerate(items) if x.mention.id == cid) + 1 \
+            if any(x.mention.id == cid for x in items) else 0
+        context["item_id"] = cid
+    return render(ctx.request, "queue.html", ctx, kind=kind, queue_status=status, total=len(items),
+                  reviewed=sum(1 for x in every if status_of(ctx, kind, x.mention.id) != "unreviewed"),
+                  count_all=len(every), item=current_item, **context)

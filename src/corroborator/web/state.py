@@ -1,0 +1,256 @@
+"""The case as the web app holds it: a connection broker, the corrected case and per-reader views.
+
+The case file is opened read-write only while a request needs it and closed once the
+app has been idle for a moment, so ``corroborator export`` or ``report`` can read the
+same file while the server runs. The machine case, the reviews and the corrected case
+are cached and reloaded when the file changes; each reader sees a *view*: the corrected
+case, redacted unless an admin has chosen to reveal protected identities.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corroborator import accounts, review
+from corroborator.errors import CaseFileError
+from corroborator.model import Case, Claim, Document, Entity, Figure, Quote
+from corroborator.review import Review, ReviewState
+from corroborator.search import SearchIndex
+from corroborator.store import CaseStore, open_case
+
+logger = logging.getLogger(__name__)
+
+_TOKEN_SQL = """SELECT (SELECT count(*) FROM documents), (SELECT max(added_at) FROM documents),
+    (SELECT count(*) FROM mentions), (SELECT count(*) FROM entities), (SELECT count(*) FROM claims),
+    (SELECT count(*) FROM totals), (SELECT coalesce(max(seq), 0) FROM reviews)"""
+KINDS = ("documents", "entities", "quotes", "figures", "claims", "events")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the web app runs.
+
+    Attributes:
+        secure_cookies: Mark cookies ``Secure`` (set when served over HTTPS).
+        session_hours: How long a login lasts.
+        login_attempts: Failed logins allowed per name and address in ``login_window`` seconds.
+        login_window: Seconds over which failed logins are counted.
+        idle_close: Seconds of quiet after which the case file is closed for other processes.
+        page_size: Rows per page in lists.
+    """
+
+    secure_cookies: bool = False
+    session_hours: float = 12.0
+    login_attempts: int = 5
+    login_window: float = 300.0
+    idle_close: float = 2.0
+    page_size: int = 50
+
+
+class CaseDb:
+    """Hands out the case file's connection to one request at a time and closes it when idle."""
+
+    def __init__(self, path: Path, idle_close: float):
+        self.path = path
+        self.idle_close = idle_close
+        self._store: CaseStore | None = None
+        self._lock = threading.RLock()
+        self._timer: threading.Timer | None = None
+        self._last = 0.0
+
+    def _open(self) -> CaseStore:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                store = open_case(self.path)
+                break
+            except CaseFileError as exc:
+                # Another process (a CLI export) may hold the file for a moment.
+                if "in use" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        accounts.ensure_schema(store.con)
+        review.ensure_schema(store.con)
+        return store
+
+    @contextmanager
+    def store(self) -> Iterator[CaseStore]:
+        """The open case file, held exclusively for the ``with`` block."""
+        with self._lock:
+            if self._store is None:
+                self._store = self._open()
+            try:
+                yield self._store
+            finally:
+                self._last = time.monotonic()
+                if self.idle_close <= 0:
+                    self.close()
+                else:
+                    self._schedule()
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """The DuckDB connection of the case file, held exclusively for the ``with`` block."""
+        with self.store() as store:
+            yield store.con
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.idle_close, self._close_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            if time.monotonic() - self._last >= self.idle_close * 0.9:
+                self.close()
+
+    def close(self) -> None:
+        """Close the case file now (it reopens on the next request)."""
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+@dataclass
+class View:
+    """What one reader sees: the corrected case, redacted or not, with lookups by id."""
+
+    case: Case
+    redacted: bool
+    version: tuple[Any, ...]
+    to_raw: dict[str, dict[str, str]]
+    raw: Case
+    _data: dict[str, Any] | None = None
+    _search: SearchIndex | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        c = self.case
+        self.docs: dict[str, Document] = {d.id: d for d in c.documents}
+        self.entities: dict[str, Entity] = {e.id: e for e in c.entities}
+        self.quotes: dict[str, Quote] = {q.mention.id: q for q in c.quotes}
+        self.figures: dict[str, Figure] = {f.mention.id: f for f in c.figures}
+        self.claims: dict[str, Claim] = {x.id: x for x in c.claims}
+        self.entity_of_mention = {m: e.id for e in c.entities for m in e.mention_ids}
+        self.claims_of_figure: dict[str, list[str]] = {}
+        for claim in c.claims:
+            for fid in claim.figure_ids:
+                self.claims_of_figure.setdefault(fid, []).append(claim.id)
+        self.from_raw = {kind: {r: v for v, r in ids.items()} for kind, ids in self.to_raw.items()}
+
+    def raw_id(self, kind: str, view_id: str) -> str:
+        """The machine id behind an id shown to this reader (the same id when not redacted)."""
+        return self.to_raw.get(kind, {}).get(view_id, view_id) if self.redacted else view_id
+
+    def view_id(self, kind: str, raw_id: str) -> str:
+        """The id this reader sees for a machine id."""
+        return self.from_raw.get(kind, {}).get(raw_id, raw_id) if self.redacted else raw_id
+
+    def data(self) -> dict[str, Any]:
+        """The view as the JSON export contract (``export.case_to_dict``), built once."""
+        with self._lock:
+            if self._data is None:
+                from corroborator.export import case_to_dict
+
+                self._data = case_to_dict(self.case) | {"redacted": self.redacted}
+            return self._data
+
+    def search(self) -> SearchIndex:
+        """The full-text index of this view, built on first use."""
+        with self._lock:
+            if self._search is None:
+                self._search = SearchIndex(self.case)
+            return self._search
+
+
+def _id_maps(raw: Case, shown: Case) -> dict[str, dict[str, str]]:
+    """View id -> machine id per kind; redaction keeps the order of every list."""
+    keys = {"documents": lambda d: d.id, "entities": lambda e: e.id, "quotes": lambda q: q.mention.id,
+            "figures": lambda f: f.mention.id, "claims": lambda c: c.id, "events": lambda e: e.id}
+    maps: dict[str, dict[str, str]] = {}
+    for kind, key in keys.items():
+        a, b = getattr(raw, kind), getattr(shown, kind)
+        if len(a) != len(b):
+            raise CaseFileError(f"redaction changed the number of {kind}; refusing to map ids")
+        maps[kind] = {key(y): key(x) for x, y in zip(a, b)}
+    maps["mentions"] = {}
+    for x, y in zip(raw.entities, shown.entities):
+        if len(x.mention_ids) == len(y.mention_ids):
+            maps["mentions"].update(zip(y.mention_ids, x.mention_ids))
+    return maps
+
+
+class CaseState:
+    """The machine case, its reviews and the corrected case, reloaded when the file changes."""
+
+    def __init__(self, path: Path, settings: Settings):
+        self.path = path
+        self.settings = settings
+        self.db = CaseDb(path, settings.idle_close)
+        self._lock = threading.RLock()
+        self._token: tuple[Any, ...] | None = None
+        self._base: Case | None = None
+        self.reviews: list[Review] = []
+        self.state = ReviewState()
+        self.corrected = Case()
+        self._views: dict[bool, View] = {}
+
+    def refresh(self, store: CaseStore) -> None:
+        """Reload what changed in the case file since the last request."""
+        token = tuple(store.con.execute(_TOKEN_SQL).fetchone())
+        with self._lock:
+            if token == self._token:
+                return
+            if self._token is None or token[:-1] != self._token[:-1] or self._base is None:
+                self._base = store.load_case()
+            self.reviews = review.load_reviews(store.con)
+            self.state = review.review_state(self.reviews)
+            self.corrected = review.apply_reviews(self._base, self.reviews)
+            self._views = {}
+            self._token = token
+            logger.info("case %s loaded: %d documents, %d reviews", self.path, len(self._base.documents),
+                        len(self.reviews))
+
+    @property
+    def base(self) -> Case:
+        """The machine case, as the build wrote it."""
+        return self._base or Case()
+
+    @property
+    def version(self) -> tuple[Any, ...]:
+        """Changes whenever the case file or its reviews change."""
+        return self._token or ()
+
+    def view(self, *, redacted: bool) -> View:
+        """The corrected case as a reader sees it; redacted views are built once per version.
+
+        Raises:
+            RedactionError: Redaction could not guarantee that no protected name is left.
+        """
+        with self._lock:
+            if redacted not in self._views:
+                corrected = self.corrected
+                if redacted:
+                    from corroborator.redact import redact_case
+
+                    shown = redact_case(corrected)
+                    maps = _id_maps(corrected, shown)
+                else:
+                    shown, maps = corrected, {}
+                self._views[redacted] = View(shown, redacted, self.version, maps, corrected)
+            return self._views[redacted]
+
+    def has_protected(self) -> bool:
+        """Whether the case holds anyone whose identity is protected."""
+        c = self.corrected
+        return bool(c.protected) or any(e.protected for e in c.entities) or any(q.protected for q in c.quotes)

@@ -1,0 +1,152 @@
+"""The review app in a real browser: log in, read, confirm, correct, merge, search, accessibility."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyotp
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, log_in, shot
+from tests.webcase import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def page(chromium: Any, live: dict[str, Any]) -> Any:
+    context = chromium.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.accept()))
+    yield page
+    context.close()
+
+
+def test_browser_login_read_confirm_merge_search(page: Any, live: dict[str, Any]) -> None:
+    url = live["url"]
+    page.goto(url + "/figures")
+    assert page.url.startswith(url + "/login")
+    shot(page, "01-login")
+    log_in(page, url, "edna", PASSWORD)
+    assert page.locator("h1").inner_text() == "Case overview"
+    shot(page, "02-overview")
+
+    page.click("text=Documents")
+    page.click("text=Police detain dozens after Riverton protest")
+    assert page.locator(".doc-text .m-figure").count() == 1 and page.locator(".doc-text .noise").count() >= 2
+    shot(page, "03-reader")
+    page.locator(".doc-text a.m-figure").click()
+    assert "/figures/" in page.url and page.locator(".evidence .exact code").inner_text() == "detained at least 40 protesters"
+
+    page.goto(url + "/queue")
+    first = page.locator(".evidence .exact code").inner_text()
+    shot(page, "04-queue")
+    page.keyboard.press("c")
+    page.wait_for_load_state()
+    assert page.locator(".queue-pos").inner_text().count("of 3 unreviewed") == 1
+    assert page.locator(".evidence .exact code").inner_text() != first
+    page.keyboard.press("k")
+    page.wait_for_load_state()
+    assert "reviewed" in page.locator(".queue-progress").inner_text()
+
+    page.goto(url + "/entities/ent-grant")
+    page.select_option("#into", "ent-paul")
+    page.click("#merge-form button[type=submit]")
+    page.wait_for_url("**/entities/ent-paul?done=merge")
+    assert page.dialogs and "Merge Grant" in page.dialogs[0]
+    assert "Grant" in page.locator("dl.facts").inner_text()
+    shot(page, "05-merged-entity")
+
+    page.fill("#top-q", "detained")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=detained")
+    assert page.locator("ol.results mark").count() >= 2
+    shot(page, "06-search")
+    assert page.errors == []
+
+
+def test_browser_select_the_right_text_to_correct_a_value(page: Any, live: dict[str, Any]) -> None:
+    url = live["url"]
+    log_in(page, url, "edna", PASSWORD)
+    page.goto(url + "/figures?event=detained")
+    page.click("text=As many as 56 people were detained")
+    context = page.locator(".evidence .context")
+    # Select the characters "56" inside the highlighted figure, as a mouse would.
+    page.evaluate("""() => {
+        const el = [...document.querySelectorAll('.evidence .context [data-o]')].find(e => e.textContent.includes('56'));
+        const node = el.firstChild, at = node.data.indexOf('56');
+        const range = document.createRange();
+        range.setStart(node, at); range.setEnd(node, at + 2);
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    }""")
+    context.dispatch_event("mouseup")
+    assert page.locator("#value").input_value() == "56"
+    assert "Selected “56”" in page.locator("[data-selection-for]").inner_text()
+    page.select_option("#qualifier", "exact")
+    shot(page, "07-correct-by-selection")
+    page.click("text=Save correction")
+    page.wait_for_url("**done=correct")
+    assert "machine: at most" in page.locator("table.values").inner_text()
+    data = json.loads(page.context.request.get(url + "/export.json").text())
+    figure = next(f for f in data["figures"] if f["text"] == "As many as 56 people were detained")
+    assert figure["qualifier"] == "exact" and figure["attrs"]["review"]["evidence"]["text"] == "56"
+
+
+def test_browser_hostile_article_stays_inert(page: Any, live: dict[str, Any]) -> None:
+    url = live["url"]
+    log_in(page, url, "edna", PASSWORD)
+    page.goto(url + f"/documents/{live['ids']['doc_c']}")
+    assert "<script>alert(\"x\")</script>" in page.locator("#doc-text").inner_text()
+    page.goto(url + "/search?q=alert")
+    page.goto(url + "/entities/ent-evil")
+    shot(page, "08-hostile-article")
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_browser_admin_logs_in_with_totp(page: Any, live: dict[str, Any]) -> None:
+    url = live["url"]
+    log_in(page, url, "ada", PASSWORD, pyotp.TOTP(live["secret"]).now())
+    assert "admin" in page.locator(".user-menu summary").inner_text().lower()
+    page.goto(url + "/audit")
+    assert page.locator("table.data tbody tr").count() >= 1
+    shot(page, "09-audit")
+
+
+MAIN_PAGES = ["/", "/documents", "/documents/{doc_a}", "/entities", "/entities/ent-paul", "/quotes", "/figures",
+              "/claims", "/claims/claim-detained", "/search?q=detained", "/queue", "/queue?kind=quotes", "/reviews"]
+
+
+def test_browser_main_pages_pass_axe_accessibility_checks(chromium: Any, live: dict[str, Any]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    # The checker is injected by script, which the app's Content-Security-Policy would forbid.
+    context = chromium.new_context(viewport={"width": 1360, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    axe = Axe()
+    try:
+        log_in(page, live["url"], "edna", PASSWORD)
+        page.goto(live["url"] + "/login")
+        problems = {}
+        for path in ["/login-page", *MAIN_PAGES]:
+            if path == "/login-page":
+                anonymous = chromium.new_context(bypass_csp=True).new_page()
+                anonymous.goto(live["url"] + "/login")
+                results, target = axe.run(anonymous), "/login"
+                anonymous.context.close()
+            else:
+                target = path.format(**live["ids"])
+                page.goto(live["url"] + target)
+                results = axe.run(page)
+            serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+            if serious:
+                problems[target] = [(v["id"], v["help"], len(v["nodes"])) for v in serious]
+                ARTIFACTS.mkdir(exist_ok=True)
+                (ARTIFACTS / f"axe{target.replace('/', '_').replace('?', '_')}.txt").write_text(
+                    results.generate_report())
+        assert problems == {}
+    finally:
+        context.close()

@@ -1,0 +1,69 @@
+"""``consolidate(store)``: load the case file, consolidate, save; results survive a reload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corroborator.consolidate import consolidate, read_details
+from corroborator.consolidate.entities import EXTRACTOR
+from corroborator.model import Extraction, Mention, Quote, mention_id
+from corroborator.store import CaseStore
+from tests.test_consolidate_sample import load_sample, sample_events
+
+
+def _store_sample(path: Path) -> CaseStore:
+    case = load_sample()
+    events = sample_events(case)
+    store = CaseStore(path)
+    extractions = []
+    for doc in case.documents:
+        ex = Extraction(doc)
+        ex.mentions = [m for m in case.mentions.values() if m.doc_id == doc.id and m.kind in ("entity", "event")]
+        ex.figures = [f for f in case.figures if f.mention.doc_id == doc.id]
+        ex.events = [e for e in events if e.doc_id == doc.id]
+        ex.protected = [p for p in case.protected if p.doc_id == doc.id]
+        if "FCO minister" in doc.text:
+            # A quote whose speaker span is the whole "FCO minister Sir Alan Duncan".
+            q0 = doc.text.index("The UK remains")
+            s0 = doc.text.index("FCO minister Sir Alan Duncan")
+            quote = case_mention(doc.id, "quote", q0, q0 + 40, doc.text)
+            speaker = case_mention(doc.id, "speaker", s0, s0 + 28, doc.text)
+            ex.mentions.append(speaker)
+            ex.quotes = [Quote(quote, "FCO minister Sir Alan Duncan", speaker.id)]
+        extractions.append(ex)
+    store.add_extractions(extractions)
+    return store
+
+
+def case_mention(doc_id: str, kind: str, start: int, end: int, text: str) -> Mention:
+    return Mention(mention_id(doc_id, kind, start, end), doc_id, start, end, kind, "quotes.test", text[start:end])
+
+
+def test_consolidate_store_saves_entities_claims_totals_and_details(tmp_path: Path) -> None:
+    with _store_sample(tmp_path / "case.duckdb") as store:
+        consolidate(store)
+        consolidate(store)  # a second run replaces, never adds
+        case = store.load_case()
+        details = read_details(store)
+    names = {e.name for e in case.entities}
+    assert {"Ramzan Kadyrov", "Novaya Gazeta", "The Russian LGBT Network", "Elena Milashina"} <= names
+    docs = {d.id: d for d in case.documents}
+    for entity in case.entities:
+        for mid in entity.mention_ids:
+            m = case.mentions[mid]
+            assert docs[m.doc_id].text[m.start:m.end] == m.text
+    made = [m for m in case.mentions.values() if m.extractor == EXTRACTOR]
+    assert made and len(made) == len({m.id for m in made})
+    assert len(case.claims) == 7 and case.totals["detained"]["best"] == 200
+    assert case.totals["detained"]["citations"][0]["text"] == "at least 200 gay people were held"
+    duncan = next(e for e in case.entities if e.name == "Alan Duncan")
+    assert [q.speaker for q in case.quotes] == [duncan.id]
+    assert set(details["provenance"]) >= {f.mention.id for f in case.figures}
+    assert details["duplicates"] == [] and len(details["claims"]) == 7 and details["timeline"]
+
+
+def test_consolidate_store_reads_no_details_from_an_unconsolidated_case(tmp_path: Path) -> None:
+    with CaseStore(tmp_path / "empty.duckdb") as store:
+        consolidate(store)
+        assert store.counts()["entities"] == 0 and store.load_case().totals == {}
+        assert read_details(store)["provenance"] == {}
