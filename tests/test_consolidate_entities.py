@@ -149,3 +149,8 @@ def test_consolidate_entities_work_without_documents_and_map_speakers() -> None:
     quote = Mention(mention_id(a.id, "quote", 1, 30), a.id, 1, 30, "quote", "quotes.test", a.text[1:30])
     speakers = speaker_entities([(quote.id, speaker.id)], {m.id: m for m in [*mentions, speaker, quote]}, by_mention)
     assert speakers == {quote.id: by_mention[mentions[2].id]}
+    b = doc("A spokesperson for Kadyrov said “you can’t detain someone who doesn’t exist”.")
+    kadyrov = ents(b, ("Kadyrov", "PERSON"))
+    spokesperson = Mention(mention_id(b.id, "speaker", 0, 26), b.id, 0, 26, "speaker", "quotes.test", b.text[:26])
+    _, by_mention = resolve_entities(kadyrov)
+    assert speaker_entities([("q", spokesperson.id)], {m.id: m for m in [*kadyrov, spokesperson]}, by_mention) == {"q": None}

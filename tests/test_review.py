@@ -169,6 +169,9 @@ def test_review_protecting_a_person_redacts_them(built) -> None:  # type: ignore
         _act(case, reviews, "entity.unprotect", "ent-ana")
     corrected = _act(case, reviews, "entity.unprotect", "ent-ana", user="ada", role="admin")
     assert not next(e for e in corrected.entities if e.id == "ent-ana").protected
+    # What the review protected is lifted; the machine's own protection of Karim's quote stays.
+    assert not next(q for q in corrected.quotes if q.mention.id == ids["q_ana"]).protected
+    assert next(q for q in corrected.quotes if q.mention.id == ids["q_karim"]).protected
 
 
 def test_review_viewers_cannot_review_and_unknown_targets_fail(built) -> None:  # type: ignore[no-untyped-def]

@@ -19,10 +19,12 @@ def client(tmp_path: Path) -> TestClient:
     client = TestClient(app)
     login(client, "vic")
     client.case = tmp_path / "case.duckdb"  # type: ignore[attr-defined]
+    client.app_state = app.state  # type: ignore[attr-defined]
     return client
 
 
 def test_web_api_items_are_the_export_contract(client: TestClient) -> None:
+    client.app_state.case.db.close()  # type: ignore[attr-defined]
     with open_case(client.case, read_only=True) as store:  # type: ignore[attr-defined]
         expected = case_to_dict(redact_case(store.load_case()))
     for kind in ("documents", "entities", "quotes", "figures", "events", "claims"):

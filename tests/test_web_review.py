@@ -31,7 +31,8 @@ def _figure(client: TestClient, value: int) -> str:
     return next(f["id"] for f in client.get("/api/v1/figures").json()["items"] if f["value"] == value)
 
 
-def _stored(case: Path) -> list:  # type: ignore[type-arg]
+def _stored(app, case: Path) -> list:  # type: ignore[no-untyped-def, type-arg]
+    app.state.case.db.close()  # one process cannot hold the file twice
     app_db = open_case(case, read_only=True)
     try:
         return load_reviews(app_db.con)
@@ -46,7 +47,7 @@ def test_web_review_confirm_figure_writes_an_audit_record(web) -> None:  # type:
     response = client.post(f"/figures/{quote(fid, safe='')}/review", data={"op": "confirm", "csrf_token": csrf(client)},
                            follow_redirects=False)
     assert response.status_code == 303 and "done=confirm" in response.headers["location"]
-    (record,) = _stored(case)
+    (record,) = _stored(app, case)
     assert (record.user, record.action, record.target) == ("edna", "figure.confirm", ids["f40"])
     assert record.before["value"] == 40 and record.at
     page = client.get(f"/figures/{quote(fid, safe='')}").text
@@ -67,12 +68,13 @@ def test_web_review_correct_by_selection_changes_the_export(web) -> None:  # typ
     assert response.status_code == 200
     corrected = next(f for f in client.get("/api/v1/figures").json()["items"] if f["id"] == fid)
     assert corrected["qualifier"] == "exact" and corrected["attrs"]["review"]["machine"]["qualifier"] == "at_most"
-    (record,) = _stored(case)
+    (record,) = _stored(app, case)
     assert record.before["qualifier"] == "at_most" and record.after["qualifier"] == "exact"
     assert record.after["evidence"] == {"start": start, "end": start + 2, "text": "56"} and record.note
     exported = json.loads(client.get("/export.json").text)
     assert next(f for f in exported["figures"] if f["id"] == fid)["qualifier"] == "exact"
     # The machine output in the case file is untouched.
+    app.state.case.db.close()
     with open_case(case, read_only=True) as store:
         machine = store.load_case()
         assert next(f for f in machine.figures if f.mention.id == ids["f56"]).qualifier == "at_most"
@@ -105,7 +107,7 @@ def test_web_review_bad_values_are_refused_and_nothing_is_written(web) -> None: 
     wrong = client.post(f"/figures/{fid}/review", data={"op": "correct", "csrf_token": token, "evidence_start": "0",
                                                         "evidence_end": "5", "evidence_text": "forged"})
     assert wrong.status_code == 400 and "select it again" in wrong.text
-    assert _stored(case) == []
+    assert _stored(app, case) == []
 
 
 def test_web_review_locked_claim_refuses_changes(web) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +153,7 @@ def test_web_review_merge_split_and_protect_entities(web) -> None:  # type: igno
     assert len(shown) == 2 and all(e.startswith("witness:") for e in shown)
     refused = client.post(f"/entities/{quote(shown[-1], safe='')}/review", data={"op": "unprotect", "csrf_token": token})
     assert refused.status_code == 400 and "only an admin" in refused.text
-    assert [r.action for r in _stored(case)] == ["entity.merge", "entity.split", "entity.protect"]
+    assert [r.action for r in _stored(app, case)] == ["entity.merge", "entity.split", "entity.protect"]
     admin = TestClient(app)
     login(admin, "ada", totp=pyotp.TOTP(secret).now())
     protected = [e for e in admin.get("/api/v1/entities?protected=true").json()["items"]]
@@ -171,8 +173,9 @@ def test_web_review_quote_speaker_by_selection_for_a_redacted_reader(web) -> Non
         "op": "speaker", "csrf_token": csrf(client), "speaker": "ent-paul", "speaker_label": "",
         "evidence_start": str(start), "evidence_end": str(start + 10), "evidence_text": "Paul Grant"})
     assert response.status_code == 200
-    (record,) = _stored(case)
+    (record,) = _stored(app, case)
     assert record.target == ids["q_grant"]  # mapped back to the machine id
+    app.state.case.db.close()
     with open_case(case, read_only=True) as store:
         text = store.load_case().documents[0].text
     assert text[record.after["evidence"]["start"]:record.after["evidence"]["end"]] == "Paul Grant"

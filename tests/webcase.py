@@ -169,7 +169,9 @@ def make_app(tmp_path: Path, **settings: object) -> tuple[object, dict[str, str]
         accounts.add_user(store.con, "edna", "editor", PASSWORD)
         accounts.add_user(store.con, "ed2", "editor", PASSWORD)
         _, secret = accounts.add_user(store.con, "ada", "admin", PASSWORD)
-    app = create_app(case, settings=Settings(idle_close=0, **settings))  # type: ignore[arg-type]
+    # The file stays open between requests (as in a busy server); tests that read it call db.close() first.
+    options = {"idle_close": 60.0} | settings
+    app = create_app(case, settings=Settings(**options))  # type: ignore[arg-type]
     return app, ids, str(secret)
 
 

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 _VERB = {"killed": "were killed", "injured": "were injured", "detained": "were detained", "disappeared": "disappeared",
          "tortured": "were tortured", "fled": "fled", "evacuated": "were evacuated", "other": "were affected"}
+_STATUS_WORDS = {"superseded": "later superseded", "conflicting": "disputed"}
 _QUOTE_MARKS = re.compile(r"[\"“”‘’]")
 _SUPPORT = 0.3
 _REDUNDANT = 0.3
@@ -121,11 +122,16 @@ def build_briefing(case: Case, *, extracts: int = 4, timeline_entries: int = 3) 
     for kind in sorted(case.totals, key=lambda k: EVENT_KINDS.index(k) if k in EVENT_KINDS else 99):
         out.extend(_total_sentences(kind, case.totals[kind], case, cite))
     originals = original_of(find_duplicates(case.documents))
-    out.extend(_extracts(case, docs, cite, extracts, set(originals)))
+    # Sentences whose figures the totals already tell add nothing: extracts give the rest of the story.
+    told_figures = {fid for c in case.claims for fid in c.figure_ids}
+    out.extend(_extracts(case, docs, cite, extracts, set(originals), told_figures))
     timeline = build_timeline(case.events, case.documents, case.mentions, originals, case.claims)
     told = {(c.doc, c.start) for s in out for c in s.citations}
+    blocked = _blocked_spans(case)
     for entry in sorted(timeline, key=lambda t: (-t["independent_reports"], t["date"])):
         cites = tuple(c for c in (cite.span(x["doc"], x["start"], x["end"]) for x in entry["citations"]) if c)
+        if _QUOTE_MARKS.search(entry["what"]) or any(_overlaps(c, blocked) for c in cites):
+            continue  # testimony is quoted in the reports, never retold in the briefing
         if cites and timeline_entries > 0 and not {(c.doc, c.start) for c in cites} & told:
             out.append(BriefingSentence(f"{entry['date']}: {entry['what']}", cites, "timeline"))
             timeline_entries -= 1
@@ -174,16 +180,21 @@ def _total_sentences(kind: str, total: Mapping[str, Any], case: Case, cite: _Cit
             continue
         names = _join([f"{s['name']} ({s['said']})" for s in detail["sources"]])
         when = f" ({detail['when']})" if detail.get("when") and "/" not in detail["when"] else ""
-        status = {"superseded": "later superseded", "conflicting": "disputed"}.get(detail["status"], detail["status"].replace("_", " "))
-        status = next((f"not counted, {e['reason']}" for e in total.get("excluded", []) if e["claim"] == detail["id"]), status)
+        status = _STATUS_WORDS.get(detail["status"], detail["status"].replace("_", " "))
+        excluded = [e["reason"] for e in total.get("excluded", []) if e["claim"] == detail["id"]]
+        status = f"not counted, {excluded[0]}" if excluded else status
         out.append(BriefingSentence(f"{kind.capitalize()}{when}: {names}; {status}.", claim_cites, "claim"))
     return out
 
 
-def _extracts(case: Case, docs: Mapping[str, Document], cite: _Citer, limit: int,
-              copies: set[str]) -> list[BriefingSentence]:
+def _extracts(case: Case, docs: Mapping[str, Document], cite: _Citer, limit: int, copies: set[str],
+              told_figures: set[str]) -> list[BriefingSentence]:
     """Body sentences most reports share, each citing the similar sentences of other reports."""
     blocked = _blocked_spans(case)
+    for fid in told_figures:
+        m = case.mentions.get(fid)
+        if m is not None:
+            blocked.setdefault(m.doc_id, []).append((m.start, m.end))
     candidates: list[tuple[str, int, int, frozenset[str]]] = []
     for doc in case.documents:
         if doc.id in copies:
@@ -194,7 +205,7 @@ def _extracts(case: Case, docs: Mapping[str, Document], cite: _Citer, limit: int
             # Headlines too: a briefing sentence is a reported sentence, not a headline.
             if noise is not None or not 40 <= len(text) <= 320:
                 continue
-            if _QUOTE_MARKS.search(text) or any(b[0] < e and s < b[1] for b in blocked.get(doc.id, ())):
+            if _QUOTE_MARKS.search(text) or _overlaps(Citation(doc.id, s, e, text), blocked):
                 continue
             words = content_words(text)
             if len(words) >= 5:
@@ -231,6 +242,11 @@ def _blocked_spans(case: Case) -> dict[str, list[tuple[int, int]]]:
     return blocked
 
 
+def _overlaps(c: Citation, blocked: Mapping[str, list[tuple[int, int]]]) -> bool:
+    """True when a cited span touches a blocked one."""
+    return any(b[0] < c.end and c.start < b[1] for b in blocked.get(c.doc, ()))
+
+
 def _doc_words(candidates: list[tuple[str, int, int, frozenset[str]]]) -> list[set[str]]:
     """The content words of each report's candidate sentences (a word counts once per report)."""
     per_doc: dict[str, set[str]] = {}
@@ -243,7 +259,9 @@ def _figures_table(case: Case, cite: _Citer) -> list[dict[str, Any]]:
     """One row per claim: range, sources, status, note and citations."""
     details = {d["id"]: d for t in case.totals.values() for d in t.get("claims_detail", [])}
     rows = []
-    for c in case.claims:
+    order = {kind: i for i, kind in enumerate(EVENT_KINDS)}
+    claims = sorted(case.claims, key=lambda c: (order.get(c.event, 99), details.get(c.id, {}).get("date") or "9999", c.id))
+    for c in claims:
         detail: Mapping[str, Any] = details.get(c.id, {})
         sources = [f"{s['name']} ({s['said']})" for s in detail.get("sources", [])]
         rows.append({"claim": c.id, "event": c.event, "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",

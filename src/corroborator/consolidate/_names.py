@@ -51,6 +51,7 @@ _WORD = re.compile(r"[\w’'+-]+")
 _TOKEN = re.compile(r"[\w’'+-]+|[^\w\s]")
 _APPOSITIVE = re.compile(r",\s+(?:(the|a|an)\s+)((?:[\w’'-]+\s+){0,4}?([\w’'-]+))(?=[\s,.;:)]|$)")
 _POSSESSIVE = ("’s", "'s")
+_LAST_WORD = re.compile(r"([\w’'-]+)[ \t\u00a0]+$")
 
 
 def normalise_name(text: str) -> str:
@@ -131,7 +132,7 @@ def appositive_after(text: str, end: int) -> tuple[int, int, str] | None:
 
 def word_before(text: str, start: int) -> str:
     """The word right before ``start`` on the same line, case-folded ("" if none)."""
-    match = re.search(r"([\w’'-]+)[ \t\u00a0]+$", text[max(0, start - 40):start])
+    match = _LAST_WORD.search(text, max(0, start - 40), start)
     return match.group(1).casefold() if match else ""
 
 

@@ -157,18 +157,17 @@ def _group_by_time(facts: list[Fact]) -> list[_Group]:
     ``n log n`` for the sort plus a bounded scan per fact.
     """
     groups: list[_Group] = []
-    open_groups: list[_Group] = []
+    by_place: dict[str, list[_Group]] = defaultdict(list)  # recent groups naming each place
     for fact in sorted((f for f in facts if f.fine), key=lambda f: (f.period[0], f.period[1], f.id)):
-        if len(open_groups) > 4 * CANDIDATES:
-            open_groups = [g for g in open_groups if g.end >= fact.period[0]]
-        near = [g for g in open_groups[-4 * CANDIDATES:] if g.end >= fact.period[0]
+        placed = {id(g): g for p in fact.places for g in by_place[p][-CANDIDATES:]}
+        near = [g for g in [*placed.values(), *groups[-CANDIDATES:]] if g.end >= fact.period[0]
                 and fact.period[1] <= g.start + MAX_SPAN and _same_place(fact, g)]
-        placed = [g for g in near if fact.places & g.places]
-        group = max(placed or near, key=lambda g: (_fits(fact, g), len(g.facts)), default=None)
+        group = max(near, key=lambda g: (bool(fact.places & g.places), _fits(fact, g), len(g.facts)), default=None)
         if group is None:
             group = _Group([], fact.period[0], fact.period[1])
             groups.append(group)
-            open_groups.append(group)
+        for p in fact.places - group.places:
+            by_place[p].append(group)
         group.add(fact)
         group.end = max(group.end, fact.period[1])
     starts = [g.start for g in groups]
@@ -179,7 +178,8 @@ def _group_by_time(facts: list[Fact]) -> list[_Group]:
     loose: list[_Group] = []
     for fact in sorted((f for f in facts if not f.fine), key=lambda f: (f.order, f.id)):
         group = said.get((fact.prov.source.key, fact.statement))
-        if group is None or not _same_place(fact, group):
+        stale = group is not None and fact.order and group.start and group.start > _date(fact.order)
+        if group is None or stale or not _same_place(fact, group):
             group = _best_candidate(fact, _candidates(fact, groups, starts, loose))
         if group is None:
             group = _Group([], fact.period[0] if fact.period else None, fact.period[1] if fact.period else None)
@@ -214,12 +214,13 @@ def _candidates(fact: Fact, groups: list[_Group], starts: list[Any], loose: list
 
 
 def _best_candidate(fact: Fact, candidates: list[_Group]) -> _Group | None:
-    """The compatible group sharing the fact's place, else with the most sources, or None."""
+    """The group of the fact's place (even one it disagrees with), else a compatible one, or None."""
     best, best_rank = None, None
     for g in candidates:
-        if not _fits(fact, g):
+        shared, fits = bool(fact.places & g.places), _fits(fact, g)
+        if not (shared or fits):
             continue
-        rank = (bool(fact.places & g.places), len(g.sources), len(g.facts))
+        rank = (shared, fits, len(g.sources), len(g.facts))
         if best_rank is None or rank > best_rank:
             best, best_rank = g, rank
     return best

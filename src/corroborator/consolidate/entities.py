@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR = "entities.resolve.v1"
 _TYPE_GROUP = {"LOC": "GPE", "GPE": "GPE", "PERSON": "PERSON", "ORG": "ORG", "NORP": "NORP", "FAC": "FAC"}
+_COMPLEMENT = re.compile(r"\b(?:for|of|to|from|with|by|at|about)\s+(?:the\s+)?$", re.I)
 _SHARED_WORD_STOP = ORG_NOUNS | ORG_HEADS | {"of", "for", "and", "the", "in", "on"}
 
 GroupKey = tuple[str, ...]
@@ -364,7 +366,9 @@ def speaker_entities(quote_speakers: Iterable[tuple[str, str]], mentions: Mappin
         if found is None and speaker is not None:
             spans = by_doc.get(speaker.doc_id, [])
             k = bisect.bisect_left(spans, (speaker.start, -1, ""))
-            inside = [s for s in spans[k:k + 8] if s[0] < speaker.end and s[1] <= speaker.end]
+            # "FCO minister Sir Alan Duncan" is Duncan; "A spokesperson for Kadyrov" is not Kadyrov.
+            inside = [s for s in spans[k:k + 8] if s[0] < speaker.end and s[1] <= speaker.end
+                      and not _COMPLEMENT.search(speaker.text[:s[0] - speaker.start])]
             found = max(inside, key=lambda s: s[1] - s[0])[2] if inside else None
         result[quote_id] = found
     return result
@@ -391,4 +395,5 @@ def _why_org(key: str, outlets: set[str], votes: int) -> str:
         return f"“{_title(key)}” is the name of an outlet of the case, not a person"
     if org_by_shape(key):
         return f"“{_title(key)}” is shaped like an organisation's name, not a person's"
-    return f"“{_title(key)}” is written as an organisation ({votes} cue(s): “the …”, “newspaper …”, “…, the paper”)"
+    cues = "“the …”, “newspaper …”, “…, the paper”"
+    return f"“{_title(key)}” is written as an organisation ({votes} cue(s): {cues})"

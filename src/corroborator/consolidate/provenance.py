@@ -196,7 +196,7 @@ def _document_figures(doc: Document, found: list[Figure], names: SourceNames, do
         # a report introduces the source of a count before naming it.
         prov = explicit.get(f.mention.id)
         named = by_count.get((event_family(f.event), f.value))
-        if prov is not None and prov.source.kind == "description" and named is not None and named.source.kind != "description":
+        if prov is not None and named is not None and prov.source.kind == "description" != named.source.kind:
             explicit[f.mention.id] = Provenance(f.mention.id, doc.id, named.source, "same report", prov.relayed_by,
                                                 prov.evidence, prov.original_doc)
     result: dict[str, Provenance] = {}
@@ -206,7 +206,8 @@ def _document_figures(doc: Document, found: list[Figure], names: SourceNames, do
         prov = explicit.get(f.mention.id)
         if prov is None and para in last_in_para:
             prev = last_in_para[para]
-            prov = Provenance(f.mention.id, doc.id, prev.source, "inherited", prev.relayed_by, prev.evidence, prev.original_doc)
+            prov = Provenance(f.mention.id, doc.id, prev.source, "inherited", prev.relayed_by, prev.evidence,
+                              prev.original_doc)
         if prov is None and (event_family(f.event), f.value) in by_count:
             same = by_count[(event_family(f.event), f.value)]
             prov = Provenance(f.mention.id, doc.id, same.source, "same report", same.relayed_by, same.evidence,

@@ -24,6 +24,8 @@ from corroborator.model import Claim
 
 logger = logging.getLogger(__name__)
 
+#: Claims per event kind whose details and series points totals carry (the rest are in ``claim_details``).
+MAX_DETAILS = 200
 RULE = ("ACLED rule: the most conservative credible figure. Claims are overlapping counts, never summed; "
         "compatible claims narrow the range (of lower bounds the highest holds); a later count that excludes "
         "the earlier one replaces it; a dispute keeps the lower count; a later report by the same source "
@@ -50,6 +52,7 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
     """The total of one event kind."""
     details = cs.details
     live = [c for c in claims if c.status != "superseded"] or claims
+    by_id = {c.id: c for c in claims}
     main = max(live, key=lambda c: (c.independent_sources, len(_docs(c, cs)), details[c.id]["date"] or "", c.id))
     main_start = _start(details[main.id])
     excluded: list[dict[str, str]] = []
@@ -58,8 +61,9 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
         start, end = _start(details[c.id]), _end(details[c.id])
         newer = details[c.id]["superseded_by"]
         if c is not main and end and main_start and end < main_start[:4] + "-01-01":
-            excluded.append({"claim": c.id, "reason": f"about an earlier time ({details[c.id]['when']}) than the main claim"})
-        elif c.status == "superseded" and newer in details and not _compatible(c, cs.claims, newer, details):
+            when = details[c.id]["when"]
+            excluded.append({"claim": c.id, "reason": f"about an earlier time ({when}) than the main claim"})
+        elif c.status == "superseded" and newer in by_id and not _compatible(c, by_id[newer], details):
             excluded.append({"claim": c.id, "reason": f"superseded by {newer}, which contradicts it"})
         else:
             considered.append(c)
@@ -99,6 +103,9 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
     best_facts = [f for f in inside if f.figure.value == best]
     qualifier = _qualifier(best_facts, current)
     sources = sorted({s["name"] for c in considered for s in details[c.id]["sources"]})
+    # Large cases: the claims that decide the total, then the best attested; all are in claim_details.
+    decisive = {c.id for c in considered}
+    shown = sorted(claims, key=lambda c: (c.id not in decisive, -c.independent_sources, c.id))[:MAX_DETAILS]
     note = _note(best, qualifier, best_facts, sources, moved, disputes, excluded, len(considered), parts)
     return {
         "best": best, "qualifier": qualifier,
@@ -111,9 +118,10 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
         "sources": sources,
         "disputed": bool(disputes) or disputes_undated or any(c.status == "conflicting" for c in considered),
         "moved": moved, "excluded": excluded,
-        "series": series_points(claims, cs),
+        "series": series_points(shown, cs),
         "claims_detail": [dict(details[c.id], status=c.status, note=c.note, low=c.low, high=c.high,
-                               independent_sources=c.independent_sources) for c in claims],
+                               independent_sources=c.independent_sources) for c in shown],
+        "details_left_out": len(claims) - len(shown),
     }
 
 
@@ -137,10 +145,9 @@ def _allows(c: Claim, details: Mapping[str, dict[str, Any]]) -> tuple[float, flo
     return allows[0], INF if allows[1] is None else allows[1]
 
 
-def _compatible(c: Claim, claims: list[Claim], newer_id: str, details: Mapping[str, dict[str, Any]]) -> bool:
+def _compatible(c: Claim, newer: Claim, details: Mapping[str, dict[str, Any]]) -> bool:
     """True when a superseded claim's range fits the claim that updates it."""
-    newer = next((x for x in claims if x.id == newer_id), None)
-    return newer is not None and intersect([_allows(c, details), _allows(newer, details)]) is not None
+    return intersect([_allows(c, details), _allows(newer, details)]) is not None
 
 
 def _start(detail: Mapping[str, Any]) -> str:

@@ -118,9 +118,10 @@ def _environment() -> jinja2.Environment:
     env.filters["thousands"] = lambda v: f"{v:,}" if isinstance(v, int) else v
     env.filters["short"] = lambda v, n=12: (v[:n] + "…") if isinstance(v, str) and len(v) > n + 1 else v
     env.globals["qs"] = lambda **kw: "?" + urlencode({k: v for k, v in kw.items() if v not in (None, "")})
-    from corroborator.web.present import url
+    from corroborator.web.present import doc_title, url
 
     env.globals["url"] = url
+    env.filters["doc_title"] = doc_title
     return env
 
 

@@ -133,7 +133,7 @@ def search(ctx: Ctx = Depends(current), q: str = "", scope: str = "all", page: i
     results = ctx.view.search().search(q, scope=scope, limit=size, offset=(page - 1) * size) if q.strip() else None
     pages = max(1, -(-(results.total if results else 0) // size))
     return render(ctx.request, "search.html", ctx, q=q, scope=scope, scopes=SCOPES, results=results, page=page,
-                  pages=pages)
+                  pages=pages, docs=ctx.view.docs)
 
 
 def queue_items(ctx: Ctx, kind: str, status: str) -> list[Any]:

@@ -48,6 +48,16 @@ class Piece:
     anchor: str | None = None
 
 
+def doc_title(doc: Document) -> str:
+    """What to call a document: its title, else its headline, else its file name."""
+    if doc.title:
+        return doc.title
+    for n in doc.noise:
+        if n.kind == "headline" and doc.text[n.start:n.end].strip():
+            return " ".join(doc.text[n.start:n.end].split())[:160]
+    return doc.path.rsplit("/", 1)[-1]
+
+
 def url(*parts: str) -> str:
     """A path from id parts, each quoted (ids may hold ``:`` or ``/``)."""
     return "/" + "/".join(urlquote(p, safe="") for p in parts)
@@ -239,7 +249,8 @@ def evolution_chart(view: View) -> list[dict[str, Any]]:
     published = {d.id: parse_date(d.published) for d in view.case.documents}
     by_kind: dict[str, list[tuple[date, Any]]] = {}
     for f in view.case.figures:
-        period = published.get(f.mention.doc_id)
+        # A report without a publication date is placed by the date the figure refers to.
+        period = published.get(f.mention.doc_id) or parse_date(f.when)
         if period:
             by_kind.setdefault(f.event, []).append((period[0], f))
     panels: list[dict[str, Any]] = []
