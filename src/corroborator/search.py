@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 
 from corroborator.model import Case
+from corroborator.store import bulk_insert
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +83,10 @@ class SearchIndex:
         con.execute("CREATE TABLE docs (id VARCHAR, title VARCHAR, text VARCHAR)")
         con.execute("CREATE TABLE quotes (id VARCHAR, doc_id VARCHAR, start INTEGER, speaker VARCHAR, text VARCHAR)")
         if case.documents:
-            con.executemany("INSERT INTO docs VALUES (?, ?, ?)", [(d.id, d.title or "", d.text) for d in case.documents])
+            bulk_insert(con, "docs", [(d.id, d.title or "", d.text) for d in case.documents])
             con.execute(_INDEX % ("docs", "'title', 'text'"))
         if case.quotes:
-            con.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)", [
+            bulk_insert(con, "quotes", [
                 (q.mention.id, q.mention.doc_id, q.mention.start, q.speaker_label or "", q.mention.text)
                 for q in case.quotes])
             con.execute(_INDEX % ("quotes", "'text', 'speaker'"))

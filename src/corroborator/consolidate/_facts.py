@@ -177,7 +177,9 @@ def figure_places(figures: Sequence[Figure], documents: Mapping[str, Document], 
             doc = documents.get(m.doc_id)
             if doc is None:
                 continue
-            found = sents.setdefault(m.doc_id, sentences(doc.text))
+            found = sents.get(m.doc_id)
+            if found is None:
+                found = sents[m.doc_id] = sentences(doc.text)
             k = bisect.bisect_right(found, (m.start, 10**12)) - 1
             sentence = found[k] if k >= 0 and found[k][1] >= m.end else (m.start, m.end)
         doc_spans = spans[m.doc_id]

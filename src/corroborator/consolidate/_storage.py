@@ -18,7 +18,7 @@ from corroborator.consolidate.duplicates import DuplicateLink
 from corroborator.consolidate.entities import EXTRACTOR as ENTITY_EXTRACTOR
 from corroborator.consolidate.provenance import Provenance
 from corroborator.model import Mention
-from corroborator.store import CaseStore
+from corroborator.store import CaseStore, bulk_insert
 
 logger = logging.getLogger(__name__)
 
@@ -44,24 +44,15 @@ def save_details(store: CaseStore, *, mentions: Sequence[Mention], duplicates: S
         con.execute("DELETE FROM mentions WHERE extractor = ?", [ENTITY_EXTRACTOR])
         for table in _TABLES:
             con.execute(f"DELETE FROM {table}")
-        if mentions:
-            con.executemany("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [(m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text, json.dumps(m.attrs))
-                             for m in mentions])
-        if duplicates:
-            con.executemany("INSERT INTO doc_duplicates VALUES (?, ?, ?)",
-                            [(d.doc_id, d.original_id, d.similarity) for d in duplicates])
-        if provenance:
-            con.executemany("INSERT INTO provenance VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (mid, p.doc_id, kind, p.source.key, p.source.name, p.source.kind, p.how, json.dumps(list(p.relayed_by)),
-                 p.evidence[0] if p.evidence else None, p.evidence[1] if p.evidence else None, p.original_doc)
-                for mid, (kind, p) in provenance.items()])
-        if claim_details:
-            con.executemany("INSERT INTO claim_details VALUES (?, ?)",
-                            [(cid, json.dumps(d)) for cid, d in claim_details.items()])
-        if timeline:
-            con.executemany("INSERT INTO timeline VALUES (?, ?, ?, ?, ?)",
-                            [(t["id"], t["date"], t["precision"], t["what"], json.dumps(t)) for t in timeline])
+        bulk_insert(con, "mentions", [(m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text,
+                                       json.dumps(m.attrs)) for m in mentions], replace=True)
+        bulk_insert(con, "doc_duplicates", [(d.doc_id, d.original_id, d.similarity) for d in duplicates])
+        bulk_insert(con, "provenance", [
+            (mid, p.doc_id, kind, p.source.key, p.source.name, p.source.kind, p.how, json.dumps(list(p.relayed_by)),
+             p.evidence[0] if p.evidence else None, p.evidence[1] if p.evidence else None, p.original_doc)
+            for mid, (kind, p) in provenance.items()])
+        bulk_insert(con, "claim_details", [(cid, json.dumps(d)) for cid, d in claim_details.items()])
+        bulk_insert(con, "timeline", [(t["id"], t["date"], t["precision"], t["what"], json.dumps(t)) for t in timeline])
 
 
 def read_details(store: CaseStore) -> dict[str, Any]:

@@ -245,7 +245,9 @@ def quote_provenance(quotes: Sequence[Quote], documents: Sequence[Document], nam
         if q.reported_by:
             source = names.resolve(doc.id, q.reported_by)
         else:
-            spans = sents.setdefault(doc.id, sentences(doc.text))
+            spans = sents.get(doc.id)
+            if spans is None:
+                spans = sents[doc.id] = sentences(doc.text)
             sentence = _enclosing(spans, max(m.start, m.end - 1))
             credit = _credit_in(doc, names, m.start, max(sentence[1] if sentence else m.end, m.end))
             if credit:
