@@ -78,3 +78,18 @@ def test_build_sample_noise_covers_non_body_text(sample_export: dict) -> None:
     # Body sentences are never noise.
     assert "Novaya Gazeta first reported in April" not in noise_text(by_file["000"])
     assert "Thirty-six people suffered" not in noise_text(by_file["002"])
+
+
+def test_build_redacted_sample_keeps_every_cited_span_exact(built_sample: Path) -> None:
+    import json
+
+    from corroborator.api import export_case
+
+    data = json.loads(export_case(built_sample, "json", redact=True))
+    docs = {d["id"]: d["text"] for d in data["documents"]}
+    citations = [c for total in data["totals"].values() for c in total.get("citations", [])]
+    assert citations
+    for c in citations + _mentions_of(data):
+        assert docs[c["doc"]][c["start"]:c["end"]] == c["text"], c
+    for name in ("Azmad", "Ahmed"):
+        assert name.lower() not in json.dumps(data, ensure_ascii=False).lower()

@@ -101,3 +101,14 @@ def test_ingest_normalises_line_endings(tmp_path: Path) -> None:
     (tmp_path / "crlf.txt").write_bytes(b"First line.\r\nSecond line.\r\n")
     (doc,) = read_documents(tmp_path / "crlf.txt").documents
     assert doc.text == "First line.\nSecond line.\n"
+
+
+def test_ingest_malformed_html_keeps_its_text_or_says_why(tmp_path: Path) -> None:
+    (tmp_path / "broken.html").write_text(
+        "<html><body><div><p>Soldiers detained 30 villagers near the border on Sunday, witnesses said."
+        "<p>Nobody has been charged<table><tr><td>" + "</div>" * 5 + "<<<>>>")
+    (doc,) = read_documents(tmp_path / "broken.html").documents
+    assert "Soldiers detained 30 villagers" in doc.text
+    (tmp_path / "hollow.html").write_text("<html><head><script>var x = 1;</script></head><body><nav>Home</nav></body>")
+    with pytest.raises(InputError, match="no main text"):
+        read_documents(tmp_path / "hollow.html")

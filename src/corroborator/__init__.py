@@ -8,6 +8,7 @@ from corroborator.errors import (
     ExportError,
     InputError,
     ModelNotInstalledError,
+    RedactionError,
     StageError,
 )
 from corroborator.model import (
@@ -78,6 +79,7 @@ __all__ = [
     "NoiseSpan",
     "ProtectedPerson",
     "Quote",
+    "RedactionError",
     "StageError",
     "__version__",
 ]

@@ -36,3 +36,7 @@ class ModelNotInstalledError(CorroboratorError):
 
 class ExportError(CorroboratorError):
     """An export was asked for in a form that does not exist."""
+
+
+class RedactionError(CorroboratorError):
+    """Redaction could not guarantee that no protected name is left; nothing was written."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import corroborator
+from corroborator.briefing import Briefing, build_briefing
 from corroborator.errors import ExportError
 from corroborator.model import Case, Document, Mention
 from corroborator.redact import assert_redacted, assign_pseudonyms, redact_case
@@ -235,10 +236,12 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def to_markdown(case: Case) -> str:
     """A readable Markdown digest of the case; every fact carries its citation.
 
-    Sections: summary, totals, claims, figures, quotes (with speakers), timeline,
-    entities, documents. A citation is ``[short-doc-id:start-end]``; the documents
-    section maps short ids to full ones. All case text is escaped, so nothing in a
-    report can become a link or HTML in a Markdown renderer.
+    Sections: the cited briefing (:func:`corroborator.briefing.build_briefing`: its
+    sentences with ``[n]`` reference markers, its figures table and the numbered
+    references), then summary, totals, claims, figures, quotes (with speakers),
+    timeline, entities, documents. A citation is ``[short-doc-id:start-end]``; the
+    documents section maps short ids to full ones. All case text is escaped, so
+    nothing in a report can become a link or HTML in a Markdown renderer.
 
     Args:
         case: The case in memory (pass a redacted case to share it).
@@ -251,6 +254,7 @@ def to_markdown(case: Case) -> str:
              f"{len(case.entities)} entities, {len(case.quotes)} quotes, {len(case.figures)} figures, "
              f"{len(case.events)} dated events, {len(case.claims)} claims, "
              f"{assign_pseudonyms(case).count} protected witnesses.", ""]
+    lines += _briefing_markdown(build_briefing(case))
     if case.totals:
         lines += ["## Totals", ""] + _table(["Event", "Best", "Low", "High", "Claims", "Note"], [
             [_md(kind), _md(t.get("best")), _md(t.get("low")), _md(t.get("high")), _md(", ".join(map(str, _as_list(t.get("claims"))))),
@@ -288,6 +292,26 @@ def to_markdown(case: Case) -> str:
         [_md(d.id[:_SHORT_ID]), _md(d.title), _md(d.outlet), _md(d.author), _md(d.published), _md(d.id)]
         for d in case.documents])
     return "\n".join(lines)
+
+
+def _briefing_markdown(briefing: Briefing) -> list[str]:
+    """The briefing as :meth:`Briefing.to_markdown` lays it out, every case string escaped like the rest."""
+    # Briefing.to_markdown keeps report text as it is; here a title like "[x](javascript:…)" must stay text.
+    data = briefing.to_dict()
+    if not data["sentences"]:
+        return []
+    lines = ["## Briefing", ""]
+    lines += ["- " + _md(s["text"]) + "".join(f" \\[{n}\\]" for n in s["refs"]) for s in data["sentences"]]
+    lines.append("")
+    if data["figures_table"]:
+        lines += ["### Figures", ""] + _table(["Claim", "Event", "Range", "Sources", "Status", "Note"], [
+            [_md(r["claim"]), _md(r["event"]), _md(r["range"]), _md("; ".join(r["sources"])), _md(r["status"]),
+             _md(r["note"])] for r in data["figures_table"]])
+    lines += ["### References", ""]
+    for r in data["references"]:
+        where = _md("[{}:{}-{}]".format(r["doc"][:_SHORT_ID], r["start"], r["end"]))
+        lines.append(f"{r['n']}. {_md(r['label'])} {where}: “{_md(r['text'])}”")
+    return lines + [""]
 
 
 def _entity_cites(case: Case, ids: tuple[str, ...], limit: int = 5) -> str:

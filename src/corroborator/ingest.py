@@ -36,6 +36,7 @@ JSONL_FIELDS = ("id", "title", "url", "published", "author", "outlet")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Below this share of printable characters a decoded file is binary after all.
 _MIN_PRINTABLE = 0.95
+_MIN_HTML_WORDS = 5
 # Line breaks and tabs are layout, not binary noise.
 _LAYOUT = str.maketrans("\n\t", "  ")
 
@@ -170,8 +171,9 @@ def _html_document(path: Path, raw: bytes, html: str) -> Document:
         raise InputError(str(path), f"malformed HTML ({exc})") from exc
     meta = result.as_dict() if result is not None else {}
     text = (meta.get("text") or "").strip()
-    if not text:
-        raise InputError(str(path), "HTML page with no main text")
+    if len(text.split()) < _MIN_HTML_WORDS:
+        # trafilatura falls back to menus and buttons when a page has no article.
+        raise InputError(str(path), f"HTML page with no main text (found {len(text.split())} word(s))")
     digest = _sha256(raw)
     return Document(
         id=digest,

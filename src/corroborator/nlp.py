@@ -7,7 +7,6 @@ downstream sees :class:`~corroborator.model.Mention` objects.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -72,11 +71,3 @@ def entity_mentions(doc: Document, spacy_doc: Any) -> list[Mention]:
             Mention(mention_id(doc.id, "entity", start, end), doc.id, start, end, "entity", EXTRACTOR, text, attrs)
         )
     return mentions
-
-
-def recognise(nlp: Any, docs: Iterable[Document], batch_size: int = 64) -> Iterator[tuple[Document, list[Mention]]]:
-    """Run NER over documents in batches, yielding each with its entity mentions."""
-    docs = list(docs)
-    texts = (d.text for d in docs)
-    for doc, spacy_doc in zip(docs, nlp.pipe(texts, batch_size=batch_size)):
-        yield doc, entity_mentions(doc, spacy_doc)

@@ -20,17 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from corroborator._witness_names import PSEUDONYM, PSEUDONYM_RE, NameMatcher, norm, proper_names
-from corroborator.errors import CorroboratorError
+from corroborator.errors import RedactionError
 from corroborator.model import Case, Entity, Mention, NoiseSpan, ProtectedPerson, mention_id
 
 logger = logging.getLogger(__name__)
 
 # Shorter repeats of a protected quote are too likely to be ordinary phrases.
 _MIN_QUOTE_REPEAT = 20
-
-
-class RedactionError(CorroboratorError):
-    """Redaction could not guarantee that no protected name is left; nothing was written."""
 
 
 class _UnionFind:
@@ -299,7 +295,15 @@ def redact_case(case: Case) -> Case:
         if isinstance(v, str):
             return refs[v] if v in refs else w.scrub(v)
         if isinstance(v, dict):
-            return {value(k): value(x) for k, x in v.items()}
+            out = {value(k): value(x) for k, x in v.items()}
+            doc = v.get("doc")
+            if doc in maps and isinstance(v.get("start"), int) and isinstance(v.get("end"), int):
+                # A span cited inside a plain value (a total's citation) moves with its text.
+                out["start"] = maps[doc].map(v["start"], is_end=False)
+                out["end"] = maps[doc].map(v["end"], is_end=True)
+                if "text" in v:
+                    out["text"] = texts[doc][out["start"]:out["end"]]
+            return out
         if isinstance(v, (list, tuple)):
             return type(v)(value(x) for x in v)
         return v

@@ -9,16 +9,22 @@ Content-Security-Policy that forbids scripts and remote resources.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from corroborator import charts
+from corroborator.briefing import Briefing, build_briefing
+from corroborator.consolidate._facts import phrase
+from corroborator.consolidate.duplicates import DuplicateLink, find_duplicates
 from corroborator.export import generated_by
 from corroborator.model import Case, Document, Entity, Event, Mention, Quote
 from corroborator.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case
@@ -29,6 +35,8 @@ _TEMPLATES = Path(__file__).parent / "templates"
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 _KIND_CLASS = {"entity": "m-entity", "quote": "m-quote", "figure": "m-figure", "date": "m-date"}
 _ENTITY_CITES = 5
+# The timeline spans the page, so it is drawn wide to keep its labels at text size.
+_TIMELINE_W = 1080
 _env: jinja2.Environment | None = None
 
 
@@ -66,9 +74,13 @@ class _Cites:
 
     def link(self, m: Mention) -> dict[str, str]:
         """A citation for the template: label and href (the document, or the list, if no anchor)."""
-        target = f"{_anchor(m.doc_id)}-{m.start}"
-        href = next((a for a in (target, _anchor(m.doc_id)) if a in self.anchors), "documents")
-        return {"label": f"{m.doc_id[:8]}:{m.start}–{m.end}", "href": "#" + href}
+        return self.span(m.doc_id, m.start, m.end)
+
+    def span(self, doc_id: str, start: int, end: int) -> dict[str, str]:
+        """The citation of ``[start, end)`` of a document, linked to its anchor when it has one."""
+        target = f"{_anchor(doc_id)}-{start}"
+        href = next((a for a in (target, _anchor(doc_id)) if a in self.anchors), "documents")
+        return {"label": f"{doc_id[:8]}:{start}–{end}", "href": "#" + href}
 
 
 def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str, Any]]:
@@ -139,9 +151,11 @@ def _speaker(q: Quote, entities: dict[str, Entity], w: Witnesses) -> str:
     return q.speaker_label or "unknown speaker"
 
 
-def _documents(case: Case, w: Witnesses, cites: _Cites) -> list[dict[str, Any]]:
-    """Documents with their text cut into highlighted pieces."""
+def _documents(case: Case, w: Witnesses, cites: _Cites, cited: Mapping[str, list[_Span]],
+               copies: Mapping[str, DuplicateLink]) -> list[dict[str, Any]]:
+    """Documents with their text cut into highlighted pieces; ``cited`` spans get anchors too."""
     titles = _mention_titles(case, w)
+    names = {d.id: d.title or d.path for d in case.documents}
     by_doc: dict[str, dict[str, Mention]] = defaultdict(dict)
     for m in [*case.mentions.values(), *(q.mention for q in case.quotes), *(f.mention for f in case.figures)]:
         by_doc[m.doc_id][m.id] = m
@@ -152,7 +166,12 @@ def _documents(case: Case, w: Witnesses, cites: _Cites) -> list[dict[str, Any]]:
                        n.kind) for i, n in enumerate(doc.noise)]
         spans += [_Span(m.id, m.start, m.end, _KIND_CLASS.get(m.kind, "m-other"), titles.get(m.id, m.kind))
                   for m in by_doc[doc.id].values()]
-        docs.append({"id": doc.id, "anchor": _anchor(doc.id), "short": doc.id[:8], "title": doc.title,
+        spans += cited.get(doc.id, [])
+        link = copies.get(doc.id)
+        copy_of = link and {"href": "#" + _anchor(link.original_id), "similarity": f"{link.similarity:.0%}",
+                            "title": names.get(link.original_id, link.original_id)}
+        docs.append({"copy_of": copy_of,
+                     "id": doc.id, "anchor": _anchor(doc.id), "short": doc.id[:8], "title": doc.title,
                      "outlet": doc.outlet, "author": doc.author, "published": doc.published, "url": doc.url,
                      "path": doc.path, "noise": len(doc.noise), "segments": _segments(doc, spans, cites)})
     return docs
@@ -166,19 +185,21 @@ def _claim_ids(v: Any) -> list[Any]:
 def _context(case: Case, w: Witnesses, *, redacted: bool) -> dict[str, Any]:
     """Everything the template shows, as plain values."""
     cites = _Cites()
-    documents = _documents(case, w, cites)  # first: it registers the anchors citations link to
+    # Figure mentions are looked up by id (under redaction their offsets move), so the briefing needs them all.
+    briefing = build_briefing(dataclasses.replace(case, mentions={**{f.mention.id: f.mention for f in case.figures},
+                                                                  **case.mentions}))
+    copies = {link.doc_id: link for link in find_duplicates(case.documents)}
+    documents = _documents(case, w, cites, _cited_spans(briefing), copies)  # first: it registers the anchors
     figures = {f.mention.id: f for f in case.figures}
     entities = {e.id: e for e in case.entities}
     claim_anchor = {c.id: "claim-" + _UNSAFE_ID.sub("_", c.id) for c in case.claims}
-    totals = []
-    for kind, t in sorted(case.totals.items()):
-        t = t if isinstance(t, dict) else {"best": t}
-        totals.append({"event": kind, "best": t.get("best"), "low": t.get("low"), "high": t.get("high"),
-                       "note": t.get("note"), "claims": [{"label": c, "href": "#" + claim_anchor[c] if c in claim_anchor else None}
-                                                         for c in map(str, _claim_ids(t.get("claims")))]})
+    totals = [_total(kind, t, case, cites, claim_anchor, w) for kind, t in sorted(case.totals.items())]
     return {
         "generated_by": generated_by(),
         "redacted": redacted,
+        "briefing": _briefing(briefing, cites, w),
+        "panels": _panels(briefing, case, cites, w),
+        "timeline_chart": _timeline_chart(briefing, case, cites, w),
         "summary": [("documents", len(case.documents)), ("entities", len(case.entities)),
                     ("quotes", len(case.quotes)), ("figures", len(case.figures)), ("dated events", len(case.events)),
                     ("claims", len(case.claims)), ("protected witnesses", w.count)],
@@ -202,6 +223,103 @@ def _context(case: Case, w: Witnesses, *, redacted: bool) -> dict[str, Any]:
     }
 
 
+def _total(kind: str, t: Any, case: Case, cites: _Cites, claim_anchor: Mapping[str, str],
+           w: Witnesses) -> dict[str, Any]:
+    """A row of the totals table: best with its qualifier, range, sources, notes and citations."""
+    t = t if isinstance(t, dict) else {"best": t}
+    best = t.get("best")
+    notes = ["disputed"] if t.get("disputed") else []
+    notes += [f"not counted: {e.get('claim')} ({e.get('reason')})" for e in t.get("excluded") or []]
+    notes += [f"moved: {m}" for m in t.get("moved") or []]
+    docs = {d.id: d for d in case.documents} if t.get("citations") else {}
+    links = [c for c in (_figure_cite(x, case, docs, cites) for x in t.get("citations") or []) if c]
+    return {"event": kind, "best": phrase(best, t.get("qualifier") or "exact") if isinstance(best, int) else best,
+            "range": _range(t.get("low"), t.get("high")), "note": t.get("note"),
+            "sources": [w.scrub(str(s)) for s in t.get("sources") or []], "notes": [w.scrub(n) for n in notes],
+            "cites": links,
+            "claims": [{"label": c, "href": "#" + claim_anchor[c] if c in claim_anchor else None}
+                       for c in map(str, _claim_ids(t.get("claims")))]}
+
+
+def _range(low: Any, high: Any) -> str:
+    """``low–high``, or one value when they are equal or only one is known."""
+    if low is None or high is None or low == high:
+        return str(low if low is not None else high if high is not None else "")
+    return f"{low}–{high}"
+
+
+def _figure_cite(x: Mapping[str, Any], case: Case, docs: Mapping[str, Document],
+                 cites: _Cites) -> dict[str, str] | None:
+    """The link of a total's citation: through its figure id, else its span if the text still matches."""
+    m = case.mentions.get(x.get("figure") or "")
+    if m is not None:
+        return cites.link(m)
+    doc = docs.get(x.get("doc") or "")
+    # A redacted case keeps a citation's old offsets: only a span whose text still matches is trusted.
+    if doc is not None and isinstance(x.get("start"), int) and doc.text[x["start"]:x.get("end", 0)] == x.get("text"):
+        return cites.span(doc.id, x["start"], x["end"])
+    return None
+
+
+def _cited_spans(briefing: Briefing) -> dict[str, list[_Span]]:
+    """Every span the briefing cites, per document, so each gets an anchor to link to."""
+    spans: dict[str, list[_Span]] = defaultdict(list)
+    for n, c in enumerate(briefing.references(), 1):
+        spans[c.doc].append(_Span(f"\x00cite{n}", c.start, c.end, "cited", f"cited in the briefing [{n}]"))
+    return spans
+
+
+def _briefing(briefing: Briefing, cites: _Cites, w: Witnesses) -> dict[str, Any]:
+    """The briefing's sentences with numbered links to the exact spans they cite."""
+    data = briefing.to_dict()
+    refs = {r["n"]: {"n": r["n"], "href": cites.span(r["doc"], r["start"], r["end"])["href"],
+                     "label": w.scrub(r["label"]), "span": f"{r['doc'][:8]}:{r['start']}–{r['end']}",
+                     "text": w.scrub(r["text"])} for r in data["references"]}
+    return {"sentences": [{"text": w.scrub(s["text"]), "kind": s["kind"], "refs": [refs[n] for n in s["refs"]]}
+                          for s in data["sentences"]],
+            "references": list(refs.values())}
+
+
+def _panels(briefing: Briefing, case: Case, cites: _Cites, w: Witnesses) -> list[dict[str, Any]]:
+    """One figure-evolution panel per event kind: every source's figure of every claim, linked to its span."""
+    def href(entry: Mapping[str, Any]) -> str:
+        """The anchor of the entry's first figure in the documents."""
+        m = next((case.mentions[f] for f in entry.get("figures") or [] if f in case.mentions), None)
+        return cites.link(m)["href"] if m is not None else "#totals"
+
+    excluded = {e.get("claim"): e.get("reason") for t in case.totals.values() if isinstance(t, dict)
+                for e in t.get("excluded") or []}
+    points = []
+    for entry, p in zip(briefing.figure_series, charts.series_points(briefing.figure_series, href)):
+        if entry.get("claim") in excluded:  # drawn hollow: the total does not count it
+            p = dataclasses.replace(p, label=f"{p.label} — not counted: {excluded[entry['claim']]}", cls="excluded")
+        points.append(dataclasses.replace(p, label=w.scrub(p.label), text=w.scrub(p.text)))
+    return charts.evolution_chart(points)
+
+
+def _timeline_chart(briefing: Briefing, case: Case, cites: _Cites, w: Witnesses) -> dict[str, Any] | None:
+    """The merged timeline on a time axis: numbered marks, and a legend with sources and citations."""
+    events = {e.id: e for e in case.events}
+    entries = sorted(((charts.parse_date(t["date"]), t) for t in briefing.timeline), key=lambda pt: pt[0] or ())
+    legend, items = [], []
+    for period, t in entries:
+        if period is None:
+            continue
+        links = [cites.span(c["doc"], c["start"], c["end"]) for c in t.get("citations") or []]
+        if not links:  # no sentence span: the event's first mention
+            links = [cites.link(case.mentions[m]) for e in t.get("events") or [] if e in events
+                     for m in events[e].mention_ids[:1] if m in case.mentions]
+        n = str(len(items) + 1)
+        sources = w.scrub("; ".join(t.get("sources") or []))
+        what = w.scrub(t["what"])
+        legend.append({"n": n, "date": t["date"], "precision": t["precision"], "what": what, "sources": sources,
+                       "reports": t.get("independent_reports"), "cites": links})
+        items.append(charts.TimelineItem(t["date"], t["precision"], f"{n}. {t['date']}: {what[:140]} — {sources}",
+                                         links[0]["href"] if links else "#timeline", n))
+    chart = charts.timeline_chart(items, width=_TIMELINE_W, label_gap=18)
+    return chart and dict(chart, legend=legend)
+
+
 def _event(e: Event, case: Case, cites: _Cites) -> dict[str, Any]:
     """A timeline entry."""
     return {"date": e.date, "precision": e.precision, "what": e.what,
@@ -211,14 +329,19 @@ def _event(e: Event, case: Case, cites: _Cites) -> dict[str, Any]:
 def render_report(case: Case, *, redact: bool = False) -> str:
     """Render the case as one self-contained HTML page.
 
-    Sections: summary counts, totals, claims, documents (text with noise dimmed and
-    labelled, mentions highlighted with tooltips and ``#doc-ID-OFFSET`` anchors),
+    Sections: the cited briefing (each sentence linked to the exact spans it rests
+    on), figure-evolution charts per event kind and a chart of the merged timeline
+    (inline SVG), summary counts, totals (best with its qualifier, sources, disputes,
+    citations), claims, documents (text with noise dimmed and labelled, mentions and
+    briefing citations highlighted with tooltips and ``#doc-ID-OFFSET`` anchors, copies
+    marked as such),
     entities (a protected witness by pseudonym only), quotes with speakers and
     citations, figures, and dated events in date order.
 
     Args:
         case: The case in memory.
-        redact: Redact protected witnesses first; the final HTML is checked again.
+        redact: Redact protected witnesses first (the briefing is built from the
+            redacted case); the final HTML is checked again.
 
     Returns:
         The HTML text.

@@ -2,27 +2,22 @@
 
 Texts are never marked up by string replacement: a document is cut at span boundaries
 into plain pieces, each carrying its offset, classes and link; the template escapes
-every piece. Charts are plain coordinates that the template draws as inline SVG.
+every piece. Charts are plain coordinates from :mod:`corroborator.charts` (shared with the
+static report) that the template draws as inline SVG.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from urllib.parse import quote as urlquote
 
-from corroborator.model import Document, Mention
+from corroborator import charts
+from corroborator.model import Document, Event, Mention
 from corroborator.text import paragraphs
 from corroborator.web.state import View
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _CONTEXT = 420
-CHART_W, CHART_H, PAD = 760, 150, 44
-# Figure panels sit two abreast, so they are drawn narrower to keep their labels legible.
-PANEL_W = 520
 
 
 @dataclass(frozen=True)
@@ -167,116 +162,17 @@ def kwic(text: str, start: int, end: int, width: int = 60) -> tuple[str, str, st
     return ("…" if start > width else "") + left, text[start:end], right + ("…" if end + width < len(text) else "")
 
 
-def parse_date(value: str | None) -> tuple[date, date] | None:
-    """The first and last day a date string may mean (``2017``, ``2017-04``, ``2017-04-01…``)."""
-    m = _DATE.match(value or "")
-    if not m:
-        return None
-    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-    try:
-        if day:
-            d = date(year, month, day)
-            return d, d
-        if month:
-            last = date(year + (month == 12), month % 12 + 1, 1)
-            return date(year, month, 1), date.fromordinal(last.toordinal() - 1)
-        return date(year, 1, 1), date(year, 12, 31)
-    except ValueError:
-        return None
-
-
-def _scale(lo: float, hi: float, a: float, b: float) -> Any:
-    span = (hi - lo) or 1.0
-    return lambda v: a + (v - lo) / span * (b - a)
-
-
-def _ticks(first: date, last: date, x: Any) -> list[dict[str, Any]]:
-    """Week, month or year ticks along a date axis, by its length."""
-    days = last.toordinal() - first.toordinal()
-    if days <= 62:
-        step_days = 7 if days > 14 else 2 if days > 4 else 1
-        return [{"x": round(x(o), 1), "label": date.fromordinal(o).strftime("%-d %b")}
-                for o in range(first.toordinal(), last.toordinal() + 1, step_days)][:14]
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 12 else 3 if months <= 36 else 12
-    ticks, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        d = date(y, m, 1)
-        if d >= first or not ticks:
-            ticks.append({"x": round(x(max(d, first).toordinal()), 1),
-                          "label": d.strftime("%b %Y") if step < 12 else str(y)})
-        m += step
-        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-    return ticks[:14]
-
-
 def timeline_chart(view: View, limit: int = 400) -> dict[str, Any] | None:
-    """Dated events placed on a time axis; a period (month, year) is drawn as a bar."""
-    items = []
-    for e in view.case.events[:limit]:
-        period = parse_date(e.date)
-        if period:
-            items.append((period, e))
-    if not items:
-        return None
-    first = min(p[0] for p, _ in items)
-    last = max(p[1] for p, _ in items)
-    x = _scale(first.toordinal(), last.toordinal() + 1, PAD, CHART_W - 16)
-    lanes: list[float] = []
-    marks = []
-    for (a, b), e in sorted(items, key=lambda i: (i[0][0], i[0][1])):
-        x0, x1 = x(a.toordinal()), max(x(b.toordinal() + 1), x(a.toordinal()) + 6)
-        lane = next((i for i, end in enumerate(lanes) if end < x0 - 2), None)
-        if lane is None:
-            lanes.append(x1)
-            lane = len(lanes) - 1
-        lanes[lane] = x1
-        first_mention = e.mention_ids[0] if e.mention_ids else None
-        href = url("documents", e.doc_id) + (f"#at-{view.case.mentions[first_mention].start}"
-                                             if first_mention in view.case.mentions else "")
-        marks.append({"x": round(x0, 1), "w": round(x1 - x0, 1), "lane": lane, "point": a == b,
-                      "label": f"{e.date} ({e.precision}): {e.what[:140]}", "href": href})
-    lane_h = 14
-    height = max(60, 30 + lane_h * min(len(lanes), 24))
-    for mark in marks:
-        mark["y"] = 10 + lane_h * min(mark["lane"], 23)
-    return {"width": CHART_W, "height": height, "marks": marks, "ticks": _ticks(first, last, x),
-            "axis_y": height - 18, "count": len(items)}
+    """Dated events placed on a time axis, each linked to its sentence in the reader."""
+    def href(e: Event) -> str:
+        """The reader page of the event's document, at its first mention."""
+        first = e.mention_ids[0] if e.mention_ids else None
+        at = f"#at-{view.case.mentions[first].start}" if first in view.case.mentions else ""
+        return url("documents", e.doc_id) + at
+
+    return charts.timeline_chart(charts.event_items(view.case, href), limit=limit)
 
 
 def evolution_chart(view: View) -> list[dict[str, Any]]:
     """One panel per event kind: each figure's value against its report's publication date."""
-    published = {d.id: parse_date(d.published) for d in view.case.documents}
-    by_kind: dict[str, list[tuple[date, Any]]] = {}
-    for f in view.case.figures:
-        # A report without a publication date is placed by the date the figure refers to.
-        period = published.get(f.mention.doc_id) or parse_date(f.when)
-        if period:
-            by_kind.setdefault(f.event, []).append((period[0], f))
-    panels: list[dict[str, Any]] = []
-    if not by_kind:
-        return panels
-    # One time axis for every panel, so panels can be compared at a glance.
-    first = min(p[0] for points in by_kind.values() for p in points)
-    last = max(p[0] for points in by_kind.values() for p in points)
-    x = _scale(first.toordinal() - 1, last.toordinal() + 1, PAD, PANEL_W - 16)
-    x_ticks = _ticks(first, last, x)[::2]
-    for kind, points in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
-        points.sort(key=lambda p: (p[0], p[1].value))
-        days = [p[0].toordinal() for p in points]
-        values = [p[1].value for p in points]
-        log = max(values) > 50 * max(1, min(values))
-        tf = (lambda v: math.log10(v + 1)) if log else float
-        y = _scale(0, tf(max(values)) * 1.1 or 1, CHART_H - 24, 12)
-        dots = [{"x": round(x(d), 1), "y": round(y(tf(v)), 1), "value": v,
-                 "label": f"{f.value} {f.qualifier.replace('_', ' ')} {f.event} — “{f.mention.text[:100]}” "
-                          f"({view.docs[f.mention.doc_id].outlet or view.docs[f.mention.doc_id].title or ''}, {day})",
-                 "href": url("figures", f.mention.id)}
-                for d, v, (day, f) in zip(days, values, points)]
-        y_ticks = sorted({0, max(values), *([min(values)] if min(values) != max(values) else [])})
-        panels.append({"kind": kind, "width": PANEL_W, "height": CHART_H, "dots": dots,
-                       "path": " ".join(f"{'M' if i == 0 else 'L'}{d['x']},{d['y']}" for i, d in enumerate(dots)),
-                       "y_ticks": [{"y": round(y(tf(v)), 1), "label": v} for v in y_ticks], "log": log,
-                       "x_ticks": x_ticks,
-                       "axis_y": CHART_H - 24})
-    return panels
+    return charts.evolution_chart(charts.figure_points(view.case, lambda f: url("figures", f.mention.id)))
