@@ -86,3 +86,15 @@ def test_store_failed_batch_leaves_nothing_half_written(tmp_path: Path) -> None:
             store.add_extractions([bad])
         assert store.known_document_ids() == {"a" * 64}
         assert store.counts()["figures"] == 1
+
+
+def test_store_span_in_noise_finds_the_covering_span() -> None:
+    from corroborator.model import span_in_noise
+
+    noise = tuple(NoiseSpan(s, s + 10, f"k{s}") for s in range(0, 100_000, 20))
+    assert span_in_noise(noise, 40_002, 40_008).kind == "k40000"
+    assert span_in_noise(noise, 40_005, 40_015).kind == "k40000"  # half inside
+    assert span_in_noise(noise, 40_008, 40_019) is None  # mostly outside
+    assert span_in_noise(noise, 99_982, 99_985).kind == "k99980"  # the last span
+    assert span_in_noise(noise, 99_990, 99_995) is None  # after it
+    assert span_in_noise((), 0, 5) is None

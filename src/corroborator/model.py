@@ -7,6 +7,7 @@ extractors ever sees a spaCy ``Doc``.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,7 @@ DATE_PRECISIONS = ("day", "month", "season", "year", "range")
 CLAIM_STATUSES = ("corroborated", "single_source", "conflicting", "superseded")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoiseSpan:
     """A stretch of a document that is not the report's own body text."""
 
@@ -49,7 +50,7 @@ class NoiseSpan:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One report. ``text`` is the reference for every offset in the case file."""
 
@@ -71,16 +72,29 @@ class Document:
 
 
 def span_in_noise(noise: tuple[NoiseSpan, ...] | list[NoiseSpan], start: int, end: int) -> NoiseSpan | None:
-    """Return the noise span overlapping most of ``[start, end)``, if it covers half or more."""
+    """Return the noise span overlapping most of ``[start, end)``, if it covers half or more.
+
+    ``noise`` is sorted by start and non-overlapping, as the cleaner makes it, so this is
+    a binary search: extractors call it for every sentence of documents with thousands
+    of noise lines.
+    """
     length = max(end - start, 1)
-    for span in noise:
+    best, best_overlap = None, 0
+    i = bisect.bisect_left(noise, end, key=_noise_start) - 1
+    while i >= 0 and noise[i].end > start:
+        span = noise[i]
         overlap = min(end, span.end) - max(start, span.start)
-        if overlap > 0 and overlap * 2 >= length:
-            return span
-    return None
+        if overlap * 2 >= length and overlap >= best_overlap:
+            best, best_overlap = span, overlap
+        i -= 1
+    return best
 
 
-@dataclass(frozen=True)
+def _noise_start(span: NoiseSpan) -> int:
+    return span.start
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A span of a document that an extractor found. ``text == doc.text[start:end]``."""
 
@@ -99,7 +113,7 @@ def mention_id(doc_id: str, kind: str, start: int, end: int) -> str:
     return f"{doc_id[:16]}:{kind}:{start}-{end}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A person, organisation or place across the case, with every mention of it."""
 
@@ -112,7 +126,7 @@ class Entity:
     why: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A direct quote: ``mention`` spans the quoted words only.
 
@@ -129,7 +143,7 @@ class Quote:
     reported_by: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A count of people affected by an event."""
 
@@ -142,7 +156,7 @@ class Figure:
     when: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A dated statement in a document."""
 
@@ -154,7 +168,7 @@ class Event:
     mention_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProtectedPerson:
     """A witness who speaks anonymously or under a pseudonym in one document.
 
@@ -169,7 +183,7 @@ class ProtectedPerson:
     evidence: Mention | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """Figures about the same thing across sources."""
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 DEFAULT_CASE = "case.duckdb"
-DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -266,55 +267,67 @@ class CaseStore:
         rows = self.con.execute("SELECT names FROM protected").fetchall()
         return [name for (names,) in rows for name in json.loads(names)]
 
-    def quote_speaker_mentions(self) -> list[tuple[str, str]]:
-        """``(quote mention id, speaker mention id)`` for every quote with a speaker span."""
-        return self.con.execute(
-            "SELECT mention_id, speaker_mention_id FROM quotes WHERE speaker_mention_id IS NOT NULL").fetchall()
-
     def load_case(self) -> Case:
         """Load the whole case into memory for report and export."""
         con = self.con
-        mentions = {r[0]: _mention(r) for r in con.execute("SELECT * FROM mentions ORDER BY doc_id, start").fetchall()}
+        shared: dict[str, dict[str, Any]] = {}
+        mentions = {r[0]: _mention(r, shared) for r in _rows(con.execute("SELECT * FROM mentions ORDER BY doc_id, start"))}
         documents = [
             Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
                      published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])))
-            for r in con.execute("SELECT * FROM documents ORDER BY path, id").fetchall()
+            for r in _rows(con.execute("SELECT * FROM documents ORDER BY path, id"))
         ]
         quotes = [
             Quote(mentions[r[0]], speaker_label=r[2], speaker_mention_id=r[3], speaker=r[4], protected=bool(r[5]),
                   reported_by=r[6])
-            for r in con.execute("SELECT q.* FROM quotes q JOIN mentions m ON m.id = q.mention_id ORDER BY m.doc_id, m.start").fetchall()
+            for r in _rows(con.execute("SELECT q.* FROM quotes q JOIN mentions m ON m.id = q.mention_id ORDER BY m.doc_id, m.start"))
         ]
         figures = [
             Figure(mentions[r[0]], event=r[2], value=r[3], qualifier=r[4], subject=r[5], attributed_to=r[6], when=r[7])
-            for r in con.execute("SELECT f.* FROM figures f JOIN mentions m ON m.id = f.mention_id ORDER BY m.doc_id, m.start").fetchall()
+            for r in _rows(con.execute("SELECT f.* FROM figures f JOIN mentions m ON m.id = f.mention_id ORDER BY m.doc_id, m.start"))
         ]
         events = [
             Event(id=r[0], doc_id=r[1], date=r[2], precision=r[3], what=r[4], mention_ids=tuple(json.loads(r[5])))
-            for r in con.execute("SELECT * FROM events ORDER BY date, doc_id, id").fetchall()
+            for r in _rows(con.execute("SELECT * FROM events ORDER BY date, doc_id, id"))
         ]
         protected = [
             ProtectedPerson(doc_id=r[0], label=r[1], names=tuple(json.loads(r[2])), evidence=mentions.get(r[3]))
-            for r in con.execute("SELECT * FROM protected ORDER BY doc_id, label").fetchall()
+            for r in _rows(con.execute("SELECT * FROM protected ORDER BY doc_id, label"))
         ]
         entities = [
             Entity(id=r[0], name=r[1], type=r[2], aliases=tuple(json.loads(r[3])), mention_ids=tuple(json.loads(r[4])),
                    protected=bool(r[5]), why=tuple(json.loads(r[6] or "[]")))
-            for r in con.execute("SELECT * FROM entities ORDER BY id").fetchall()
+            for r in _rows(con.execute("SELECT * FROM entities ORDER BY id"))
         ]
         claims = [
             Claim(id=r[0], event=r[1], low=r[2], high=r[3], figure_ids=tuple(json.loads(r[4])), independent_sources=r[5],
                   status=r[6], note=r[7] or "")
-            for r in con.execute("SELECT * FROM claims ORDER BY id").fetchall()
+            for r in _rows(con.execute("SELECT * FROM claims ORDER BY id"))
         ]
-        totals = {r[0]: json.loads(r[1]) for r in con.execute("SELECT * FROM totals ORDER BY event").fetchall()}
+        totals = {r[0]: json.loads(r[1]) for r in _rows(con.execute("SELECT * FROM totals ORDER BY event"))}
         return Case(documents=documents, mentions=mentions, entities=entities, quotes=quotes, figures=figures,
                     events=events, claims=claims, protected=protected, totals=totals, schema_version=self.schema_version)
 
 
-def _mention(row: Sequence[Any]) -> Mention:
-    return Mention(id=row[0], doc_id=row[1], start=row[2], end=row[3], kind=row[4], extractor=row[5], text=row[6],
-                   attrs=json.loads(row[7]) if row[7] else {})
+def _mention(row: Sequence[Any], shared: dict[str, dict[str, Any]] | None = None) -> Mention:
+    # A loaded case holds millions of mentions: intern the few distinct document ids,
+    # kinds and extractors, and share the decoded attrs of the many identical small ones
+    # ({"label": "PERSON"}); loaded mentions are never changed in place.
+    raw = row[7] or "{}"
+    if shared is not None and len(raw) <= 48:
+        attrs = shared.get(raw)
+        if attrs is None:
+            attrs = shared[raw] = json.loads(raw)
+    else:
+        attrs = json.loads(raw)
+    return Mention(id=row[0], doc_id=sys.intern(row[1]), start=row[2], end=row[3], kind=sys.intern(row[4]),
+                   extractor=sys.intern(row[5]), text=row[6], attrs=attrs)
+
+
+def _rows(cursor: Any, size: int = 10_000) -> Iterator[Sequence[Any]]:
+    """Rows of a query in chunks, so a large result is never all held as tuples at once."""
+    while chunk := cursor.fetchmany(size):
+        yield from chunk
 
 
 class _Transaction:
