@@ -197,7 +197,9 @@ def test_redact_same_witness_gets_same_pseudonym_in_two_documents():
     assert speakers == ["[Witness 1]", "Guillaume Mélanie", "[Witness 2]", "[Witness 3]", "Kadyrov"]
     assert [p.label for p in redacted.protected] == ["[Witness 1]", "[Witness 2]", "[Witness 3]"]
     witness = {e.id: e for e in redacted.entities}["witness:1"]
-    assert (witness.name, witness.aliases, witness.protected) == ("[Witness 1]", ("the young man",), True)
+    # Every alias of a protected witness is replaced, even a description ("the young man").
+    assert (witness.name, witness.aliases, witness.protected) == ("[Witness 1]", (), True)
+    assert "the young man" not in json.dumps(case_to_dict(redacted))
     assert redacted.quotes[0].speaker == "witness:1"
     assert assign_pseudonyms(make_case()).count == 3
 
@@ -253,7 +255,9 @@ def test_redact_without_protected_people_changes_nothing():
 def test_redact_proper_names_rules():
     assert proper_names("Azmad") == ["Azmad"]
     assert proper_names("‘Ahmed’*") == ["Ahmed"]
-    assert proper_names("Mr Ali Ahmed") == ["Mr Ali Ahmed", "Ali Ahmed", "Ahmed"]
+    assert proper_names("Mr Ali Ahmed") == ["Mr Ali Ahmed", "Ali Ahmed", "Ahmed", "Ali"]
+    assert proper_names("Zelimkhan Bakaev, 27") == ["Zelimkhan Bakaev", "Bakaev", "Zelimkhan"]
+    assert proper_names("al-Ahmed Abu Omar") == ["al-Ahmed Abu Omar", "Omar", "al-Ahmed"]
     assert proper_names("Ahmed, a gay man") == ["Ahmed"]
     assert proper_names("Azmad (not his real name)") == ["Azmad"]
     for description in ("the man", "The Man", "one person who was arrested", "Anonymous Survivor 1",

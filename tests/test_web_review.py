@@ -70,7 +70,8 @@ def test_web_review_correct_by_selection_changes_the_export(web) -> None:  # typ
     assert corrected["qualifier"] == "exact" and corrected["attrs"]["review"]["machine"]["qualifier"] == "at_most"
     (record,) = _stored(app, case)
     assert record.before["qualifier"] == "at_most" and record.after["qualifier"] == "exact"
-    assert record.after["evidence"] == {"start": start, "end": start + 2, "text": "56"} and record.note
+    assert record.after["evidence"] == {"doc": ids["doc_b"], "start": start, "end": start + 2, "text": "56"}
+    assert record.note
     exported = json.loads(client.get("/export.json").text)
     assert next(f for f in exported["figures"] if f["id"] == fid)["qualifier"] == "exact"
     # The machine output in the case file is untouched.

@@ -1,7 +1,8 @@
 """A small hand-built case for the web, review and search tests (no spaCy, no build).
 
 Three reports: two about arrests in Riverton (40 vs 56 detained, one protected witness
-"Karim"), and one hostile article whose title, text, quote and entity carry markup.
+"Karim"), and one hostile article whose title, text, quote and entity carry markup. With
+``testimony=True`` a fourth report holds a figure inside a protected witness's quote.
 """
 
 from __future__ import annotations
@@ -44,7 +45,15 @@ DOC_C = (
     "At least 23 people have been killed <img src=x onerror=alert(1)> in floods, officials said.\n"
     "\"The river came <script>alert('q')</script> into the house,\" said Ana Torres.\n"
 )
-IDS = {"a": "a" * 64, "b": "b" * 64, "c": "c" * 64}
+DOC_D = (
+    "Former detainees describe Riverton jail\n"
+    "\"They held 30 of us in one cell and beat us with pipes every night,\" said Timur, "
+    "who asked that his surname not be published.\n"
+    "The Riverton Human Rights Centre said at least 30 people were held in the jail.\n"
+)
+#: What a reader who may not see protected witnesses must never be shown of DOC_D.
+TESTIMONY = ("held 30 of us", "beat us with pipes", "Timur")
+IDS = {"a": "a" * 64, "b": "b" * 64, "c": "c" * 64, "d": "d" * 64}
 
 
 def _m(doc_id: str, text: str, needle: str, kind: str, extractor: str, attrs: dict | None = None,
@@ -65,8 +74,35 @@ def _line(text: str, needle: str, kind: str) -> NoiseSpan:
     return NoiseSpan(start, text.index("\n", start), kind)
 
 
-def build_case(path: Path) -> dict[str, str]:
-    """Write the case file at ``path``; return the ids tests need."""
+def _testimony_case() -> tuple[Extraction, list[Entity], dict[str, str]]:
+    """The fourth report: a protected witness whose quote holds a figure."""
+    d = IDS["d"]
+    timur = _ent(d, DOC_D, "Timur", "PERSON")
+    rhrc = _ent(d, DOC_D, "Riverton Human Rights Centre", "ORG")
+    inside = Figure(_m(d, DOC_D, "held 30 of us in one cell", "figure", "figures.test.v1"), "detained", 30, "exact",
+                    "detainees", "Timur", None)
+    outside = Figure(_m(d, DOC_D, "at least 30 people were held", "figure", "figures.test.v1"), "detained", 30,
+                     "at_least", "people", "Riverton Human Rights Centre", None)
+    said = _m(d, DOC_D, "They held 30 of us in one cell and beat us with pipes every night,", "quote", "quotes.test.v1")
+    q_timur = Quote(said, speaker_label="Timur", speaker_mention_id=timur.id, speaker="ent-timur", protected=True)
+    asked = _m(d, DOC_D, "asked that his surname not be published", "protected", "protected.test.v1")
+    doc = Document(d, "d.txt", d, "text/plain", DOC_D, title="Former detainees describe Riverton jail",
+                   outlet="Northern Herald", published="2021-03-10",
+                   noise=(_line(DOC_D, "Former detainees", "headline"),))
+    extraction = Extraction(doc, mentions=[timur, rhrc], quotes=[q_timur], figures=[inside, outside],
+                            protected=[ProtectedPerson(d, "Timur", ("Timur",), asked)])
+    entity = Entity("ent-timur", "Timur", "PERSON", (), (timur.id,), protected=True)
+    return extraction, [entity], {"doc_d": d, "f_inside": inside.mention.id, "f_outside": outside.mention.id,
+                                  "q_timur": said.id, "rhrc_d_mention": rhrc.id}
+
+
+def build_case(path: Path, *, testimony: bool = False) -> dict[str, str]:
+    """Write the case file at ``path``; return the ids tests need.
+
+    Args:
+        path: Where to write the case file.
+        testimony: Add the fourth report (a figure inside a protected quote).
+    """
     a, b, c = IDS["a"], IDS["b"], IDS["c"]
     ents = {
         "a_riverton": _ent(a, DOC_A, "Riverton", "GPE", 1),
@@ -140,11 +176,17 @@ def build_case(path: Path) -> dict[str, str]:
         "injured": {"best": 2, "low": 2, "high": 2, "claims": ["claim-injured"], "note": "One source."},
         "killed": {"best": 23, "low": 23, "high": 23, "claims": ["claim-killed"], "note": "One source."},
     }
+    speakers = {q.mention.id: q.speaker for q in (q_karim, q_grant, q_ana)}
+    extra: dict[str, str] = {}
+    if testimony:
+        extraction, more, extra = _testimony_case()
+        extractions.append(extraction)
+        entities = sorted([*entities, *more], key=lambda e: e.id)
+        speakers |= {q.mention.id: q.speaker for q in extraction.quotes}
     with open_case(path, create=True) as store:
         store.add_extractions(extractions)
-        store.replace_consolidated(entities, {q.mention.id: q.speaker for q in (q_karim, q_grant, q_ana)},
-                                   claims, totals)
-    return {"doc_a": a, "doc_b": b, "doc_c": c, "f40": f40.mention.id, "f56": f56.mention.id,
+        store.replace_consolidated(entities, speakers, claims, totals)
+    return extra | {"doc_a": a, "doc_b": b, "doc_c": c, "f40": f40.mention.id, "f56": f56.mention.id,
             "f2": f2.mention.id, "f23": f23.mention.id, "q_karim": q_karim.mention.id,
             "q_grant": q_grant.mention.id, "q_ana": q_ana.mention.id, "grant_b_mention": ents["b_grant"].id,
             "paul_grant_mention": ents["a_grant"].id}
@@ -153,8 +195,10 @@ def build_case(path: Path) -> dict[str, str]:
 PASSWORD = "correct horse battery"
 
 
-def make_app(tmp_path: Path, **settings: object) -> tuple[object, dict[str, str], str]:
+def make_app(tmp_path: Path, *, testimony: bool = False, **settings: object) -> tuple[object, dict[str, str], str]:
     """A case with users ``vic`` (viewer), ``edna`` and ``ed2`` (editors), ``ada`` (admin).
+
+    ``testimony`` adds the fourth report (see :func:`build_case`).
 
     Returns:
         The app, the ids of :func:`build_case`, and ada's TOTP secret.
@@ -163,7 +207,7 @@ def make_app(tmp_path: Path, **settings: object) -> tuple[object, dict[str, str]
     from corroborator.web import Settings, create_app
 
     case = tmp_path / "case.duckdb"
-    ids = build_case(case)
+    ids = build_case(case, testimony=testimony)
     with open_case(case) as store:
         accounts.add_user(store.con, "vic", "viewer", PASSWORD)
         accounts.add_user(store.con, "edna", "editor", PASSWORD)

@@ -40,7 +40,11 @@ def _text(value: Any, name: str) -> str | None:
 
 
 def _evidence(case: Case, doc_id: str, raw: Any) -> dict[str, Any] | None:
-    """A selected span of a document, checked to be exact: ``{start, end, text}``."""
+    """A selected span of a document, checked to be exact: ``{doc, start, end, text}``.
+
+    The document is stored with the offsets so that redaction, which moves offsets per
+    document, can re-map the span like any other cited span.
+    """
     if raw in (None, {}, ""):
         return None
     if not isinstance(raw, dict):
@@ -55,7 +59,7 @@ def _evidence(case: Case, doc_id: str, raw: Any) -> dict[str, Any] | None:
     text = doc.text[start:end]
     if "text" in raw and raw["text"] is not None and raw["text"] != text:
         raise ReviewError(f"evidence text does not match characters {start}-{end} of the document")
-    return {"start": start, "end": end, "text": text}
+    return {"doc": doc_id, "start": start, "end": end, "text": text}
 
 
 def _find(items: list[Any], target: str, what: str) -> Any:

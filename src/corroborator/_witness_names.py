@@ -1,18 +1,39 @@
-"""Recognising the names of protected witnesses: which labels are names, and where they occur.
+"""Who the protected witnesses of a case are, and where their names and testimony occur.
 
 Used by :mod:`corroborator.redact`. A label is a *name* when it reads as a proper name
 ("Azmad", "Mr Ali Ahmed"); a *description* ("the man", "one person who was
-arrested") identifies no one and is never searched for in the text.
+arrested") identifies no one and is never searched for in the text. A protected
+quote's words (and each of its sentences) are searched for like a name, so testimony
+repeated in a pull quote, a title or an event summary is found too.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from corroborator.model import Case
 
 PSEUDONYM = "[Witness {}]"
 PSEUDONYM_RE = re.compile(r"\[Witness \d+\]")
+#: Shorter stretches of a protected quote are too likely to be ordinary phrases.
+MIN_TESTIMONY = 20
 _LETTERS = re.compile(r"[^\W\d_]+")
+# Characters a reader does not see: soft hyphen, zero-width (non-)joiners and spaces, bidi marks, BOM.
+_INVISIBLE = "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]+")
+# A word as the matcher scans it: letters, with invisible characters allowed between them.
+_WORD = re.compile(rf"[^\W\d_]+(?:[{_INVISIBLE}]+[^\W\d_]+)*[{_INVISIBLE}]*")
+# Typographic variants of one quotation mark: a repeat may use either.
+_APOSTROPHES = "'’‘ʼ`"
+_DOUBLE_QUOTES = '"“”„«»'
+_MARKS = str.maketrans(dict.fromkeys(_APOSTROPHES, "'") | dict.fromkeys(_DOUBLE_QUOTES, '"'))
+_MARK_CLASS = dict.fromkeys(_APOSTROPHES, f"[{_APOSTROPHES}]") | dict.fromkeys(_DOUBLE_QUOTES, f"[{_DOUBLE_QUOTES}]")
+# Digests and the ids built from them: "Abed" inside a sha256 names no one.
+_HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])")
 # A label like "Ahmed, a gay man" or "Azmad (not his real name)" holds a name in one part.
 _PARTS = re.compile(r"[,;()\[\]/]|\s[-–—]\s")
 _STRIP = " \t\r\n'\"‘’“”*.,;:!?"
@@ -24,11 +45,36 @@ _GENERIC = frozenset(
     young old man men woman women person people boy girl guy survivor survivors witness witnesses
     victim victims source sources refugee prisoner detainee he she they him them""".split()
 ) | _TITLES
+# Where a quote splits into stretches a pull quote or headline would repeat on their own.
+_PIECE_SPLIT = re.compile(r"(?<=[.!?…])\s+|\s[-–—]\s|;\s")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+class _Fold(dict):  # type: ignore[type-arg]
+    """Code point -> its NFKC form where that is one character (a same-length fold)."""
+
+    def __missing__(self, code: int) -> int:
+        folded = unicodedata.normalize("NFKC", chr(code))
+        self[code] = found = ord(folded) if len(folded) == 1 else code
+        return found
+
+
+_FOLD = _Fold()
+
+
+def fold(text: str) -> str:
+    """``text`` with full-width and other compatibility characters folded, same length."""
+    return text if text.isascii() else text.translate(_FOLD)
+
+
+def visible(text: str) -> str:
+    """What a reader sees of ``text``: invisible characters dropped, NFKC-normalised."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
 
 
 def norm(name: str) -> str:
-    """Comparison key of a name: white space collapsed, case folded."""
-    return " ".join(name.split()).casefold()
+    """Comparison key of a name or phrase: folded, invisibles dropped, white space collapsed, case folded."""
+    return " ".join(_INVISIBLE_RE.sub("", fold(name)).translate(_MARKS).split()).casefold()
 
 
 def _is_proper(phrase: str) -> bool:
@@ -42,14 +88,14 @@ def _is_proper(phrase: str) -> bool:
 
 
 def proper_names(label: str | None) -> list[str]:
-    """The proper names inside a label or alias, with title-less and surname forms.
+    """The proper names inside a label or alias, with title-less, surname and given-name forms.
 
     Args:
         label: How a text refers to someone ("Azmad", "Mr Ali Ahmed", "the man").
 
     Returns:
-        Names to redact, e.g. ``["Mr Ali Ahmed", "Ali Ahmed", "Ahmed"]``; empty for a
-        description such as "one person who was arrested".
+        Names to redact, e.g. ``["Mr Ali Ahmed", "Ali Ahmed", "Ahmed", "Ali"]``; empty
+        for a description such as "one person who was arrested".
     """
     if not label or PSEUDONYM_RE.fullmatch(label.strip()):
         return []
@@ -63,39 +109,76 @@ def proper_names(label: str | None) -> list[str]:
         while len(words) > 1 and words[0].strip(".").casefold() in _TITLES:
             words = words[1:]
             found.append(" ".join(words))
-        # News style names people by surname on second reference.
-        last = words[-1].strip(_STRIP)
-        if len(words) > 1 and len(last) >= 3 and _is_proper(last) and last.casefold() not in _PARTICLES:
-            found.append(last)
+        # News style names people by surname on second reference, and a witness's
+        # friends by the given name ("Ali Ahmed ... Ali said"): both identify.
+        singles = [words[-1], *words[:-1]] if len(words) > 1 else []
+        for i, word in enumerate(w.strip(_STRIP) for w in singles):
+            shortest = 3 if i == 0 else 2
+            if len(word) >= shortest and _is_proper(word) and word.casefold() not in _PARTICLES:
+                found.append(word)
     return list(dict.fromkeys(found))
 
 
-def _name_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    """One regex for some names: whole words, any white space between words, any case."""
-    alternatives = sorted({r"\s+".join(map(re.escape, n.split())) for n in names}, key=len, reverse=True)
+def testimony_pieces(quote: str) -> list[str]:
+    """A protected quote and each of its sentences, as phrases to search for.
+
+    Args:
+        quote: The quoted words.
+
+    Returns:
+        The phrases of at least :data:`MIN_TESTIMONY` characters, outer punctuation
+        dropped: ``"They beat us. We could not sleep,"`` gives the whole quote and
+        ``"They beat us"``-like sentences long enough to be telling.
+    """
+    flat = " ".join(quote.split())
+    pieces = (_EDGES.sub("", p) for p in (flat, *_PIECE_SPLIT.split(flat)))
+    return list(dict.fromkeys(p for p in pieces if len(p) >= MIN_TESTIMONY))
+
+
+def _pattern_of(phrase: str, *, tolerant: bool) -> str:
+    """Regex of one name or phrase: any white space between words, any apostrophe; names
+    also allow invisible characters between letters ("Az\\u00admad")."""
+    inside = f"[{_INVISIBLE}]*" if tolerant else ""
+    between = rf"[\s{_INVISIBLE}]+" if tolerant else r"\s+"
+    words = ((_MARK_CLASS.get(c) or re.escape(c) for c in w) for w in phrase.split())
+    return between.join(inside.join(chars) for chars in words)
+
+
+def _name_pattern(names: Iterable[str], phrases: Iterable[str] = ()) -> re.Pattern[str]:
+    """One regex for some names and phrases: whole words, any case."""
+    alternatives = {_pattern_of(n, tolerant=True) for n in names} | {_pattern_of(p, tolerant=False) for p in phrases}
+    ordered = sorted(alternatives, key=len, reverse=True)
     # Letter boundaries, not \w: "Azmad2" still names Azmad, "Ahmedov" is someone else.
-    return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(alternatives)})(?![^\W\d_])", re.IGNORECASE)
+    return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(ordered)})(?![{_INVISIBLE}]*[^\W\d_])", re.IGNORECASE)
+
+
+def _first_word(text: str) -> str:
+    """Key of the word a name or phrase starts with ("" if it starts with no letter)."""
+    first = _LETTERS.match(text)
+    return first.group().casefold() if first else ""
 
 
 class NameMatcher:
-    """Finds protected names in one pass over a text's words, not one regex per name."""
+    """Finds protected names and phrases in one pass over a text's words, not one regex per name."""
 
-    def __init__(self, names: Iterable[str]):
-        by_first: dict[str, list[str]] = {}
-        for name in names:
-            first = _LETTERS.match(name)
-            by_first.setdefault(first.group().casefold() if first else "", []).append(name)
-        self.by_word = {word: _name_pattern(group) for word, group in by_first.items() if word}
+    def __init__(self, names: Iterable[str], phrases: Iterable[str] = ()):
+        groups: dict[str, tuple[list[str], list[str]]] = {}
+        for i, items in enumerate((names, phrases)):
+            for item in items:
+                groups.setdefault(_first_word(item), ([], []))[i].append(item)
+        self.by_word = {word: _name_pattern(*group) for word, group in groups.items() if word}
         # Names not starting with a letter are rare; they get a plain scan of the text.
-        self.other = _name_pattern(by_first[""]) if "" in by_first else None
+        self.other = _name_pattern(*groups[""]) if "" in groups else None
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """Sorted, non-overlapping ``(start, end, matched text)`` of every protected name."""
         found = [(m.start(), m.end(), m.group()) for m in self.other.finditer(text)] if self.other else []
         end = 0
-        for word in _LETTERS.finditer(text):
-            pattern = self.by_word.get(word.group().casefold()) if word.start() >= end else None
-            match = pattern.match(text, word.start()) if pattern else None
+        for word in _WORD.finditer(text):
+            found_word = word.group()
+            key = (found_word if found_word.isalpha() else _INVISIBLE_RE.sub("", found_word)).casefold()
+            pattern = self.by_word.get(key)
+            match = pattern.match(text, word.start()) if pattern and word.start() >= end else None
             if match:
                 found.append((match.start(), match.end(), match.group()))
                 end = match.end()
@@ -106,3 +189,170 @@ class NameMatcher:
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
         return kept
+
+
+class _UnionFind:
+    """Disjoint sets of hashable keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, key: Any) -> Any:
+        """Root of ``key``'s set."""
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: Any, b: Any) -> None:
+        """Merge the sets of ``a`` and ``b``."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+@dataclass(frozen=True)
+class Witnesses:
+    """Who is protected in a case and the pseudonym of each.
+
+    Attributes:
+        count: Number of distinct witnesses.
+        names: Normalised protected name -> pseudonym.
+        entities: Protected entity id -> pseudonym.
+        quotes: Protected quote mention id -> pseudonym.
+        persons: Pseudonym of each ``case.protected`` entry, in order.
+        testimony: Normalised protected quote (or sentence of one) -> pseudonym.
+    """
+
+    count: int
+    names: dict[str, str]
+    entities: dict[str, str]
+    quotes: dict[str, str]
+    persons: tuple[str, ...]
+    testimony: dict[str, str] = field(default_factory=dict)
+    matcher: NameMatcher | None = None
+
+    def name_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, pseudonym)`` of every protected name and testimony phrase in ``text``."""
+        if self.matcher is None or not text:
+            return []
+        found = self.matcher.spans(fold(text))
+        digests = [m.span() for m in _HEX_RUN.finditer(text)] if found else []
+        if digests:
+            found = [f for f in found if not any(s < f[1] and f[0] < e for s, e in digests)]
+        unknown = PSEUDONYM.format("?")
+        return [(s, e, self.names.get(key) or self.testimony.get(key) or unknown)
+                for s, e, key in ((s, e, norm(t)) for s, e, t in found)]
+
+    def scrub(self, value: str) -> str:
+        """``value`` with every protected name and testimony phrase replaced by its pseudonym."""
+        spans = self.name_spans(value) if self.matcher is not None and value else []
+        if not spans:
+            return value
+        pieces, cursor = [], 0
+        for start, end, pseudonym in spans:
+            pieces += [value[cursor:start], pseudonym]
+            cursor = end
+        return "".join(pieces) + value[cursor:]
+
+    def leaks(self, value: str) -> bool:
+        """Whether ``value``, as a reader sees it, still holds a protected name or testimony."""
+        # Checked on the visible form, not the scrubber's: the check must not share its blind spots.
+        return bool(self.name_spans(PSEUDONYM_RE.sub(" ", visible(value))))
+
+
+def assign_pseudonyms(case: Case) -> Witnesses:
+    """Group the protected people of a case into witnesses and number them.
+
+    Protected persons, protected entities and protected quotes that share a name are
+    one witness; a quote joins its speaker's witness; a description ("the man") joins
+    only within one document. A quote is treated as protected if it is marked so, or
+    its speaker is a protected entity, or its speaker label is a protected name.
+
+    Args:
+        case: The case, unredacted.
+
+    Returns:
+        The pseudonym assignment, ordered by first appearance (document id, offset).
+    """
+    texts = {d.id: d.text for d in case.documents}
+    uf = _UnionFind()
+    first: dict[Any, tuple[str, int]] = {}
+    all_names: set[str] = set()
+
+    def add(node: Any, doc_id: str, offset: int, labels: Iterable[str | None]) -> None:
+        """Register a member, link it to its names (or its in-document description)."""
+        uf.find(node)
+        first[node] = min(first.get(node, (doc_id, offset)), (doc_id, offset))
+        for label in labels:
+            names = proper_names(label)
+            all_names.update(names)
+            for name in names:
+                uf.union(node, ("name", norm(name)))
+            if label and PSEUDONYM_RE.fullmatch(label.strip()):
+                uf.union(node, ("name", label.strip()))
+            elif label and not names:
+                uf.union(node, ("label", doc_id, norm(label)))
+
+    for i, person in enumerate(case.protected):
+        labels = (person.label, *person.names)
+        text = texts.get(person.doc_id, "")
+        offsets = [text.find(n) for label in labels for n in proper_names(label)]
+        offsets = [o for o in offsets if o >= 0]
+        if person.evidence is not None:
+            offsets.append(person.evidence.start)
+        add(("person", i), person.doc_id, min(offsets, default=len(text)), labels)
+
+    protected_entities = {e.id: e for e in case.entities if e.protected}
+    speaker_mentions: dict[str, str] = {}
+    for entity in protected_entities.values():
+        spans = [case.mentions[m] for m in entity.mention_ids if m in case.mentions]
+        where = min(((m.doc_id, m.start) for m in spans), default=("\uffff", 0))
+        add(("entity", entity.id), where[0], where[1], (entity.name, *entity.aliases))
+        speaker_mentions.update((m, entity.id) for m in entity.mention_ids)
+
+    name_keys = {norm(n) for n in all_names}
+    # "one person who was arrested" is protected where a protected person is so described.
+    described = {(p.doc_id, norm(p.label)) for p in case.protected if p.label and not proper_names(p.label)}
+    protected_quotes = []
+    for quote in case.quotes:
+        by_entity = quote.speaker if quote.speaker in protected_entities else None
+        by_entity = by_entity or speaker_mentions.get(quote.speaker_mention_id or "")
+        label = quote.speaker_label or ""
+        by_label = (quote.mention.doc_id, norm(label)) in described
+        by_name = any(norm(n) in name_keys for n in proper_names(label))
+        if not (quote.protected or by_entity or by_label or by_name):
+            continue
+        node = ("quote", quote.mention.id)
+        protected_quotes.append(quote)
+        add(node, quote.mention.doc_id, quote.mention.start, (quote.speaker_label,))
+        if by_entity:
+            uf.union(node, ("entity", by_entity))
+
+    groups: dict[Any, list[Any]] = {}
+    for node in first:
+        groups.setdefault(uf.find(node), []).append(node)
+    ordered = sorted(groups.values(), key=lambda members: min(first[m] for m in members))
+    pseudonym_of: dict[Any, str] = {}
+    for number, members in enumerate(ordered, start=1):
+        for member in members:
+            pseudonym_of[member] = PSEUDONYM.format(number)
+    # A name node is no member itself: it reaches its pseudonym through its group's root.
+    root_pseudonym = {uf.find(m): p for m, p in pseudonym_of.items()}
+    names = {norm(n): root_pseudonym[uf.find(("name", norm(n)))] for n in all_names}
+    testimony: dict[str, str] = {}
+    phrases: list[str] = []
+    for quote in protected_quotes:
+        for piece in testimony_pieces(quote.mention.text):
+            phrases.append(piece)
+            testimony.setdefault(norm(piece), pseudonym_of[("quote", quote.mention.id)])
+    return Witnesses(
+        count=len(ordered),
+        names=names,
+        entities={k[1]: p for k, p in pseudonym_of.items() if k[0] == "entity"},
+        quotes={k[1]: p for k, p in pseudonym_of.items() if k[0] == "quote"},
+        persons=tuple(pseudonym_of[("person", i)] for i in range(len(case.protected))),
+        testimony=testimony,
+        matcher=NameMatcher(all_names, phrases) if all_names or phrases else None,
+    )

@@ -1,10 +1,11 @@
 """Redaction of protected witnesses at the output boundary.
 
 A witness exposed can be killed, so this module fails closed: :func:`redact_case`
-replaces every protected name, alias and protected quote by a stable pseudonym
-(``[Witness N]``), re-maps every offset so spans stay exact, and then searches every
-string of the result; if any protected name is still there it raises
-:class:`RedactionError` instead of returning.
+replaces every protected name, alias and protected quote (and every repeat of its
+words) by a stable pseudonym (``[Witness N]``), drops the facts taken from inside
+protected testimony, re-maps every offset so spans stay exact, and then searches
+every string of the result as a reader would see it; if any protected name or
+testimony is still there it raises :class:`RedactionError` instead of returning.
 
 Pseudonyms are stable: witnesses are numbered in the order of their first appearance
 (document id, then offset). The same name anywhere in the case is the same witness.
@@ -16,159 +17,20 @@ import bisect
 import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from corroborator._witness_names import PSEUDONYM, PSEUDONYM_RE, NameMatcher, norm, proper_names
+from corroborator._witness_names import Witnesses, assign_pseudonyms, proper_names
 from corroborator.errors import RedactionError
-from corroborator.model import Case, Entity, Mention, NoiseSpan, ProtectedPerson, mention_id
+from corroborator.extract.dates import WHAT_MAX_CHARS
+from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, ProtectedPerson, mention_id
+from corroborator.text import normalized
 
 logger = logging.getLogger(__name__)
 
-# Shorter repeats of a protected quote are too likely to be ordinary phrases.
-_MIN_QUOTE_REPEAT = 20
-
-
-class _UnionFind:
-    """Disjoint sets of hashable keys."""
-
-    def __init__(self) -> None:
-        self.parent: dict[Any, Any] = {}
-
-    def find(self, key: Any) -> Any:
-        """Root of ``key``'s set."""
-        self.parent.setdefault(key, key)
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
-
-    def union(self, a: Any, b: Any) -> None:
-        """Merge the sets of ``a`` and ``b``."""
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
-
-
-@dataclass(frozen=True)
-class Witnesses:
-    """Who is protected in a case and the pseudonym of each.
-
-    Attributes:
-        count: Number of distinct witnesses.
-        names: Normalised protected name -> pseudonym.
-        entities: Protected entity id -> pseudonym.
-        quotes: Protected quote mention id -> pseudonym.
-        persons: Pseudonym of each ``case.protected`` entry, in order.
-    """
-
-    count: int
-    names: dict[str, str]
-    entities: dict[str, str]
-    quotes: dict[str, str]
-    persons: tuple[str, ...]
-    matcher: NameMatcher | None = None
-
-    def name_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, pseudonym)`` of every protected name in ``text``."""
-        if self.matcher is None or not text:
-            return []
-        return [(s, e, self.names.get(norm(found), PSEUDONYM.format("?"))) for s, e, found in self.matcher.spans(text)]
-
-    def scrub(self, value: str) -> str:
-        """``value`` with every protected name replaced by its pseudonym."""
-        return _replace(value, self.name_spans(value)) if self.matcher is not None and value else value
-
-    def leaks(self, value: str) -> bool:
-        """Whether ``value`` still contains a protected name (pseudonyms aside)."""
-        return bool(self.name_spans(PSEUDONYM_RE.sub(" ", value)))
-
-
-def assign_pseudonyms(case: Case) -> Witnesses:
-    """Group the protected people of a case into witnesses and number them.
-
-    Protected persons, protected entities and protected quotes that share a name are
-    one witness; a quote joins its speaker's witness; a description ("the man") joins
-    only within one document. A quote is treated as protected if it is marked so, or
-    its speaker is a protected entity, or its speaker label is a protected name.
-
-    Args:
-        case: The case, unredacted.
-
-    Returns:
-        The pseudonym assignment, ordered by first appearance (document id, offset).
-    """
-    texts = {d.id: d.text for d in case.documents}
-    uf = _UnionFind()
-    first: dict[Any, tuple[str, int]] = {}
-    all_names: set[str] = set()
-
-    def add(node: Any, doc_id: str, offset: int, labels: Iterable[str | None]) -> None:
-        """Register a member, link it to its names (or its in-document description)."""
-        uf.find(node)
-        first[node] = min(first.get(node, (doc_id, offset)), (doc_id, offset))
-        for label in labels:
-            names = proper_names(label)
-            all_names.update(names)
-            for name in names:
-                uf.union(node, ("name", norm(name)))
-            if label and PSEUDONYM_RE.fullmatch(label.strip()):
-                uf.union(node, ("name", label.strip()))
-            elif label and not names:
-                uf.union(node, ("label", doc_id, norm(label)))
-
-    for i, person in enumerate(case.protected):
-        labels = (person.label, *person.names)
-        text = texts.get(person.doc_id, "")
-        offsets = [text.find(n) for label in labels for n in proper_names(label)]
-        offsets = [o for o in offsets if o >= 0]
-        if person.evidence is not None:
-            offsets.append(person.evidence.start)
-        add(("person", i), person.doc_id, min(offsets, default=len(text)), labels)
-
-    protected_entities = {e.id: e for e in case.entities if e.protected}
-    speaker_mentions: dict[str, str] = {}
-    for entity in protected_entities.values():
-        spans = [case.mentions[m] for m in entity.mention_ids if m in case.mentions]
-        where = min(((m.doc_id, m.start) for m in spans), default=("\uffff", 0))
-        add(("entity", entity.id), where[0], where[1], (entity.name, *entity.aliases))
-        speaker_mentions.update((m, entity.id) for m in entity.mention_ids)
-
-    name_keys = {norm(n) for n in all_names}
-    # "one person who was arrested" is protected where a protected person is so described.
-    described = {(p.doc_id, norm(p.label)) for p in case.protected if p.label and not proper_names(p.label)}
-    for quote in case.quotes:
-        by_entity = quote.speaker if quote.speaker in protected_entities else None
-        by_entity = by_entity or speaker_mentions.get(quote.speaker_mention_id or "")
-        label = quote.speaker_label or ""
-        by_label = (quote.mention.doc_id, norm(label)) in described
-        by_name = any(norm(n) in name_keys for n in proper_names(label))
-        if not (quote.protected or by_entity or by_label or by_name):
-            continue
-        node = ("quote", quote.mention.id)
-        add(node, quote.mention.doc_id, quote.mention.start, (quote.speaker_label,))
-        if by_entity:
-            uf.union(node, ("entity", by_entity))
-
-    groups: dict[Any, list[Any]] = {}
-    for node in first:
-        groups.setdefault(uf.find(node), []).append(node)
-    ordered = sorted(groups.values(), key=lambda members: min(first[m] for m in members))
-    pseudonym_of: dict[Any, str] = {}
-    for number, members in enumerate(ordered, start=1):
-        for member in members:
-            pseudonym_of[member] = PSEUDONYM.format(number)
-    # A name node is no member itself: it reaches its pseudonym through its group's root.
-    root_pseudonym = {uf.find(m): p for m, p in pseudonym_of.items()}
-    names = {norm(n): root_pseudonym[uf.find(("name", norm(n)))] for n in all_names}
-    return Witnesses(
-        count=len(ordered),
-        names=names,
-        entities={k[1]: p for k, p in pseudonym_of.items() if k[0] == "entity"},
-        quotes={k[1]: p for k, p in pseudonym_of.items() if k[0] == "quote"},
-        persons=tuple(pseudonym_of[("person", i)] for i in range(len(case.protected))),
-        matcher=NameMatcher(all_names) if all_names else None,
-    )
+# Facts an extractor can take from inside a quote; said by a protected witness, they are testimony.
+_FACT_KINDS = frozenset({"figure", "date", "entity", "event"})
+# Keys that identify an item of a plain list (a total's claims, citations, series points).
+_ITEM_KEYS = ("id", "claim", "figure", "mention")
 
 
 class _OffsetMap:
@@ -225,22 +87,12 @@ def _all_mentions(case: Case) -> Iterator[Mention]:
 
 def _document_spans(case: Case, w: Witnesses) -> dict[str, list[tuple[int, int, str]]]:
     """Per document, the merged spans to replace by a pseudonym."""
-    spans: dict[str, list[tuple[int, int, str]]] = {d.id: [] for d in case.documents}
-    texts = {d.id: d.text for d in case.documents}
-    for doc in case.documents:
-        spans[doc.id] += w.name_spans(doc.text)
+    # Names, and protected testimony repeated anywhere (a pull quote, another report).
+    spans = {d.id: w.name_spans(d.text) for d in case.documents}
     for quote in case.quotes:
         pseudonym, m = w.quotes.get(quote.mention.id), quote.mention
-        if pseudonym is None or m.doc_id not in spans:
-            continue
-        spans[m.doc_id].append((m.start, m.end, pseudonym))
-        words = texts[m.doc_id][m.start:m.end]
-        # The same words repeated in a pull quote would give the testimony away.
-        if len(words) >= _MIN_QUOTE_REPEAT:
-            at = texts[m.doc_id].find(words)
-            while at >= 0:
-                spans[m.doc_id].append((at, at + len(words), pseudonym))
-                at = texts[m.doc_id].find(words, at + 1)
+        if pseudonym is not None and m.doc_id in spans:
+            spans[m.doc_id].append((m.start, m.end, pseudonym))
     for entity in case.entities:
         pseudonym = w.entities.get(entity.id)
         for m in (case.mentions[i] for i in entity.mention_ids if pseudonym and i in case.mentions):
@@ -250,16 +102,190 @@ def _document_spans(case: Case, w: Witnesses) -> dict[str, list[tuple[int, int, 
     return {doc_id: _merge(s) for doc_id, s in spans.items()}
 
 
+def _testimony_facts(case: Case, w: Witnesses) -> set[str]:
+    """Ids of the facts only protected testimony states: mentions wholly inside a protected
+    quote, the events, entities and claims resting on them alone."""
+    quoted: dict[str, list[tuple[int, int, str]]] = {}
+    for q in case.quotes:
+        if q.mention.id in w.quotes:
+            quoted.setdefault(q.mention.doc_id, []).append((q.mention.start, q.mention.end, ""))
+    if not quoted:
+        return set()
+    merged = {doc: _merge(spans) for doc, spans in quoted.items()}
+    starts = {doc: [s for s, _, _ in spans] for doc, spans in merged.items()}
+
+    def inside(m: Mention) -> bool:
+        """Whether ``m`` lies wholly inside a protected quote."""
+        i = bisect.bisect_right(starts.get(m.doc_id, []), m.start) - 1
+        return i >= 0 and m.end <= merged[m.doc_id][i][1]
+
+    dropped = {m.id for m in _all_mentions(case) if m.kind in _FACT_KINDS and inside(m)}
+    for e in case.events:
+        # An event dated by testimony tells the testimony: it goes, with its sentence.
+        if e.id in dropped or any(i in dropped for i in e.mention_ids):
+            dropped.add(e.id)
+            dropped.update(i for i in e.mention_ids if i in case.mentions and case.mentions[i].kind == "event")
+    dropped.update(e.id for e in case.entities if e.mention_ids and all(i in dropped for i in e.mention_ids))
+    dropped.update(c.id for c in case.claims if c.figure_ids and all(i in dropped for i in c.figure_ids))
+    return dropped
+
+
+def _is_span(v: Any) -> bool:
+    """Whether ``v`` is a ``[start, end]`` pair of offsets."""
+    return isinstance(v, (list, tuple)) and len(v) == 2 and all(type(x) is int for x in v) and v[0] <= v[1]
+
+
+def _trim(sentence: str) -> str:
+    """An event summary from a sentence: one line, cut at a word boundary (as the extractor does)."""
+    flat = " ".join(normalized(sentence).split())
+    if len(flat) <= WHAT_MAX_CHARS:
+        return flat
+    cut = flat.rfind(" ", 0, WHAT_MAX_CHARS - 1)
+    return flat[: cut if cut > 0 else WHAT_MAX_CHARS - 1].rstrip(" ,;:") + "…"
+
+
+class _Redactor:
+    """The redaction of one case: its new texts, offset maps, id table and dropped facts."""
+
+    def __init__(self, case: Case, w: Witnesses):
+        self.case, self.w = case, w
+        spans = _document_spans(case, w)
+        self.maps = {doc_id: _OffsetMap(s) for doc_id, s in spans.items()}
+        self.texts = {d.id: _replace(d.text, spans[d.id]) for d in case.documents}
+        self.dropped = _testimony_facts(case, w)
+        self.refs: dict[str, str] = {}
+        # Entity ids may be built from a name (or its hash): protected ones get neutral ids.
+        for entity in case.entities:
+            if entity.id in w.entities:
+                base = "witness:" + w.entities[entity.id].strip("[]").split()[-1]
+                self.refs[entity.id] = base if base not in self.refs.values() else f"{base}:{len(self.refs)}"
+        self._number_mentions()
+
+    def _number_mentions(self) -> None:
+        """New ids of every mention, unique; a clash (spans collapsed into one pseudonym) gets "~N"."""
+        unique = {m.id: m for m in _all_mentions(self.case)}
+        taken: set[str] = set()
+        for m in sorted(unique.values(), key=lambda m: (m.doc_id, m.start, m.end, m.kind, m.id)):
+            if m.doc_id in self.maps and m.id == mention_id(m.doc_id, m.kind, m.start, m.end):
+                start, end = self.span(m.doc_id, m.start, m.end)
+                new = mention_id(self.w.scrub(m.doc_id), m.kind, start, end)
+            else:
+                new = self.w.scrub(m.id)
+            n, base = 1, new
+            while new in taken:
+                n += 1
+                new = f"{base}~{n}"
+            taken.add(new)
+            self.refs[m.id] = new
+
+    def span(self, doc_id: str, start: int, end: int) -> tuple[int, int]:
+        """New offsets of a span of a document."""
+        omap = self.maps[doc_id]
+        return omap.map(start, is_end=False), omap.map(end, is_end=True)
+
+    def mention(self, m: Mention) -> Mention:
+        """The mention in the redacted text, with its new id."""
+        if m.doc_id not in self.maps:
+            logger.warning("mention %s points at a document not in the case; kept without text", m.id)
+            return dataclasses.replace(m, id=self.refs[m.id], doc_id=self.w.scrub(m.doc_id), text="",
+                                       attrs=self.value(m.attrs))
+        start, end = self.span(m.doc_id, m.start, m.end)
+        return dataclasses.replace(m, id=self.refs[m.id], doc_id=self.w.scrub(m.doc_id), start=start, end=end,
+                                   text=self.texts[m.doc_id][start:end], attrs=self._attrs(m))
+
+    def _attrs(self, m: Mention) -> dict[str, Any]:
+        """A mention's attrs: spans in it (``*_span``, ``sentence``, review evidence) re-mapped."""
+        attrs = self.value(m.attrs, m.doc_id)
+        ids = m.attrs.get("date_mention_ids")
+        if isinstance(ids, list) and "other_dates" in attrs and any(i in self.dropped for i in ids):
+            # The values of dates dropped as testimony go with their ids.
+            kept = [self.case.mentions[i].attrs.get("value") for i in ids
+                    if i not in self.dropped and i in self.case.mentions]
+            attrs["other_dates"] = [v for v in kept if v != attrs.get("date")]
+        return attrs
+
+    def value(self, v: Any, doc: str | None = None) -> Any:
+        """Any plain value with ids re-mapped, names replaced and spans of ``doc`` moved, recursively."""
+        if isinstance(v, str):
+            return self.refs[v] if v in self.refs else self.w.scrub(v)
+        if isinstance(v, dict):
+            out = {self.value(k): self.value(x, doc) for k, x in v.items()}
+            where = v.get("doc", doc)
+            if where not in self.maps:
+                return out
+            if type(v.get("start")) is int and type(v.get("end")) is int:
+                # A cited span (a total's citation, a reviewer's evidence) moves with its text.
+                out["start"], out["end"] = self.span(where, v["start"], v["end"])
+                if "text" in v:
+                    out["text"] = self.texts[where][out["start"]:out["end"]]
+            for key, x in v.items():
+                if isinstance(key, str) and (key.endswith("_span") or key == "sentence") and _is_span(x):
+                    out[self.value(key)] = type(x)(self.span(where, x[0], x[1]))
+            return out
+        if isinstance(v, (list, tuple)):
+            return type(v)(self.value(x, doc) for x in v if not self._gone(x))
+        return v
+
+    def _gone(self, item: Any) -> bool:
+        """Whether a list item is, or is identified by, a dropped fact."""
+        if isinstance(item, str):
+            return item in self.dropped
+        return isinstance(item, dict) and any(isinstance(item.get(k), str) and item[k] in self.dropped
+                                              for k in _ITEM_KEYS)
+
+    def event(self, e: Event) -> Event:
+        """The event; its summary is re-cut from its redacted sentence when that changed."""
+        what = self.value(e.what)
+        sentence = next((self.case.mentions[i] for i in e.mention_ids
+                         if i in self.case.mentions and self.case.mentions[i].kind == "event"), None)
+        if sentence is not None and sentence.doc_id in self.maps:
+            start, end = self.span(sentence.doc_id, sentence.start, sentence.end)
+            if self.texts[sentence.doc_id][start:end] != sentence.text:
+                what = _trim(self.texts[sentence.doc_id][start:end])
+        return dataclasses.replace(e, id=self.value(e.id), doc_id=self.w.scrub(e.doc_id), date=self.value(e.date),
+                                   precision=self.value(e.precision), what=what,
+                                   mention_ids=_unique(self.value(e.mention_ids)))
+
+    def claim(self, c: Claim, values: dict[str, int]) -> Claim:
+        """The claim; recounted from the figures left if testimony figures were dropped."""
+        kept = [i for i in c.figure_ids if i not in self.dropped]
+        new = dataclasses.replace(c, id=self.value(c.id), event=self.value(c.event),
+                                  figure_ids=_unique(self.value(c.figure_ids)), note=self.value(c.note),
+                                  status=self.value(c.status))
+        if len(kept) == len(c.figure_ids):
+            return new
+        left = [values[i] for i in kept if i in values] or [c.low, c.high]
+        sources = min(c.independent_sources, len(kept))
+        status = "single_source" if c.status in ("corroborated", "conflicting") and sources < 2 else c.status
+        return dataclasses.replace(new, low=min(left), high=max(left), independent_sources=sources, status=status,
+                                   note=f"recounted after redaction: {len(kept)} figure(s) left")
+
+    def entity(self, entity: Entity) -> Entity:
+        """The entity with names replaced; a protected one is known by its pseudonym only."""
+        pseudonym = self.w.entities.get(entity.id)
+        name = pseudonym or self.value(entity.name)
+        # Every alias of a protected witness identifies them ("the young man" of one report).
+        aliases = () if pseudonym else _unique(a for a in self.value(entity.aliases) if a != name)
+        return dataclasses.replace(entity, id=self.value(entity.id), name=name, type=self.value(entity.type),
+                                   aliases=aliases, mention_ids=_unique(self.value(entity.mention_ids)),
+                                   why=self.value(entity.why))
+
+
 def redact_case(case: Case) -> Case:
     """A copy of ``case`` in which no protected witness can be identified.
 
-    Every proper name, alias and label of a protected person, the span of every
-    protected quote (and verbatim repeats of it in the same document) and every
-    mention of a protected entity are replaced by the witness's pseudonym in every
-    document text; every offset is re-mapped so ``text[start:end] == mention.text``
-    still holds (a mention overlapping a replaced span grows to cover the pseudonym);
-    names are replaced in every other string field too. Descriptions that name no one
-    ("the man") are kept. The input is not modified.
+    Every proper name (and its given-name and surname forms), alias and label of a
+    protected person, the span of every protected quote and every repeat of its words
+    or sentences anywhere in the case, and every mention of a protected entity are
+    replaced by the witness's pseudonym in every document text and string field;
+    every offset (including ``*_span``/``sentence`` attrs and review evidence) is
+    re-mapped so ``text[start:end] == mention.text`` still holds (a mention overlapping
+    a replaced span grows to cover the pseudonym; ids that then clash get ``~N``).
+    Figures, dates, entity mentions and events found wholly inside protected testimony
+    are dropped, with the events, entities and claims resting on them alone; the
+    claims left are recounted. Event summaries are re-cut from their redacted
+    sentence. Descriptions that name no one ("the man") are kept; digests and ids
+    are not text. The input is not modified.
 
     Args:
         case: The case, unredacted.
@@ -268,91 +294,63 @@ def redact_case(case: Case) -> Case:
         The redacted case.
 
     Raises:
-        RedactionError: A protected name is still present after redaction.
+        RedactionError: A protected name or testimony is still present after redaction.
+    """
+    return redact_case_with_ids(case)[0]
+
+
+def redact_case_with_ids(case: Case) -> tuple[Case, dict[str, str]]:
+    """:func:`redact_case`, and the original id behind every id the redacted case shows.
+
+    Facts taken from protected testimony are dropped, so the redacted lists no longer
+    line up with the original's by position: pair items through this map instead.
+
+    Args:
+        case: The case, unredacted.
+
+    Returns:
+        The redacted case, and redacted id -> original id of every document, mention,
+        entity, event and claim it keeps.
+
+    Raises:
+        RedactionError: A protected name or testimony is still present after redaction.
     """
     w = assign_pseudonyms(case)
-    spans = _document_spans(case, w)
-    maps = {doc_id: _OffsetMap(s) for doc_id, s in spans.items()}
-    texts = {d.id: _replace(d.text, spans[d.id]) for d in case.documents}
-    refs: dict[str, str] = {}
-
-    def remap(m: Mention) -> Mention:
-        """The mention in the redacted text, with its id recomputed from its new span."""
-        omap, text = maps.get(m.doc_id), texts.get(m.doc_id)
-        if omap is None or text is None:
-            logger.warning("mention %s points at a document not in the case; kept without text", m.id)
-            new = dataclasses.replace(m, id=w.scrub(m.id), doc_id=w.scrub(m.doc_id), text="", attrs=value(m.attrs))
-        else:
-            start, end = omap.map(m.start, is_end=False), omap.map(m.end, is_end=True)
-            new_id = mention_id(w.scrub(m.doc_id), m.kind, start, end) if m.id == mention_id(m.doc_id, m.kind, m.start, m.end) else w.scrub(m.id)
-            new = dataclasses.replace(m, id=new_id, doc_id=w.scrub(m.doc_id), start=start, end=end,
-                                      text=text[start:end], attrs=value(m.attrs))
-        refs[m.id] = new.id
-        return new
-
-    def value(v: Any) -> Any:
-        """Any plain value with ids re-mapped and names replaced, recursively."""
-        if isinstance(v, str):
-            return refs[v] if v in refs else w.scrub(v)
-        if isinstance(v, dict):
-            out = {value(k): value(x) for k, x in v.items()}
-            doc = v.get("doc")
-            if doc in maps and isinstance(v.get("start"), int) and isinstance(v.get("end"), int):
-                # A span cited inside a plain value (a total's citation) moves with its text.
-                out["start"] = maps[doc].map(v["start"], is_end=False)
-                out["end"] = maps[doc].map(v["end"], is_end=True)
-                if "text" in v:
-                    out["text"] = texts[doc][out["start"]:out["end"]]
-            return out
-        if isinstance(v, (list, tuple)):
-            return type(v)(value(x) for x in v)
-        return v
-
-    # Entity ids may be built from a name (or its hash): protected ones get neutral ids.
-    taken: set[str] = set()
-    for entity in case.entities:
-        if entity.id in w.entities:
-            base = "witness:" + w.entities[entity.id].strip("[]").split()[-1]
-            refs[entity.id] = base if base not in taken else f"{base}:{len(taken)}"
-            taken.add(refs[entity.id])
-    for m in list(_all_mentions(case)):
-        remap(m)
+    r = _Redactor(case, w)
+    gone = r.dropped
+    values = {f.mention.id: f.value for f in case.figures}
+    totals = r.value(case.totals)
+    # A total whose every claim came from testimony goes too.
+    totals = {k: t for (k, t), old in zip(totals.items(), case.totals.values())
+              if not (isinstance(old, dict) and old.get("claims") and isinstance(t, dict) and not t.get("claims"))}
+    ids = {w.scrub(d.id): d.id for d in case.documents}
+    ids.update((r.refs[m.id], m.id) for m in _all_mentions(case) if m.id not in gone)
+    ids.update((r.value(x.id), x.id) for x in (*case.entities, *case.events, *case.claims) if x.id not in gone)
     return _checked(Case(
         documents=[dataclasses.replace(
-            d, id=w.scrub(d.id), path=w.scrub(d.path), title=value(d.title), outlet=value(d.outlet),
-            author=value(d.author), published=value(d.published), url=value(d.url), text=texts[d.id],
-            noise=tuple(NoiseSpan(maps[d.id].map(n.start, is_end=False), maps[d.id].map(n.end, is_end=True), value(n.kind))
-                        for n in d.noise)) for d in case.documents],
-        mentions={new.id: new for new in map(remap, case.mentions.values())},
-        entities=[_redact_entity(e, w, value) for e in case.entities],
+            d, id=w.scrub(d.id), path=w.scrub(d.path), title=r.value(d.title), outlet=r.value(d.outlet),
+            author=r.value(d.author), published=r.value(d.published), url=r.value(d.url), text=r.texts[d.id],
+            noise=tuple(NoiseSpan(*r.span(d.id, n.start, n.end), r.value(n.kind)) for n in d.noise))
+            for d in case.documents],
+        mentions={new.id: new for new in (r.mention(m) for m in case.mentions.values() if m.id not in gone)},
+        entities=[r.entity(e) for e in case.entities if e.id not in gone],
         quotes=[dataclasses.replace(
-            q, mention=remap(q.mention), speaker=value(q.speaker), speaker_mention_id=value(q.speaker_mention_id),
-            reported_by=value(q.reported_by), protected=q.mention.id in w.quotes or q.protected,
-            speaker_label=w.quotes.get(q.mention.id) or value(q.speaker_label)) for q in case.quotes],
+            q, mention=r.mention(q.mention), speaker=None if q.speaker in gone else r.value(q.speaker),
+            speaker_mention_id=None if q.speaker_mention_id in gone else r.value(q.speaker_mention_id),
+            reported_by=r.value(q.reported_by), protected=q.mention.id in w.quotes or q.protected,
+            speaker_label=w.quotes.get(q.mention.id) or r.value(q.speaker_label)) for q in case.quotes],
         figures=[dataclasses.replace(
-            f, mention=remap(f.mention), event=value(f.event), subject=value(f.subject),
-            attributed_to=value(f.attributed_to), when=value(f.when)) for f in case.figures],
-        events=[dataclasses.replace(
-            e, id=value(e.id), doc_id=w.scrub(e.doc_id), date=value(e.date), precision=value(e.precision),
-            what=value(e.what), mention_ids=_unique(value(e.mention_ids))) for e in case.events],
-        claims=[dataclasses.replace(
-            c, id=value(c.id), event=value(c.event), figure_ids=_unique(value(c.figure_ids)), note=value(c.note),
-            status=value(c.status)) for c in case.claims],
+            f, mention=r.mention(f.mention), event=r.value(f.event), subject=r.value(f.subject),
+            attributed_to=r.value(f.attributed_to), when=r.value(f.when))
+            for f in case.figures if f.mention.id not in gone],
+        events=[r.event(e) for e in case.events if e.id not in gone],
+        claims=[r.claim(c, values) for c in case.claims if c.id not in gone],
         protected=[ProtectedPerson(doc_id=w.scrub(p.doc_id), label=w.persons[i], names=(w.persons[i],),
-                                   evidence=remap(p.evidence) if p.evidence is not None else None)
+                                   evidence=r.mention(p.evidence) if p.evidence is not None else None)
                    for i, p in enumerate(case.protected)],
-        totals=value(case.totals),
+        totals=totals,
         schema_version=case.schema_version,
-    ), w)
-
-
-def _redact_entity(entity: Entity, w: Witnesses, value: Any) -> Entity:
-    """The entity with names replaced; a protected one is known by its pseudonym only."""
-    pseudonym = w.entities.get(entity.id)
-    name = pseudonym or value(entity.name)
-    aliases = _unique(a for a in value(entity.aliases) if a != name)
-    return dataclasses.replace(entity, id=value(entity.id), name=name, type=value(entity.type), aliases=aliases,
-                               mention_ids=_unique(value(entity.mention_ids)), why=value(entity.why))
+    ), w), ids
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -378,22 +376,23 @@ def _strings(v: Any, path: str) -> Iterator[tuple[str, str]]:
 
 
 def _checked(redacted: Case, w: Witnesses) -> Case:
-    """``redacted`` if no protected name is left in any of its strings, else raise."""
+    """``redacted`` if no protected name or testimony is left in any of its strings, else raise."""
     for path, text in _strings(redacted, "case"):
         if w.leaks(text):
             # The message names the field, never the name: logs are not redacted.
-            raise RedactionError(f"a protected name is still present in {path} after redaction")
+            raise RedactionError(f"a protected name or testimony is still present in {path} after redaction")
     return redacted
 
 
 def assert_redacted(text: str, original: Case, *, where: str = "output") -> None:
-    """Raise unless ``text`` is free of every protected name of ``original``.
+    """Raise unless ``text`` is free of every protected name and testimony of ``original``.
 
     The last check before anything redacted is written: run it on the final
-    serialised output (JSON, CSV, Markdown, HTML with entities unescaped).
+    serialised output (JSON, CSV, Markdown, HTML with entities unescaped). It reads
+    ``text`` as a reader would (invisible characters dropped, NFKC-normalised).
 
     Raises:
-        RedactionError: A protected name occurs in ``text``.
+        RedactionError: A protected name or quote occurs in ``text``.
     """
     if assign_pseudonyms(original).leaks(text):
-        raise RedactionError(f"a protected name is still present in the {where}; nothing was written")
+        raise RedactionError(f"a protected name or testimony is still present in the {where}; nothing was written")

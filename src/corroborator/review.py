@@ -9,7 +9,8 @@ Actions (``target`` is the id of a figure, quote, claim or entity):
 
 - ``figure.confirm`` / ``figure.reject`` / ``figure.correct`` (``after``: any of
   ``value, qualifier, event, subject, attributed_to, when`` and optionally
-  ``evidence: {start, end, text}``, the characters the reviewer selected);
+  ``evidence: {start, end, text}``, the characters the reviewer selected, stored with
+  the ``doc`` they belong to);
 - ``quote.confirm`` / ``quote.reject`` (the speaker is right / wrong) / ``quote.speaker``
   (``after``: ``speaker`` entity id or null, ``speaker_label``, optional ``evidence``);
 - ``claim.status`` (``after``: ``status`` in :data:`REVIEW_STATUSES`), ``claim.lock`` /

@@ -45,12 +45,12 @@ def test_browser_login_read_confirm_merge_search(page: Any, live: dict[str, Any]
     page.goto(url + "/queue")
     first = page.locator(".evidence .exact code").inner_text()
     shot(page, "04-queue")
-    page.keyboard.press("c")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("c")
     assert page.locator(".queue-pos").inner_text().count("of 3 unreviewed") == 1
     assert page.locator(".evidence .exact code").inner_text() != first
-    page.keyboard.press("k")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("k")
     assert "reviewed" in page.locator(".queue-progress").inner_text()
 
     page.goto(url + "/entities/ent-grant")

@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from corroborator import review
 from corroborator.web.deps import Ctx, WebError, check_csrf, current
-from corroborator.web.pages_auth import present_review
+from corroborator.web.guard import check_json
+from corroborator.web.history import present_review
 from corroborator.web.pages_case import progress
 from corroborator.web.pages_review import do_review
 
@@ -178,7 +179,13 @@ def search(q: str = Query(..., min_length=1, max_length=200), scope: Literal["al
 @router.get("/reviews", response_model=Page)
 def reviews(ctx: Ctx = Depends(current), offset: int = OFFSET, limit: int = LIMIT) -> Page:
     """Every review action, oldest first: who, when, what, before and after."""
-    return _page([present_review(r, ctx.view) for r in ctx.state.reviews], offset, limit)
+    records = ctx.state.reviews
+    # Only the page asked for is presented: presenting a record is the costly part.
+    nxt = offset + limit if offset + limit < len(records) else None
+    page = Page(items=[present_review(r, ctx.view) for r in records[offset:offset + limit]], total=len(records),
+                offset=offset, limit=limit, next_offset=nxt)
+    check_json(ctx.view, page.model_dump(), ctx.request, "/api/v1/reviews")
+    return page
 
 
 @router.post("/reviews", status_code=201)
@@ -187,7 +194,10 @@ def add_review(body: ReviewIn, ctx: Ctx = Depends(current),
     """Take one review action (editors and admins; needs the ``X-CSRF-Token`` header)."""
     check_csrf(ctx, x_csrf_token)
     record = do_review(ctx, body.action, body.target, body.after, body.note)
-    return present_review(record, ctx.view)
+    # The review changed the case: present it through the view of the new version.
+    view = ctx.state.view(redacted=ctx.view.redacted)
+    shown: dict[str, Any] = check_json(view, present_review(record, view), ctx.request, "/api/v1/reviews")
+    return shown
 
 
 @router.get("/csrf")

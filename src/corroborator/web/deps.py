@@ -128,15 +128,27 @@ def _environment() -> jinja2.Environment:
 ENV = _environment()
 
 
-def render(request: Request, template: str, ctx: Ctx | None = None, *, http_status: int = 200,
+def render(request: Request, template: str, ctx: Ctx | None = None, *, http_status: int = 200, guard: bool = False,
            **values: Any) -> HTMLResponse:
-    """Render a page; every value is escaped by the template unless it is a Markup object."""
+    """Render a page; every value is escaped by the template unless it is a Markup object.
+
+    With ``guard``, a page for a reader who may not see protected witnesses is checked
+    by :func:`corroborator.web.guard.check_output` before it is sent (pages showing
+    review or audit records, which are not part of the redacted case).
+
+    Raises:
+        RedactionError: The guarded page failed the check (nothing of it is sent).
+    """
     base: dict[str, Any] = {"request": request, "path": request.url.path, "user": None, "csrf": "",
                             "redacted": True, "reveal": False, "case_name": case_state(request).path.name}
     if ctx is not None:
         base |= {"user": ctx.user, "csrf": ctx.session.csrf, "redacted": ctx.view.redacted,
                  "reveal": ctx.session.reveal, "has_protected": ctx.state.has_protected()}
     html = ENV.get_template(template).render(base | values)
+    if guard and ctx is not None and ctx.view.redacted:
+        from corroborator.web.guard import check_output, echoed
+
+        check_output(ctx.view, html, echo=echoed(request), where=request.url.path)
     return HTMLResponse(html, status_code=http_status)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import json
 import logging
@@ -14,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from corroborator import accounts
 from corroborator.accounts import AccountError, LoginError
-from corroborator.review import Review
 from corroborator.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -27,7 +27,8 @@ from corroborator.web.deps import (
     render,
     safe_next,
 )
-from corroborator.web.state import View
+from corroborator.web.guard import WITHHELD, quotes_testimony
+from corroborator.web.history import present_review
 
 logger = logging.getLogger(__name__)
 
@@ -191,39 +192,29 @@ def audit(ctx: Ctx = Depends(current), page: int = 1, action: str = "") -> Respo
     with ctx.state.db.connect() as con:
         records = accounts.audit_records(con, limit=size + 1, offset=(max(page, 1) - 1) * size,
                                          action=action[:40] or None)
-    return render(ctx.request, "audit.html", ctx, records=records[:size], page=max(page, 1),
+    shown = [_audit_record(r, ctx) for r in records[:size]]
+    return render(ctx.request, "audit.html", ctx, guard=True, records=shown, page=max(page, 1),
                   more=len(records) > size, action=action)
 
 
-def present_review(r: Review, view: View) -> dict[str, Any]:
-    """A review record as this reader may see it: ids mapped, protected names replaced."""
-    kind = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities"}[r.action.split(".")[0]]
-    scrub = _scrubber(view)
+def _audit_record(r: accounts.AuditRecord, ctx: Ctx) -> accounts.AuditRecord:
+    """An audit record with names a non-revealing admin may not see replaced (a revealing admin's queries)."""
+    if not ctx.view.redacted:
+        return r
+    scrub = ctx.view.witnesses().scrub
 
     def clean(v: Any) -> Any:
+        """Strings scrubbed, containers recursively."""
         if isinstance(v, str):
-            for ids in view.from_raw.values():
-                if v in ids:
-                    return ids[v]
-            return scrub(v)
+            v = scrub(v)
+            return WITHHELD if quotes_testimony(ctx.view, v) else v
         if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items()}
+            return {clean(k): clean(x) for k, x in v.items()}
         if isinstance(v, list):
             return [clean(x) for x in v]
         return v
 
-    return {"seq": r.seq, "at": r.at, "user": r.user, "action": r.action, "kind": kind,
-            "target": scrub(view.view_id(kind, r.target)), "before": clean(r.before), "after": clean(r.after),
-            "note": scrub(r.note)}
-
-
-def _scrubber(view: View) -> Any:
-    """A function replacing protected names by pseudonyms (identity when the reader may see them)."""
-    if not view.redacted:
-        return lambda s: s
-    from corroborator.redact import assign_pseudonyms
-
-    return assign_pseudonyms(view.raw).scrub
+    return dataclasses.replace(r, user=clean(r.user), target=clean(r.target), detail=clean(r.detail))
 
 
 @router.get("/reviews", response_class=HTMLResponse)
@@ -233,7 +224,7 @@ def reviews(ctx: Ctx = Depends(current), page: int = 1, user: str = "", action: 
               if (not user or r.user == user) and (not action or r.action.startswith(action))]
     pager = paginate(listed, page, ctx.state.settings.page_size)
     shown = [present_review(r, ctx.view) for r in pager.items]
-    return render(ctx.request, "reviews.html", ctx, pager=pager, reviews=shown, user_filter=user,
+    return render(ctx.request, "reviews.html", ctx, guard=True, pager=pager, reviews=shown, user_filter=user,
                   action=action, fmt=lambda v: json.dumps(v, ensure_ascii=False))
 
 

@@ -12,44 +12,46 @@ from corroborator import review
 from corroborator.model import EVENT_KINDS, QUALIFIERS
 from corroborator.review import REVIEW_STATUSES, Review, ReviewError
 from corroborator.web import present
+from corroborator.web.align import PSEUDONYM_ANY
 from corroborator.web.deps import Ctx, WebError, current, form_of, paginate, render, safe_next
-from corroborator.web.pages_auth import present_review
+from corroborator.web.history import present_review
 from corroborator.web.pages_case import locked_by, queue_items, status_of
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities"}
-_EVIDENCE_SLACK = 3000
 
 
-def _raw_evidence(ctx: Ctx, kind: str, view_id: str, raw_id: str, ev: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Selected characters moved from the reader's (possibly redacted) text to the machine text."""
+def _raw_evidence(ctx: Ctx, kind: str, view_id: str, ev: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Selected characters moved from the reader's redacted text to the machine text, exactly or not at all.
+
+    The selection is checked against the text the reader sees, never the machine text:
+    the answer must not depend on what redaction hid (a guessed name near a quote).
+
+    Raises:
+        ReviewError: The selection is not those characters of the reader's text, holds a
+            pseudonym, or has no exact counterpart in the machine text.
+    """
     if not ev or not ctx.view.redacted:
         return ev
     text = str(ev.get("text") or "")
-    if "[Witness" in text:
+    try:
+        start, end = int(ev["start"]), int(ev["end"])
+    except (KeyError, TypeError, ValueError):
+        raise ReviewError("the selection offsets are not numbers") from None
+    shown = (ctx.view.figures if kind == "figures" else ctx.view.quotes)[view_id].mention
+    doc_text = ctx.view.docs[shown.doc_id].text
+    if not text or not 0 <= start < end <= len(doc_text) or doc_text[start:end] != text:
+        raise ReviewError("the selected text does not match the source at those characters: select it again")
+    if PSEUDONYM_ANY.search(text):
         raise ReviewError("the selection holds a pseudonym: choose the speaker from the list instead")
-    items = ctx.view.figures if kind == "figures" else ctx.view.quotes
-    shown = items[view_id].mention
-    raw = next(x.mention for x in (ctx.view.raw.figures if kind == "figures" else ctx.view.raw.quotes)
-               if x.mention.id == raw_id)
-    raw_text = next(d.text for d in ctx.view.raw.documents if d.id == raw.doc_id)
-    guess = int(ev["start"]) + raw.start - shown.start
-    if raw_text[guess:guess + len(text)] != text:
-        found = [i for i in _occurrences(raw_text, text) if abs(i - raw.start) < _EVIDENCE_SLACK]
-        if not text or not found:
-            raise ReviewError("the selected text was not found near the evidence: select it again")
-        guess = min(found, key=lambda i: abs(i - raw.start))
-    return {"start": guess, "end": guess + len(text), "text": text}
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    out, at = [], text.find(needle) if needle else -1
-    while at >= 0:
-        out.append(at)
-        at = text.find(needle, at + 1)
-    return out
+    alignment = ctx.view.alignment(shown.doc_id)
+    raw = alignment.to_raw(start, end) if alignment is not None else None
+    if raw is None:
+        raise ReviewError("the selection touches a protected passage or cannot be placed exactly in the source: "
+                          "select a shorter stretch, or type the value instead")
+    return {"start": raw[0], "end": raw[1], "text": text}
 
 
 def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], note: str = "") -> Review:
@@ -66,6 +68,9 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
     view = ctx.view
     if view_target not in getattr(view, kind):
         raise WebError(404, f"no {kind[:-1] if kind != 'entities' else 'entity'} {view_target!r} in this case")
+    if not view.mapped(kind, view_target):
+        raise WebError(409, "this item cannot be placed exactly in the machine output while identities are hidden: "
+                            "an admin can review it with protected identities revealed")
     target = view.raw_id(kind, view_target)
     after = dict(after)
     if "into" in after:
@@ -75,7 +80,7 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
     if "mention_ids" in after:
         after["mention_ids"] = [view.raw_id("mentions", str(m)) for m in after["mention_ids"] or []]
     if after.get("evidence"):
-        after["evidence"] = _raw_evidence(ctx, kind, view_target, target, after["evidence"])
+        after["evidence"] = _raw_evidence(ctx, kind, view_target, after["evidence"])
     with ctx.state.db.store() as store:
         ctx.state.refresh(store)
         case = ctx.state.corrected
@@ -151,7 +156,7 @@ def quote(quote_id: str, ctx: Ctx = Depends(current)) -> Response:
     """One quote beside its source, with confirm / reject / correct-speaker forms."""
     if quote_id not in ctx.view.quotes:
         raise WebError(404, f"no quote {quote_id!r} in this case")
-    return render(ctx.request, "quote.html", ctx, **_quote_context(ctx, quote_id))
+    return render(ctx.request, "quote.html", ctx, guard=True, **_quote_context(ctx, quote_id))
 
 
 @router.post("/quotes/{quote_id}/review")
@@ -193,7 +198,7 @@ def figure(figure_id: str, ctx: Ctx = Depends(current)) -> Response:
     """One figure beside its source, with confirm / reject / correct forms."""
     if figure_id not in ctx.view.figures:
         raise WebError(404, f"no figure {figure_id!r} in this case (it may have been rejected)")
-    return render(ctx.request, "figure.html", ctx, **_figure_context(ctx, figure_id))
+    return render(ctx.request, "figure.html", ctx, guard=True, **_figure_context(ctx, figure_id))
 
 
 @router.post("/figures/{figure_id}/review")
@@ -234,8 +239,9 @@ def claim(claim_id: str, ctx: Ctx = Depends(current)) -> Response:
     cards = [{"f": ctx.view.figures[fid], "ev": present.evidence(ctx.view, ctx.view.figures[fid].mention),
               "doc": ctx.view.docs.get(ctx.view.figures[fid].mention.doc_id),
               "status": status_of(ctx, "figures", fid)} for fid in c.figure_ids if fid in ctx.view.figures]
-    return render(ctx.request, "claim.html", ctx, c=c, cards=cards, review_status=status_of(ctx, "claims", c.id),
-                  locked=locked_by(ctx, c.id), statuses=REVIEW_STATUSES, history=_history(ctx, "claims", claim_id))
+    return render(ctx.request, "claim.html", ctx, guard=True, c=c, cards=cards,
+                  review_status=status_of(ctx, "claims", c.id), locked=locked_by(ctx, c.id), statuses=REVIEW_STATUSES,
+                  history=_history(ctx, "claims", claim_id))
 
 
 @router.post("/claims/{claim_id}/review")
@@ -293,6 +299,6 @@ def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unr
         context["position"] = next(i for i, x in enumerate(items) if x.mention.id == cid) + 1 \
             if any(x.mention.id == cid for x in items) else 0
         context["item_id"] = cid
-    return render(ctx.request, "queue.html", ctx, kind=kind, queue_status=status, total=len(items),
+    return render(ctx.request, "queue.html", ctx, guard=True, kind=kind, queue_status=status, total=len(items),
                   reviewed=sum(1 for x in every if status_of(ctx, kind, x.mention.id) != "unreviewed"),
                   count_all=len(every), item=current_item, **context)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corroborator import accounts, review
 from corroborator.errors import CaseFileError
@@ -25,11 +25,17 @@ from corroborator.review import Review, ReviewState
 from corroborator.search import SearchIndex
 from corroborator.store import CaseStore, open_case
 
+if TYPE_CHECKING:
+    from corroborator.redact import Witnesses
+    from corroborator.web.align import Alignment
+
 logger = logging.getLogger(__name__)
 
 _TOKEN_SQL = """SELECT (SELECT count(*) FROM documents), (SELECT max(added_at) FROM documents),
     (SELECT count(*) FROM mentions), (SELECT count(*) FROM entities), (SELECT count(*) FROM claims),
     (SELECT count(*) FROM totals), (SELECT coalesce(max(seq), 0) FROM reviews)"""
+#: Prefix of the machine id given for a redacted id with no certain counterpart (matches no item).
+UNMAPPED = "unmapped:"
 KINDS = ("documents", "entities", "quotes", "figures", "claims", "events")
 
 
@@ -130,9 +136,12 @@ class View:
     version: tuple[Any, ...]
     to_raw: dict[str, dict[str, str]]
     raw: Case
+    alignments: dict[str, Alignment] = field(default_factory=dict)
     _data: dict[str, Any] | None = None
     _search: SearchIndex | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Re-entrant: a cached value may be built from another cached value.
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _cache: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         c = self.case
@@ -149,8 +158,18 @@ class View:
         self.from_raw = {kind: {r: v for v, r in ids.items()} for kind, ids in self.to_raw.items()}
 
     def raw_id(self, kind: str, view_id: str) -> str:
-        """The machine id behind an id shown to this reader (the same id when not redacted)."""
-        return self.to_raw.get(kind, {}).get(view_id, view_id) if self.redacted else view_id
+        """The machine id behind an id shown to this reader (the same id when not redacted).
+
+        A redacted id without a certain machine counterpart gives an id no item has:
+        falling back to the shown id could name a different machine item.
+        """
+        if not self.redacted:
+            return view_id
+        return self.to_raw.get(kind, {}).get(view_id) or UNMAPPED + view_id
+
+    def mapped(self, kind: str, view_id: str) -> bool:
+        """Whether ``view_id`` is known to be one machine item (always, when not redacted)."""
+        return not self.redacted or view_id in self.to_raw.get(kind, {})
 
     def view_id(self, kind: str, raw_id: str) -> str:
         """The id this reader sees for a machine id."""
@@ -165,29 +184,30 @@ class View:
                 self._data = case_to_dict(self.case) | {"redacted": self.redacted}
             return self._data
 
+    def cached(self, key: Any, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per view (views are rebuilt whenever the case changes)."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = build()
+            return self._cache[key]
+
+    def witnesses(self) -> Witnesses:
+        """The protected witnesses of the corrected case and their pseudonyms, assigned once."""
+        from corroborator.redact import assign_pseudonyms
+
+        found: Witnesses = self.cached("witnesses", lambda: assign_pseudonyms(self.raw))
+        return found
+
+    def alignment(self, doc_id: str) -> Alignment | None:
+        """Exact offsets between the machine text and this reader's redacted text of ``doc_id`` (a view id)."""
+        return self.alignments.get(self.raw_id("documents", doc_id)) if self.redacted else None
+
     def search(self) -> SearchIndex:
         """The full-text index of this view, built on first use."""
         with self._lock:
             if self._search is None:
                 self._search = SearchIndex(self.case)
             return self._search
-
-
-def _id_maps(raw: Case, shown: Case) -> dict[str, dict[str, str]]:
-    """View id -> machine id per kind; redaction keeps the order of every list."""
-    keys = {"documents": lambda d: d.id, "entities": lambda e: e.id, "quotes": lambda q: q.mention.id,
-            "figures": lambda f: f.mention.id, "claims": lambda c: c.id, "events": lambda e: e.id}
-    maps: dict[str, dict[str, str]] = {}
-    for kind, key in keys.items():
-        a, b = getattr(raw, kind), getattr(shown, kind)
-        if len(a) != len(b):
-            raise CaseFileError(f"redaction changed the number of {kind}; refusing to map ids")
-        maps[kind] = {key(y): key(x) for x, y in zip(a, b)}
-    maps["mentions"] = {}
-    for x, y in zip(raw.entities, shown.entities):
-        if len(x.mention_ids) == len(y.mention_ids):
-            maps["mentions"].update(zip(y.mention_ids, x.mention_ids))
-    return maps
 
 
 class CaseState:
@@ -241,16 +261,32 @@ class CaseState:
             if redacted not in self._views:
                 corrected = self.corrected
                 if redacted:
-                    from corroborator.redact import redact_case
-
-                    shown = redact_case(corrected)
-                    maps = _id_maps(corrected, shown)
+                    self._views[redacted] = _redacted_view(corrected, self.version)
                 else:
-                    shown, maps = corrected, {}
-                self._views[redacted] = View(shown, redacted, self.version, maps, corrected)
+                    self._views[redacted] = View(corrected, False, self.version, {}, corrected)
             return self._views[redacted]
 
     def has_protected(self) -> bool:
         """Whether the case holds anyone whose identity is protected."""
         c = self.corrected
         return bool(c.protected) or any(e.protected for e in c.entities) or any(q.protected for q in c.quotes)
+
+
+def _redacted_view(corrected: Case, version: tuple[Any, ...]) -> View:
+    """The redacted view of a corrected case, with its id maps and text alignments.
+
+    Raises:
+        RedactionError: Redaction could not guarantee that no protected name is left.
+    """
+    from corroborator.redact import assign_pseudonyms, redact_case
+    from corroborator.web.align import Alignment
+    from corroborator.web.idmap import id_maps
+
+    shown = redact_case(corrected)
+    if len(shown.documents) != len(corrected.documents):
+        raise CaseFileError("redaction changed the number of documents; refusing to map ids")
+    alignments = {x.id: Alignment(x.text, y.text) for x, y in zip(corrected.documents, shown.documents)}
+    w = assign_pseudonyms(corrected)
+    view = View(shown, True, version, id_maps(corrected, shown, w, alignments), corrected, alignments)
+    view.cached("witnesses", lambda: w)
+    return view
