@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from corroborator.extract._speakers import about_subject
 from corroborator.extract.protection import detect_cues
 from corroborator.extract.quotes import extract_quotes
 from corroborator.model import ProtectedPerson
@@ -147,3 +148,131 @@ def test_protection_mentions_cover_every_cue_exactly() -> None:
                                        "*The name has been changed to protect the person’s identity."}
     for mention in cues:
         assert doc.text[mention.start: mention.end] == mention.text
+
+
+# -- named witnesses who asked not to be named -------------------------------------------
+
+CELLAR = "“They beat us every night in the cellar,”"
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "names"),
+    [
+        (f"{CELLAR} said Zelimkhan, who asked not to be named.", "Zelimkhan", ("Zelimkhan",)),
+        (f"{CELLAR} said Zelimkhan, who spoke on condition of anonymity.", "Zelimkhan", ("Zelimkhan",)),
+        (f"{CELLAR} said Zelimkhan, 27, who spoke on condition of anonymity.", "Zelimkhan", ("Zelimkhan",)),
+        (f"{CELLAR} Zelimkhan said. He asked not to be named.", "Zelimkhan", ("Zelimkhan",)),
+        (f"{CELLAR} said M., who asked not to be named.", "M.", ("M.",)),
+        (f"{CELLAR} said Leila, who did not want to be identified.", "Leila", ("Leila",)),
+        (f"{CELLAR} said Aminat, who declined to give her full name.", "Aminat", ("Aminat",)),
+        (f"{CELLAR} said a woman identified only as Leila.", "Leila", ("Leila",)),
+        (f"{CELLAR} said a 34-year-old who gave only her first name, Madina.", "Madina", ("Madina",)),
+        (f"{CELLAR} Azmad told us, asking that his surname not be published.", "Azmad", ("Azmad",)),
+        (f"{CELLAR} Zelimkhan said, speaking on condition of anonymity.", "Zelimkhan", ("Zelimkhan",)),
+        (f"Zelimkhan, 27, spoke to the BBC on condition of anonymity. {CELLAR} he said.", "Zelimkhan",
+         ("Zelimkhan",)),
+        (f"Zelimkhan, who asked not to be named, said: “They beat us every night in the cellar.”", "Zelimkhan",
+         ("Zelimkhan",)),
+        # A description and a name beside it are one person, not two.
+        (f"{CELLAR} said one man, Zelimkhan, who asked not to be named.", "Zelimkhan", ("Zelimkhan",)),
+        (f"Asked to be called Azmad, the man said “they beat us every night in the cellar” and left.", "Azmad",
+         ("Azmad",)),
+    ],
+)
+def test_protection_named_speaker_who_asked_not_to_be_named(text: str, label: str, names: tuple[str, ...]) -> None:
+    result = extract_quotes(make_doc(text + "\n"), [])
+    assert protected_rows(result.protected) == [(label, names)]
+    assert [(q.speaker_label, q.protected) for q in result.quotes] == [(label, True)]
+
+
+def test_protection_anonymous_officials_are_protected_without_names() -> None:
+    one = ("“The order came from the top,” said a senior official, who spoke on condition of anonymity because "
+           "he was not authorised to speak to the media.\n")
+    result = extract_quotes(make_doc(one), [])
+    assert protected_rows(result.protected) == [("anonymous witness 1", ())]
+    assert result.quotes[0].protected
+    two = ("“The order came from the top,” said two officials, who spoke on condition of anonymity because "
+           "they were not authorised to speak.\n")
+    # A group has no name to leak and no one person's testimony to hide.
+    assert extract_quotes(make_doc(two), []).protected == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Nobody gave such an order,” said Interior Minister Paul Grant, citing an official who asked not to be "
+        "named.",
+        "“Nobody gave such an order,” Paul Grant said. He said the guards spoke on condition of anonymity.",
+        "“Nobody gave such an order,” said Paul Grant, adding that witnesses spoke on condition of anonymity.",
+        "“Nobody gave such an order,” Paul Grant told Reuters. His deputy asked not to be named.",
+        "“The singer, whose real name is Ivan Petrov, was not there,” said Paul Grant.",
+        "“Nobody was tortured,” said Paul Grant, who interviewed survivors on condition of anonymity.",
+    ],
+)
+def test_protection_cue_about_someone_else_leaves_named_speaker_public(text: str) -> None:
+    result = extract_quotes(make_doc(text + "\n"), [])
+    assert [(q.speaker_label, q.protected) for q in result.quotes] == [("Paul Grant", False)]
+    assert "Paul Grant" not in {n for p in result.protected for n in (p.label, *p.names)}
+
+
+def test_protection_every_name_of_a_witness_is_hidden() -> None:
+    # The real name, a later full name, and a first-name reference to a two-word pseudonym.
+    text = (f"{CELLAR} said a man who gave his name only as Aslan.\n"
+            "Aslan, whose real name is Ruslan Magomedov, fled.\n")
+    assert protected_rows(extract_quotes(make_doc(text), []).protected) == [("Aslan", ("Aslan", "Ruslan Magomedov"))]
+    text = f"{CELLAR} said Zelimkhan, who asked not to be identified by his full name. Zelimkhan Bakaev fled.\n"
+    assert protected_rows(extract_quotes(make_doc(text), []).protected) == [
+        ("Zelimkhan", ("Zelimkhan", "Zelimkhan Bakaev"))]
+    text = f"A man who spoke using the pseudonym Ali Ahmed was held. {CELLAR} Ali told us.\n"
+    result = extract_quotes(make_doc(text), [])
+    assert protected_rows(result.protected) == [("Ali Ahmed", ("Ali Ahmed", "Ali"))]
+    assert result.quotes[0].protected
+    text = f"Ali Ahmed (not his real name) was held for a month. {CELLAR} Ali said.\n"
+    assert protected_rows(extract_quotes(make_doc(text), []).protected) == [("Ali Ahmed", ("Ali Ahmed",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "name"),
+    [
+        ("said Aminat, who declined to give her full name.", "anonymous", None),
+        ("told us, asking that his surname not be published.", "anonymous", None),
+        ("a 34-year-old who gave only her first name, Madina.", "pseudonym", "Madina"),
+        ("a woman identified only as Leila said", "pseudonym", "Leila"),
+        ("Asked to be called Azmad, the man said", "pseudonym", "Azmad"),
+        ("said Ali Ahmed (not his real name), who fled.", "pseudonym", "Ali Ahmed"),
+        ("Aslan, whose real name is Ruslan Magomedov, fled.", "real_name", "Ruslan Magomedov"),
+    ],
+)
+def test_protection_detect_more_cue_patterns(text: str, kind: str, name: str | None) -> None:
+    assert any(c.kind == kind and c.name == name for c in detect_cues(normalized(text))), detect_cues(text)
+
+
+@pytest.mark.parametrize(
+    ("gap", "about"),
+    [
+        (" ", True),
+        (" said, speaking on condition of ", True),
+        (", 27, spoke to the BBC on condition of ", True),
+        (" told Reuters, ", True),
+        (" said the guards spoke on condition of ", False),
+        (" said he spoke on condition of ", False),
+        (" said Jones spoke on condition of ", False),
+        (", adding that witnesses spoke on condition of ", False),
+        (". He spoke on condition of ", False),
+        (" " + "x " * 70, False),
+    ],
+)
+def test_protection_about_subject_reads_the_gap(gap: str, about: bool) -> None:
+    text = "Zelimkhan" + gap + "anonymity"
+    assert about_subject(text, len("Zelimkhan"), len(text) - len("anonymity")) is about
+
+
+def test_protection_asterisked_names_on_one_long_line() -> None:
+    # The footnote search reads each stretch of text once, and still tells a marked name
+    # (inside a line) from the footnote (opening its line).
+    line = "“We were taken,” says ‘Omar’* who fled. " * 2000
+    cues = detect_cues(line + "\n*The name has been changed to protect the person’s identity.\n")
+    names = [c for c in cues if c.kind == "pseudonym"]
+    assert len(names) == 2000 and {c.name for c in names} == {"Omar"}
+    assert "footnote" in [c.kind for c in cues if c.start > len(line)]
+    assert all(c.start < len(line) for c in names)

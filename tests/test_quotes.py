@@ -11,11 +11,16 @@ starts, speaker_label, protected)``.
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
 from corroborator.extract import quotes as quotes_module
+from corroborator.extract._marks import ParagraphQuotes, SpanIndex, clause_bounds, scan
+from corroborator.extract._speakers import clip_start
 from corroborator.extract.quotes import EXTRACTOR, QuoteResult, extract_quotes
 from corroborator.model import Document, Mention, NoiseSpan, mention_id
 
@@ -637,3 +642,114 @@ def test_quotes_attribution_rules_in_order() -> None:
 def test_quotes_pronoun_with_nobody_to_point_at_has_no_speaker() -> None:
     quote = extract_quotes(make_doc("“It is a catastrophe,” she said.\n"), []).quotes[0]
     assert quote.speaker_label is None and quote.speaker_mention_id is None and not quote.protected
+
+
+# -- linear work on pathological pages --------------------------------------------------
+# Work is counted, not timed: every line the interpreter runs (each loop iteration of a
+# comprehension too) is one step. Linear code does about 4x the steps on 4x the input;
+# the per-quote list rebuilding this guards against did 8x to 15x.
+
+_ONE_LINE = ("“We were taken at night,” said one woman, speaking on condition of anonymity. "
+             "Police detained at least 40 people on 3 March 2021, the group said. ")
+_PSEUDONYM_LINE = ("A man using the pseudonym Omar said he was held for a month. “They beat us every night,” "
+                   "said Omar, who asked not to be named. ")
+_RUN_ON = "reports said so and the thing who asked not to be named went on and old rumours told of more "
+SCALING_CASES = {
+    "one-line page": (100, lambda n: _ONE_LINE * n),
+    "unbalanced marks": (400, lambda n: "“" * n),
+    "guillemet quotes": (150, lambda n: "«قال أحمد إن الشرطة» " * n),
+    "one-word scare quotes": (300, lambda n: '"a" ' * n),
+    "open singles then closers": (200, lambda n: "'a " * n + "b” " * n),
+    "pseudonyms in one line": (100, lambda n: _PSEUDONYM_LINE * n),
+    "run-on sentence": (100, lambda n: _RUN_ON * n),
+}
+
+
+def interpreter_steps(extract: Callable[[Document, list[Mention]], object], doc: Document) -> int:
+    """How many line events the interpreter raises while ``extract`` reads ``doc``."""
+    steps = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+        nonlocal steps
+        if event == "line":
+            steps += 1
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(lambda frame, event, arg: local)
+    try:
+        extract(doc, [])
+    finally:
+        sys.settrace(previous)
+    return steps
+
+
+@pytest.mark.parametrize("case", sorted(SCALING_CASES))
+def test_quotes_work_grows_linearly_with_input(case: str) -> None:
+    size, build = SCALING_CASES[case]
+    small, large = (interpreter_steps(extract_quotes, make_doc(build(n))) for n in (size, 4 * size))
+    print(f"{case}: {small} steps at 1x, {large} at 4x ({large / small:.1f}x)")
+    assert large / small < 6.0, (case, small, large)
+
+
+def test_quotes_step_counter_sees_quadratic_work() -> None:
+    # The counter is not blind to quadratic work hidden in a comprehension.
+    def quadratic(doc: Document, entities: list[Mention]) -> None:
+        words = doc.text.split()
+        [sum(1 for earlier in words[:i] if earlier == word) for i, word in enumerate(words)]
+
+    small, large = (interpreter_steps(quadratic, make_doc("a " * n)) for n in (100, 400))
+    assert large / small > 10
+
+
+# -- linear helpers ---------------------------------------------------------------------
+
+
+def test_quotes_span_index_covers_overlapping_spans() -> None:
+    index = SpanIndex([(50, 60), (10, 40), (12, 20), (70, 71)])
+    assert [p for p in range(80) if index.covers(p)] == [*range(10, 40), *range(50, 60), 70]
+    assert index.reach_before(5) == -1 and index.reach_before(15) == 40 and index.reach_before(65) == 60
+    assert not SpanIndex([]).covers(0) and len(index) == 4
+
+
+def test_quotes_scan_stack_closes_the_innermost_quote_of_each_kind() -> None:
+    text = "“He said ‘go now’ and left,” she said. 'Outer “inner” end' and “x ‘y” z"
+    found = [text[r.start: r.end] for r in scan(text, [(0, len(text))])]
+    assert found == ["He said ‘go now’ and left,", "Outer “inner” end", "x ‘y"]
+    # A closing double with no double open, after thousands of open singles, is no quote.
+    many = "He " + "'a " * 2000 + "b” c"
+    assert [r.unclosed for r in scan(many, [(0, len(many))])] == []
+
+
+def test_quotes_clause_bounds_skip_short_candidates() -> None:
+    text = "“One two three,” she said, the “purge” word, and “four five six” ended."
+    group = scan(text, [(0, len(text))])
+    assert [text[r.start: r.end] for r in group] == ["One two three,", "purge", "four five six"]
+    bounds = clause_bounds(text, group, 0, len(text))
+    # "purge" ends no clause: its neighbours' bounds jump over it.
+    assert bounds == [(0, group[2].open), (group[0].close, group[2].open), (group[0].close, len(text))]
+
+
+def test_quotes_paragraph_quotes_answer_by_binary_search() -> None:
+    text = "“a b c” x “d e f” y “g h i” z"
+    group = scan(text, [(0, len(text))])
+    group[2].cue = (None, "said", "after")
+    para = ParagraphQuotes(group)
+    assert para.overlaps(0, 1) and not para.overlaps(7, 9) and para.overlaps(8, 11)
+    assert para.next_open(8, -1) == group[1].open and para.next_open(len(text) - 1, -1) == -1
+    assert para.nearest_attributed(group[0]) is group[2] and para.nearest_attributed(group[2]) is None
+
+
+def test_quotes_clip_start_keeps_whole_words() -> None:
+    text = "alpha beta gamma delta"
+    assert clip_start(text, 0, len(text), 100) == 0
+    assert text[clip_start(text, 0, len(text), 9):] == "delta"
+    assert clip_start("x" * 50, 0, 50, 10) == 40
+
+
+def test_quotes_initials_end_no_clause() -> None:
+    text = "“They came for us at night,” said M., who asked not to be named. Police denied it.\n"
+    result = extract_quotes(make_doc(text), [])
+    assert [(q.speaker_label, q.protected) for q in result.quotes] == [("M.", True)]
+    text = "“The courts will decide,” said Ramzan A. Kadyrov in a statement.\n"
+    assert [q.speaker_label for q in extract_quotes(make_doc(text), []).quotes] == ["Ramzan A. Kadyrov"]

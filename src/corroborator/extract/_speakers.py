@@ -75,6 +75,8 @@ _STOP = frozenset(_W("in on to during after before when while as because via thr
 ABBREVIATIONS = frozenset(_W("mr mrs ms dr prof st gen col lt sgt jr sr no gov sen rep capt maj cmdr adm supt insp det "
                              "rev hon pres"))
 QUOTE_CHARS = "\"'“”‘’«»„‹›"
+#: How far back from its verb a subject phrase (with any relative clause) is looked for.
+SUBJECT_REACH = 400
 
 
 def _inflect(base: str) -> set[str]:
@@ -103,8 +105,10 @@ PARTIAL_VERBS = CUE_VERBS | set().union(*map(_inflect, _W("call dismiss brand la
 INTRO_VERBS = CUE_VERBS | frozenset(_W("spoke speaks spoken described recounted testified"))
 VERBISH = AUXILIARIES | PARTIAL_VERBS | INTRO_VERBS
 
+_TITLES_AND_ROLES = TITLE_WORDS | ROLE_NOUNS
 _PRONOUN_HEADS = ("them", "us", "those")  # "one of them"
 _TOKEN = re.compile(r"\S+")
+_WORD = re.compile(r"[A-Za-z]+")
 _EDGE_OPEN = "([\"'“‘«„"
 _EDGE_CLOSE = ")]\"'”’»*,.;:!?"
 ASTERISK_NAME = re.compile(r"[\"'“‘]?([^\W\d_][\w’'-]*?)[\"'”’]?\*")
@@ -114,6 +118,14 @@ _BOUNDARY = re.compile(r"[,;:—–(]|\s-\s|\b(?:and|but|while|as|because|that|a
 _INTRO_SKIP = frozenset(_W("in on at after before during since although though while when however but and meanwhile "
                            "speaking sentencing defending for of with despite following as earlier later last this "
                            "yesterday today of"))
+
+
+def clip_start(view: str, start: int, end: int, reach: int) -> int:
+    """``start``, or the first word start within ``reach`` characters of ``end`` if that is later."""
+    if end - start <= reach:
+        return start
+    space = view.find(" ", end - reach, end)
+    return space + 1 if space >= 0 else end - reach
 
 
 @dataclass
@@ -141,6 +153,8 @@ def _core(raw: str) -> tuple[str, bool]:
     """A token without edge punctuation, and whether a clause boundary follows it."""
     word = raw.lstrip(_EDGE_OPEN)
     stripped = word.rstrip(_EDGE_CLOSE)
+    if len(stripped) == 1 and stripped.isupper() and word[1:2] == ".":
+        stripped = word[:2]  # an initial ("M.", "Ramzan A. Kadyrov") keeps its full stop and ends nothing
     tail = word[len(stripped):].replace("*", "").rstrip("\"'”’»)]")
     boundary = bool(tail) and tail[0] in ",;:!?." and not (tail == "." and stripped.lower() in ABBREVIATIONS)
     return stripped, boundary
@@ -246,7 +260,7 @@ def _classify(view: str, kept: list[tuple[int, int, str]], pseudonym: tuple[int,
     """Decide what a parsed phrase is and how to label it."""
     words = [w for _, _, w in kept]
     lows = [w.lower() for w in words]
-    titles = {w for w in lows if w in TITLE_WORDS | ROLE_NOUNS}
+    titles = {w for w in lows if w in _TITLES_AND_ROLES}
     gender = "m" if set(lows) & MALE else "f" if set(lows) & FEMALE else None
     while len(words) > 1 and lows[-1] in POSTNOMINALS:
         words, lows = words[:-1], lows[:-1]
@@ -287,14 +301,17 @@ def parse_subject_before(view: str, start: int, end: int) -> Phrase | None:
     auxiliaries and adverbs before the verb ("has also") are dropped; the phrase starts
     after the last clause boundary, so "The opposition leader, David Okafor," gives the
     name and "In a meeting with the king, Smith" gives "Smith". An appositive after a
-    name ("Sarah Jones, a virologist at Oxford,") gives the name.
+    name ("Sarah Jones, a virologist at Oxford,") gives the name. Only the last
+    :data:`SUBJECT_REACH` characters are read, so a run-on sentence costs no more.
     """
+    start = clip_start(view, start, end, SUBJECT_REACH)
     masked = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), view[start:end])
     words = masked.rstrip(" ,").split(" ")
     while words and words[-1].lower() in AUXILIARIES:
         words.pop()
     masked = " ".join(words).rstrip(" ,")
-    cuts = [0] + [m.end() for m in _BOUNDARY.finditer(masked) if masked[m.end():].strip()]
+    text_end = len(masked.rstrip())
+    cuts = [0] + [m.end() for m in _BOUNDARY.finditer(masked) if m.end() < text_end]
     cut = cuts[-1] + len(masked[cuts[-1]:]) - len(masked[cuts[-1]:].lstrip())
     if cut >= len(masked):
         return None
@@ -302,7 +319,8 @@ def parse_subject_before(view: str, start: int, end: int) -> Phrase | None:
     if len(cuts) > 1 and masked[cuts[-1] - 1] == "," and masked[cut:].split(" ", 1)[0].lower() in ("a", "an", "the"):
         before = cuts[-2] + len(masked[cuts[-2]:]) - len(masked[cuts[-2]:].lstrip())
         name = parse_phrase(view, start + before, start + cuts[-1] - 1)
-        if name is not None and name.kind == "name":
+        # The name must fill the stretch before the comma: "Asked to be called Azmad, the man" names no "Asked".
+        if name is not None and name.kind == "name" and not view[name.end: start + cuts[-1] - 1].strip():
             return name
     return phrase
 
@@ -318,3 +336,53 @@ def sentence_subject(view: str, start: int, end: int) -> Phrase | None:
     while start < end and view[start] == " ":
         start += 1
     return parse_phrase(view, start, end)
+
+
+_NOT_ABOUT = frozenset(_W("that whether if which whose who whom because and but while although though"))
+_AUDIENCE = frozenset(_W("told tell tells telling to with"))
+_GAP_BREAKS = frozenset(".!?;:" + QUOTE_CHARS.replace("'", "").replace("’", ""))
+
+
+def about_subject(view: str, start: int, end: int) -> bool:
+    """True when the words between a person (ending at ``start``) and a cue (at ``end``) keep the cue theirs.
+
+    "Zelimkhan *said, speaking on condition of* anonymity", "He *spoke to the BBC on
+    condition of* anonymity" and "He asked not to be named" are; "Smith *said the men
+    spoke on condition of* anonymity" and "He *said that* ..." are not: another person,
+    a pronoun, a name that is not an audience, or a subordinate clause in between takes
+    the cue.
+    """
+    if not 0 <= end - start <= 120 or any(ch in _GAP_BREAKS for ch in view[start:end]):
+        return False
+    audience = 0  # words left in which a noun or name is who was told ("told AFP")
+    for token in view[start:end].split():
+        word = token.strip(",()’'")
+        low = word.lower()
+        if low in _NOT_ABOUT or low in PRONOUNS:
+            return False
+        if word and (low in NOUNS or _is_cap(word)) and not audience:
+            return False
+        audience = 3 if low in _AUDIENCE else max(0, audience - 1)
+    return True
+
+
+def trim_name(name: str) -> str:
+    """Keep the capitalised words of a captured name ("Sarah" of "Sarah told")."""
+    words = []
+    for word in name.split(" "):
+        if not word[:1].isupper() or word.lower() in DETERMINERS:
+            break
+        words.append(word)
+    return " ".join(words).rstrip("’'")
+
+
+def noun_before(view: str, start: int, end: int) -> Phrase | None:
+    """The person phrase right before a "who" at ``end``: "said *Zelimkhan*, who ...", "told *Smith*, who"."""
+    start = clip_start(view, start, end, SUBJECT_REACH)
+    for verb in _WORD.finditer(view, start, end):
+        if verb.group().lower() in CUE_VERBS:
+            start = verb.end()  # the noun is after the speech verb
+    noun = parse_subject_before(view, start, end)
+    if noun is None or noun.category not in SPEAKING or noun.category == "pronoun":
+        return None
+    return noun

@@ -2,16 +2,19 @@
 
 "Never expose a witness" starts here. :func:`detect_cues` finds the text that says
 someone is anonymous or pseudonymous: "on the condition of anonymity", "choosing to
-remain anonymous", "asked not to be named", "using the pseudonym X", "gave his name only
-as X", "X (not her real name)", and asterisked names ("'Omar'*") when a footnote line
-such as "*The name has been changed to protect the person's identity" declares them.
-Cues are searched in the whole text, footers included: a footnote is exactly where a
-pseudonym is declared.
+remain anonymous", "asked not to be named", "declined to give her full name", "using the
+pseudonym X", "gave his name only as X", "asked to be called X", "X (not her real name)",
+and asterisked names ("'Omar'*") when a footnote line such as "*The name has been
+changed to protect the person's identity" declares them; "whose real name is Y" gives
+one more name to hide. Cues are searched in the whole text, footers included: a footnote
+is exactly where a pseudonym is declared.
 
 :class:`People` keeps the people one document talks about while the quote extractor
 walks it, links every cue to the person it describes (the noun before "who ...", the
-speaker of a quote in the same sentence, or an unnamed sentence subject), and at the end
-labels the protected ones: the pseudonym if any, else "anonymous witness 1", "anonymous
+speaker of a quote in the same sentence, an unnamed sentence subject, or a named speaker
+or subject when only their own clause stands between them and the cue: "Zelimkhan said,
+speaking on condition of anonymity", "He asked not to be named"), and at the end labels
+the protected ones: the pseudonym or name if any, else "anonymous witness 1", "anonymous
 witness 2" ... in order of first appearance. Unnamed private people who speak (a
 survivor, "one person who was arrested") are protected even without a cue; named people,
 officials, spokespeople and groups never are unless a cue is attached to them.
@@ -25,13 +28,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from corroborator.extract._marks import SpanIndex
 from corroborator.extract._speakers import (
     ASTERISK_NAME,
     DETERMINERS,
     GROUP_NOUNS,
-    SPEAKING,
+    SUBJECT_REACH,
     Phrase,
-    parse_subject_before,
+    about_subject,
+    noun_before,
+    trim_name,
 )
 from corroborator.model import Document, Mention, ProtectedPerson, mention_id
 
@@ -48,7 +54,7 @@ class ProtectionCue:
 
     start: int
     end: int
-    kind: str  # "anonymous" | "pseudonym" | "footnote"
+    kind: str  # "anonymous" | "pseudonym" | "footnote" | "real_name"
     name: str | None = None
 
 
@@ -56,20 +62,29 @@ _NAME = r"[\"'“‘]?(?P<name>[^\W\d_][\w’'-]*(?:[ ][^\W\d_][\w’'-]*)?)"
 _PSEUDONYM = re.compile(
     r"\b(?P<key>(?:using|under|with|by|uses|gave|given|giving)\s+(?:the\s+|a\s+|his\s+|her\s+|their\s+)?"
     r"(?:pseudonym|alias|assumed name|false name|fake name|nom de guerre)|(?:(?:his|her|their)\s+)?(?:first\s+)?"
-    r"name\s+(?:only\s+)?as|known\s+only\s+as|identified\s+(?:only\s+)?(?:as|by)|(?:only|first)\s+name)"
+    r"name\s+(?:only\s+)?as|known\s+only\s+as|identified\s+(?:only\s+)?(?:as|by)|(?:only|first)\s+name|"
+    r"to\s+be\s+(?:called|referred\s+to\s+as))"
     r"(?:\s+of)?,?\s+(?:(?:his|her|their)\s+(?:first\s+)?name,?\s+)?" + _NAME, re.I)
 _PSEUDONYM_AFTER = re.compile(
-    r"\b(?P<name>[^\W\d_][\w’'-]*)[\"'”’]?\s*[(,]\s*(?:not\s+(?:his|her|their)\s+real\s+name|a\s+pseudonym|"
-    r"an\s+alias|names?\s+(?:has|have)\s+been\s+changed|name\s+changed)")
+    r"\b(?P<name>[^\W\d_][\w’'-]*(?:[ ][^\W\d_][\w’'-]*)?)[\"'”’]?\s*[(,]\s*"
+    r"(?:not\s+(?:his|her|their)\s+real\s+name|a\s+pseudonym|an\s+alias|names?\s+(?:has|have)\s+been\s+changed|"
+    r"name\s+changed)")
+_NAME_WORDS = r"(?:(?:full|real|last|family)\s+)?(?:(?:sur)?names?|identit(?:y|ies))"
 _ANONYMOUS = re.compile(
     r"\b(?:anonymity|anonymously|(?:remain(?:ing|s|ed)?\s+)?anonymous|(?:declined|asked|refused|wished|wanted|did "
     r"not want|didn’t want|didn't want|not wanting|preferred|agreed)\s+(?:not\s+)?to\s+be\s+(?:named|identified)|"
-    r"(?:asked|requested)\s+that\s+(?:his|her|their)\s+(?:full\s+|real\s+)?(?:names?|identit(?:y|ies))\s+(?:not|be\s+"
-    r"withheld)(?:\s+be\s+\w+)?|(?:names?|identit(?:y|ies))\s+(?:has|have|had|was|were)\s+been\s+(?:changed|withheld|"
-    r"altered)|to\s+protect\s+(?:his|her|their|the\s+\w+[’']s)\s+identit(?:y|ies)|not\s+(?:his|her|their)\s+real\s+"
-    r"name|withheld\s+(?:his|her|their)\s+(?:names?|identit(?:y|ies)))", re.I)
-_HINT = re.compile(r"anonym|pseudonym|alias|name|identif|identit|guerre", re.I)
+    r"(?:ask(?:ed|ing)|request(?:ed|ing))\s+that\s+(?:his|her|their)\s+" + _NAME_WORDS +
+    r"\s+(?:not|be\s+withheld)(?:\s+be\s+\w+)?|"
+    r"(?:declined|refused|did\s+not\s+want|didn[’']t\s+want|not\s+wanting|preferred\s+not|would\s+not)\s+to\s+"
+    r"(?:give|reveal|disclose|share|provide|publish)\s+(?:his|her|their)\s+" + _NAME_WORDS + r"|"
+    r"(?:gave|give|gives|giving)\s+only\s+(?:his|her|their)\s+first\s+name|"
+    r"(?:names?|identit(?:y|ies))\s+(?:has|have|had|was|were)\s+been\s+(?:changed|withheld|altered)|"
+    r"to\s+protect\s+(?:his|her|their|the\s+\w+[’']s)\s+identit(?:y|ies)|not\s+(?:his|her|their)\s+real\s+name|"
+    r"withheld\s+(?:his|her|their)\s+(?:names?|identit(?:y|ies)))", re.I)
+_REAL_NAME = re.compile(r"\bwhose\s+(?:real|full|true)\s+name\s+(?:is|was)\s+" + _NAME)
+_HINT = re.compile(r"anonym|pseudonym|alias|name|identif|identit|guerre|called|referred", re.I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*\S.*$", re.M)
+_NON_SPACE = re.compile(r"\S")
 
 
 def detect_cues(view: str) -> list[ProtectionCue]:
@@ -97,10 +112,15 @@ def detect_cues(view: str) -> list[ProtectionCue]:
         start = note.start() + len(note.group()) - len(note.group().lstrip())
         cues.append(ProtectionCue(start, note.end(), "footnote"))
     if notes:
+        line_text, scanned = -1, 0
         for star in ASTERISK_NAME.finditer(view):
-            line_start = view.rfind("\n", 0, star.start()) + 1
+            # Stars come in order: each stretch of text is searched for a line break once.
+            newline = view.rfind("\n", scanned, star.start())
+            if newline >= 0 or line_text < 0:
+                line_text = _NON_SPACE.search(view, newline + 1).start()
+            scanned = star.start()
             # "*The name has been changed" opens a line; a marked name never does.
-            if star.group(1)[0].isupper() and view[line_start: star.start()].strip():
+            if star.group(1)[0].isupper() and line_text < star.start():
                 cues.append(ProtectionCue(star.start(1), star.end(1), "pseudonym", star.group(1)))
     cues = sorted(set(cues), key=lambda c: (c.start, c.end, c.kind))
     return cues
@@ -110,28 +130,26 @@ def _window_cues(view: str, lo: int, hi: int, cues: list[ProtectionCue]) -> None
     """Append the pseudonym and anonymity cues found in ``view[lo:hi]``."""
     first = len(cues)
     for match in _PSEUDONYM.finditer(view, lo, hi):
-        name = _trim_name(match.group("name"))
+        name = trim_name(match.group("name"))
         if name:
             cues.append(ProtectionCue(match.start(), match.start("name") + len(name), "pseudonym", name))
         elif re.search(r"pseudonym|alias|assumed|false|fake|guerre", match.group("key"), re.I):
             cues.append(ProtectionCue(match.start(), match.end("key"), "anonymous"))
     for match in _PSEUDONYM_AFTER.finditer(view, lo, hi):
-        if match.group("name")[0].isupper():
-            cues.append(ProtectionCue(match.start(), match.end(), "pseudonym", match.group("name")))
-    taken = [(c.start, c.end) for c in cues[first:]]
+        # "said Pavel (not his real name)": the name is the capitalised words before the bracket.
+        words = match.group("name").split(" ")
+        while words and (not words[0][:1].isupper() or words[0].lower() in DETERMINERS):
+            words.pop(0)
+        if words:
+            name = " ".join(words)
+            cues.append(ProtectionCue(match.end("name") - len(name), match.end(), "pseudonym", name))
+    for match in _REAL_NAME.finditer(view, lo, hi):
+        if name := trim_name(match.group("name")):
+            cues.append(ProtectionCue(match.start(), match.start("name") + len(name), "real_name", name))
+    taken = SpanIndex((c.start, c.end) for c in cues[first:])
     for match in _ANONYMOUS.finditer(view, lo, hi):
-        if not any(s <= match.start() < e for s, e in taken):
+        if not taken.covers(match.start()):
             cues.append(ProtectionCue(match.start(), match.end(), "anonymous"))
-
-
-def _trim_name(name: str) -> str:
-    """Keep the capitalised words of a captured name ("Sarah" of "Sarah told")."""
-    words = []
-    for word in name.split(" "):
-        if not word[:1].isupper() or word.lower() in DETERMINERS:
-            break
-        words.append(word)
-    return " ".join(words).rstrip("’'")
 
 
 @dataclass(eq=False)
@@ -150,6 +168,7 @@ class Person:
     protected: bool = False
     evidence: Mention | None = None
     spoke: bool = False
+    real_names: list[str] = field(default_factory=list)  # hidden too, if the person is protected
 
 
 class People:
@@ -167,7 +186,7 @@ class People:
         self.cues = detect_cues(view)
         self.cue_starts = [c.start for c in self.cues]
         self.used: set[int] = set()
-        self.pseudonyms = {c.name.lower(): c for c in self.cues if c.name}
+        self.pseudonyms = {c.name.lower(): c for c in self.cues if c.name and c.kind == "pseudonym"}
         self.footnote = next((c for c in self.cues if c.kind == "footnote"), None)
 
     def resolve(self, phrase: Phrase) -> Person | None:
@@ -191,8 +210,11 @@ class People:
     def _lookup(self, phrase: Phrase) -> Person | None:
         """An earlier person this name or definite description ("the judge") refers to."""
         if phrase.kind == "name":
-            label = phrase.label.lower()
-            return self.by_name.get(label) or self.by_name.get(label.split()[-1])
+            words = phrase.label.lower().split()
+            found = self.by_name.get(" ".join(words)) or self.by_name.get(words[-1])
+            if found is None and (first := self.by_name.get(words[0])) is not None and first.protected:
+                found = first  # "Zelimkhan ... Zelimkhan Bakaev": a witness's full name is theirs to hide
+            return found
         if phrase.definite:
             for person in reversed(self.salient):
                 if person.heads & phrase.heads:
@@ -260,42 +282,75 @@ class People:
         self.salient.append(person)
         del self.salient[:-30]
 
-    def protect_in(self, start: int, end: int, *, speaker: Person | None = None, skip: Sequence[tuple[int, int]] = (),
-                   subject: Phrase | None = None) -> None:
-        """Link the unused cues of ``[start, end)`` (outside ``skip`` spans) to the person they describe."""
+    def protect_in(self, start: int, end: int, *, speaker: Person | None = None, phrase: Phrase | None = None,
+                   skip: SpanIndex | None = None, subject: Phrase | None = None) -> None:
+        """Link the unused cues of ``[start, end)`` to the person they describe.
+
+        Args:
+            start: Start of the clause (a quote's lead, or a narrative sentence).
+            end: End of the clause.
+            speaker: The speaker of the quote the clause attributes, if any.
+            phrase: The phrase naming that speaker in the clause, if any.
+            skip: The paragraph's quote spans: cues inside a quote describe nobody here.
+            subject: The subject of a narrative sentence, if any.
+        """
         lo, hi = bisect.bisect_left(self.cue_starts, start), bisect.bisect_left(self.cue_starts, end)
         for index in range(lo, hi):
             cue = self.cues[index]
-            if index in self.used or cue.kind == "footnote" or any(s <= cue.start < e for s, e in skip):
+            if index in self.used or cue.kind == "footnote" or (skip is not None and skip.covers(cue.start)):
                 continue
-            person = self._cue_owner(cue, start, speaker, subject)
+            # Read back no further than the end of the last quote before the cue.
+            after = max(start, skip.reach_before(cue.start)) if skip is not None else start
+            person = self._cue_owner(cue, after, speaker, phrase, subject)
             if person is not None:
                 self.used.add(index)
                 self._protect(person, cue)
 
     def _protect(self, person: Person, cue: ProtectionCue) -> None:
-        """Mark a person protected by a cue, and learn the pseudonym it gives."""
+        """Mark a person protected by a cue, and learn the pseudonym or real name it gives."""
+        if cue.kind == "real_name":
+            # "X, whose real name is Y" protects nobody by itself; it is one more name to hide if X is protected.
+            if cue.name and cue.name not in person.real_names:
+                person.real_names.append(cue.name)
+            return
         person.protected = True
         person.evidence = person.evidence or self._cue_mention(cue)
         if cue.name and cue.name not in person.names:
             person.names.insert(0, cue.name)
-            self.by_name.setdefault(cue.name.lower(), person)
+            # "Ali Ahmed" is later "Ali" or "Ahmed".
+            for key in {cue.name.lower(), *cue.name.lower().split()}:
+                self.by_name.setdefault(key, person)
 
-    def _cue_owner(self, cue: ProtectionCue, start: int, speaker: Person | None,
+    def _cue_owner(self, cue: ProtectionCue, start: int, speaker: Person | None, phrase: Phrase | None,
                    subject: Phrase | None) -> Person | None:
-        """Whom a cue is about: the noun before "who ...", a quote's speaker, or an unnamed subject."""
-        who = self.view.rfind(" who ", start, cue.start)
-        if who > start:
-            phrase = parse_subject_before(self.view, start, who + 1)
-            if phrase and phrase.category in SPEAKING and phrase.category != "pronoun":
-                return self.resolve(phrase)
+        """Whom a cue is about: the noun before "who ...", a quote's speaker, or a sentence subject."""
+        # A "who" further back than a subject phrase reaches governs some other clause.
+        who = self.view.rfind(" who ", max(start, cue.start - SUBJECT_REACH), cue.start)
+        # "Smith, who interviewed survivors on condition of anonymity": the cue is not Smith's.
+        if who > start and about_subject(self.view, who + 4, cue.start) and (
+                noun := noun_before(self.view, start, who + 1)) is not None:
+            return self._appositive(speaker, phrase, noun) or self.resolve(noun)
         if speaker is not None and speaker.category != "name":
             return speaker
+        if speaker is not None and phrase is not None and about_subject(self.view, max(start, phrase.end), cue.start):
+            return speaker  # "…,” Zelimkhan said, speaking on condition of anonymity.
         if subject is not None and (subject.start <= cue.start < subject.end or subject.category == "private"):
             return self.resolve(subject)
-        if subject is not None and cue.name and subject.kind == "pronoun":
-            return self.resolve(subject)
+        if subject is not None and subject.kind in ("name", "pronoun") and (
+                (cue.name and subject.kind == "pronoun") or about_subject(self.view, subject.end, cue.start)):
+            person = self.resolve(subject)  # "He asked not to be named."
+            return person if person is not None and not person.org and person.category != "group" else None
         return None
+
+    def _appositive(self, speaker: Person | None, phrase: Phrase | None, noun: Phrase) -> Person | None:
+        """The speaker, when ``noun`` is a name set beside their description: "one man, Zelimkhan, who"."""
+        if speaker is None or phrase is None or phrase.kind != "description" or noun.kind != "name":
+            return None
+        if self.view[phrase.end: noun.start].strip() != ",":
+            return None
+        self.by_span[(noun.start, noun.end)] = speaker
+        self._absorb(speaker, noun)
+        return speaker
 
     def mention(self, kind: str, start: int, end: int, **attrs: object) -> Mention:
         """The mention of ``doc.text[start:end]`` of this kind (created once per span)."""
@@ -326,6 +381,8 @@ class People:
         for person in sorted(self.people, key=lambda p: min(p.first, first_quote.get(p, p.first))):
             if person.spoke and person.category == "private" and not person.plural and not person.names:
                 person.protected = True
+            if person.protected:
+                person.names.extend(n for n in person.real_names if n not in person.names)
             if not person.protected or (person.plural and not person.names) or not (person.spoke or person.names):
                 continue
             if person.names:

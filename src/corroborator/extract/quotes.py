@@ -36,7 +36,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from corroborator.extract._marks import Candidate, link_chains, scan
+from corroborator.extract._marks import Candidate, ParagraphQuotes, clause_bounds, link_chains, scan
 from corroborator.extract._speakers import (
     ABBREVIATIONS,
     CUE_VERBS,
@@ -44,6 +44,7 @@ from corroborator.extract._speakers import (
     PARTIAL_VERBS,
     SPEAKING,
     Phrase,
+    clip_start,
     parse_phrase,
     parse_subject_before,
     sentence_subject,
@@ -58,6 +59,9 @@ __all__ = ["EXTRACTOR", "MIN_WORDS", "QuoteResult", "extract_quotes"]
 
 #: Partial quotes (inside a sentence) shorter than this are scare quotes, not quotes.
 MIN_WORDS = 4
+#: How far before and after its marks a quote's attribution is looked for. Attributions sit
+#: within a sentence of the quote; the bound keeps a paragraph of thousands of quotes linear.
+REACH = 600
 _DIRECT = ("after", "before", "partial", "subject", "according")
 _CONFIDENCE = {"after": 0.95, "before": 0.9, "partial": 0.8, "according": 0.8, "paragraph": 0.85, "chain": 0.85,
                "continued": 0.85, "previous": 0.75, "intro": 0.7, "subject": 0.6, "forward": 0.6}
@@ -111,8 +115,8 @@ def extract_quotes(doc: Document, entities: Sequence[Mention]) -> QuoteResult:
     candidates = [r for r in scan(view, body) if not _noise(doc, r.start, r.end)]
     by_para = {para: list(group) for para, group in itertools.groupby(candidates, key=lambda r: r.para)}
     for para, group in by_para.items():
-        for raw in group:
-            _attribute(view, raw, group, *body[para])
+        for raw, (lead_from, after_to) in zip(group, clause_bounds(view, group, *body[para])):
+            _attribute(view, raw, lead_from, after_to)
     raws = [r for r in candidates if _keep(view, r)]
     for index, raw in enumerate(raws):
         raw.index = index
@@ -148,27 +152,29 @@ def _noise(doc: Document, start: int, end: int) -> bool:
 
 
 def _clause_end(view: str, start: int, end: int) -> int:
-    """Where the sentence that runs on at ``start`` ends (before ``end``)."""
+    """Where the sentence that runs on at ``start`` ends (before ``end``, and within :data:`REACH`)."""
+    end = min(end, start + REACH)
     for match in _SENTENCE_END.finditer(view, start, end):
         word = view[max(start, match.start() - 6): match.start()].split()[-1:] or [""]
-        if match.group()[0] != "." or word[0].lower().lstrip("(") not in ABBREVIATIONS:
+        if match.group()[0] != "." or not _abbreviation(word[0].lstrip("(")):
             return match.start()
     return end
 
 
-def _attribute(view: str, raw: Candidate, paragraph: list[Candidate], p_start: int, p_end: int) -> None:
+def _abbreviation(word: str) -> bool:
+    """True for a word whose full stop ends no sentence: "Dr", "Gov", an initial ("M")."""
+    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None:
     """Find the attribution written next to one quote (before or after its marks)."""
-    # A one- or two-word candidate (a name in quotes, a scare quote) does not end a clause.
-    same = [r for r in paragraph if r is raw or len(view[r.start: r.end].split()) >= 3]
-    at = same.index(raw)
-    lead_start = same[at - 1].close if at else p_start
+    lead_start = clip_start(view, lead_from, raw.open, REACH)
     for match in _SENTENCE_END.finditer(view, lead_start, raw.open):
         lead_start = match.end()
     raw.lead_start = lead_start
     lead = view[lead_start: raw.open].strip()
     raw.partial = bool(lead) and not lead.endswith((":", ",")) and not raw.orphan
-    after_end = same[at + 1].open if at + 1 < len(same) else p_end
-    after_end = _clause_end(view, raw.close, after_end)
+    after_end = _clause_end(view, raw.close, after_to)
     after = _after_cue(view, raw, after_end)
     lead_cue = _lead_cue(view, raw, lead_start) if lead else None
     raw.cue = (lead_cue or after) if raw.partial else (after or lead_cue)
@@ -247,41 +253,42 @@ class _Walker:
                  body: list[tuple[int, int]], headlines: set[int]):
         self.view, self.people, self.raws, self.by_para, self.body = view, people, raws, by_para, body
         self.headlines = headlines
+        self.para = ParagraphQuotes([])
 
     def run(self) -> None:
         """Resolve every quote; remember who speaks or is introduced last in each paragraph."""
         previous: tuple[Person, str] | None = None
         for index, (p_start, p_end) in enumerate(self.body):
             quotes = self.by_para.get(index, [])
+            self.para = ParagraphQuotes(quotes)
             items: list[tuple[int, Candidate | tuple[int, int]]] = [(r.open, r) for r in quotes]
             for s, e in sentences(self.view, p_start, p_end):
-                if not any(r.open < e and s < r.close for r in quotes):
+                if not self.para.overlaps(s, e):
                     items.append((s, (s, e)))
             intro: Person | None = None
             intro_at, last_close = -1, -1
             tail = None
             for pos, item in sorted(items, key=lambda x: x[0]):
                 if isinstance(item, Candidate):
-                    self._quote(item, quotes, intro if intro_at > last_close else None, previous)
+                    self._quote(item, intro if intro_at > last_close else None, previous)
                     last_close = item.close
                     tail = (item.person, "continued" if item.continued else "previous") if item.person else None
                 elif (person := self._narrative(*item)) is not None:
                     intro, intro_at, tail = person, pos, (person, "intro")
             previous = tail
 
-    def _quote(self, raw: Candidate, quotes: list[Candidate], intro: Person | None,
-               previous: tuple[Person, str] | None) -> None:
+    def _quote(self, raw: Candidate, intro: Person | None, previous: tuple[Person, str] | None) -> None:
         """Give one quote its speaker, trying the attribution rules in order."""
         person, how = None, None
         if raw.cue:
             person, how, raw.phrase = self.people.resolve(raw.cue[0]), raw.cue[2], raw.cue[0]
         # A headline stands alone, and "she said" with nobody to point at is no one else's quote.
         if raw.para in self.headlines or (raw.cue and raw.cue[0].kind == "pronoun"):
-            self._settle(raw, quotes, person, how)
+            self._settle(raw, person, how)
             return
         if person is None and intro is not None:
             person, how = intro, "intro"
-        if person is None and (same := _nearest(raw, [r for r in quotes if r.cue and r.cue[2] != "subject"])):
+        if person is None and (same := self.para.nearest_attributed(raw)):
             person, how, raw.phrase = same.person or self.people.resolve(same.cue[0]), "paragraph", same.cue[0]
         if person is None and raw.unclosed:
             # A multi-paragraph quote is attributed once, on any of its chunks.
@@ -303,9 +310,9 @@ class _Walker:
                         and not later.cue[0].definite:
                     person, how = self.people.resolve(later.cue[0]), "forward"
                     break
-        self._settle(raw, quotes, person, how)
+        self._settle(raw, person, how)
 
-    def _settle(self, raw: Candidate, quotes: list[Candidate], person: Person | None, how: str | None) -> None:
+    def _settle(self, raw: Candidate, person: Person | None, how: str | None) -> None:
         """Record a quote's speaker; link the protection cues of its attribution clause to them."""
         raw.person, raw.how = person, how if person is not None else None
         if person is not None:
@@ -313,9 +320,9 @@ class _Walker:
             raw.speaker_mention = self.people.mention_for(raw.phrase) if named_here else person.mention_id
             person.spoke = True
             self.people.touch(person)
-            nxt = [r.open for r in quotes if r.open >= raw.close]
-            end = _clause_end(self.view, raw.close, nxt[0] if nxt else self.body[raw.para][1])
-            self.people.protect_in(raw.lead_start, end, speaker=person, skip=[(r.start, r.end) for r in quotes])
+            end = _clause_end(self.view, raw.close, self.para.next_open(raw.close, self.body[raw.para][1]))
+            self.people.protect_in(raw.lead_start, end, speaker=person, skip=self.para.spans,
+                                   phrase=raw.phrase if how in _DIRECT else None)
 
     def _narrative(self, start: int, end: int) -> Person | None:
         """Read a sentence without quotes: link its protection cues; return the person it introduces."""
@@ -332,13 +339,6 @@ class _Walker:
         if subject and subject.category in SPEAKING:
             self.people.resolve(subject)
         return None
-
-
-def _nearest(raw: Candidate, candidates: list[Candidate]) -> Candidate | None:
-    """The closest other attributed quote of the paragraph (earlier ones first)."""
-    earlier = [r for r in candidates if r.open < raw.open]
-    later = [r for r in candidates if r.open > raw.open]
-    return earlier[-1] if earlier else later[0] if later else None
 
 
 def _result(doc: Document, people: People, raws: list[Candidate]) -> QuoteResult:
