@@ -112,3 +112,13 @@ def test_ingest_malformed_html_keeps_its_text_or_says_why(tmp_path: Path) -> Non
     (tmp_path / "hollow.html").write_text("<html><head><script>var x = 1;</script></head><body><nav>Home</nav></body>")
     with pytest.raises(InputError, match="no main text"):
         read_documents(tmp_path / "hollow.html")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2017-06-05", "2017-06-05"), ("2017-06-05T13:51:00Z", "2017-06-05"), ("2017-06", "2017-06"),
+    ("2017-13-45", None), ("20170405", "2017-04-05"), ("5 June 2017", "2017-06-05"), ("", None),
+])
+def test_ingest_published_dates_are_valid_iso_or_none(value: str, expected: str | None) -> None:
+    from corroborator.ingest import _iso_date
+
+    assert _iso_date(value) == expected

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from corroborator.errors import InputError
@@ -227,7 +228,7 @@ def _jsonl_documents(path: Path, raw: bytes) -> tuple[list[Document], list[str]]
             path=where,
             sha256=digest,
             media_type=media_type,
-            text=body.replace("\r\n", "\n"),
+            text=body.replace("\r\n", "\n").replace("\r", "\n"),
             title=_str_or_none(record.get("title")),
             author=_str_or_none(record.get("author")),
             outlet=_str_or_none(record.get("outlet")),
@@ -246,9 +247,14 @@ def _iso_date(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
-    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    match = re.fullmatch(r"(\d{4})(?:-?(\d{2}))?(?:-?(\d{2}))?(?:[T ].*)?", value)
     if match:
-        return "-".join(part for part in match.groups() if part)
+        year, month, day = match.groups()
+        try:
+            date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            return None  # 2017-13-45 is no date; better none than a wrong one
+        return "-".join(part for part in (year, month, day) if part)
     from dateparser import parse
 
     parsed = parse(value, languages=["en"])

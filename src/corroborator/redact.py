@@ -21,9 +21,8 @@ from typing import Any
 
 from corroborator._witness_names import Witnesses, assign_pseudonyms, proper_names
 from corroborator.errors import RedactionError
-from corroborator.extract.dates import WHAT_MAX_CHARS
+from corroborator.extract.dates import event_summary
 from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, ProtectedPerson, mention_id
-from corroborator.text import normalized
 
 logger = logging.getLogger(__name__)
 
@@ -135,15 +134,6 @@ def _is_span(v: Any) -> bool:
     return isinstance(v, (list, tuple)) and len(v) == 2 and all(type(x) is int for x in v) and v[0] <= v[1]
 
 
-def _trim(sentence: str) -> str:
-    """An event summary from a sentence: one line, cut at a word boundary (as the extractor does)."""
-    flat = " ".join(normalized(sentence).split())
-    if len(flat) <= WHAT_MAX_CHARS:
-        return flat
-    cut = flat.rfind(" ", 0, WHAT_MAX_CHARS - 1)
-    return flat[: cut if cut > 0 else WHAT_MAX_CHARS - 1].rstrip(" ,;:") + "…"
-
-
 class _Redactor:
     """The redaction of one case: its new texts, offset maps, id table and dropped facts."""
 
@@ -241,7 +231,7 @@ class _Redactor:
         if sentence is not None and sentence.doc_id in self.maps:
             start, end = self.span(sentence.doc_id, sentence.start, sentence.end)
             if self.texts[sentence.doc_id][start:end] != sentence.text:
-                what = _trim(self.texts[sentence.doc_id][start:end])
+                what = event_summary(self.texts[sentence.doc_id][start:end])
         return dataclasses.replace(e, id=self.value(e.id), doc_id=self.w.scrub(e.doc_id), date=self.value(e.date),
                                    precision=self.value(e.precision), what=what,
                                    mention_ids=_unique(self.value(e.mention_ids)))

@@ -216,7 +216,7 @@ def extract_events(doc: Document, dates: Sequence[Mention]) -> tuple[list[Event]
                 doc.id,
                 best.attrs["value"],
                 best.attrs["precision"],
-                _trim(doc.text[s:e]),
+                event_summary(doc.text[s:e]),
                 (best.id, sentence.id),
             )
         )
@@ -340,8 +340,8 @@ def _sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n"
 
 
-def _trim(sentence: str) -> str:
-    """The sentence on one line, cut at a word boundary to ``WHAT_MAX_CHARS``."""
+def event_summary(sentence: str) -> str:
+    """The sentence on one line, cut at a word boundary to ``WHAT_MAX_CHARS`` (an event's ``what``)."""
     flat = " ".join(normalized(sentence).split())
     if len(flat) <= WHAT_MAX_CHARS:
         return flat
