@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 
 from corroborator import api
 from corroborator.errors import CorroboratorError
@@ -50,6 +51,10 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
         summary = run_build(paths, case, BuildOptions(workers=workers, batch_size=batch_size, progress=progress))
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
+    except duckdb.Error as exc:
+        # Batches already committed stay in the case file; the next build goes on from there.
+        raise click.ClickException(f"{case}: the case file could not be written ({exc}); "
+                                   "documents committed before this stay, and the next build adds the rest") from exc
     finally:
         if bar is not None:
             bar.render_finish()
