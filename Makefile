@@ -23,8 +23,9 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
+# PYTHONFAULTHANDLER: a crash, even during interpreter exit, prints the Python stack of every thread.
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest
+	PYTHONFAULTHANDLER=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_build.py

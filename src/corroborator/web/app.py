@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -53,11 +55,18 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     path = Path(case_path)
     if not path.exists():
         raise CaseFileError(f"{path}: no such case file (build one with `corroborator build`)")
+    state = CaseState(path, settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()  # The server is stopping: release the case file now, not at exit.
+
     app = FastAPI(title="Corroborator review", version=__version__, docs_url=None, redoc_url=None,
-                  openapi_url=None,
+                  openapi_url=None, lifespan=lifespan,
                   description="Browse, search and review a Corroborator case file. Every route needs a login; "
                               "lists are paginated with offset and limit; items follow the JSON export contract.")
-    app.state.case = CaseState(path, settings)
+    app.state.case = state
     app.state.settings = settings
     app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window)
     with app.state.case.db.connect():

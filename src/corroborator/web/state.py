@@ -9,9 +9,11 @@ case, redacted unless an admin has chosen to reveal protected identities.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +62,32 @@ class Settings:
     page_size: int = 50
 
 
+# Everything the web layer may hold open in this process, closed on the main thread at exit.
+# A pending idle timer keeps its CaseDb alive after the app is gone, so both are tracked.
+_STATES: weakref.WeakSet[CaseState] = weakref.WeakSet()
+_DBS: weakref.WeakSet[CaseDb] = weakref.WeakSet()
+_exiting = threading.Event()
+
+
+def close_all() -> None:
+    """Close every case file, idle timer and search index the web layer holds open in this process."""
+    for state in list(_STATES):
+        state.close()
+    for db in list(_DBS):
+        db.close()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    """Close everything on the main thread before the interpreter finalizes; open nothing after.
+
+    A DuckDB connection still at work in a daemon thread (an idle-close timer, a request
+    thread) when the interpreter finalizes aborts the whole process.
+    """
+    _exiting.set()
+    close_all()
+
+
 class CaseDb:
     """Hands out the case file's connection to one request at a time and closes it when idle."""
 
@@ -70,8 +98,16 @@ class CaseDb:
         self._lock = threading.RLock()
         self._timer: threading.Timer | None = None
         self._last = 0.0
+        _DBS.add(self)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the case file is open right now."""
+        return self._store is not None
 
     def _open(self) -> CaseStore:
+        if _exiting.is_set():
+            raise CaseFileError(f"{self.path}: not opened, the process is exiting")
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -122,6 +158,9 @@ class CaseDb:
     def close(self) -> None:
         """Close the case file now (it reopens on the next request)."""
         with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             if self._store is not None:
                 self._store.close()
                 self._store = None
@@ -202,10 +241,19 @@ class View:
         """Exact offsets between the machine text and this reader's redacted text of ``doc_id`` (a view id)."""
         return self.alignments.get(self.raw_id("documents", doc_id)) if self.redacted else None
 
+    def close(self) -> None:
+        """Free this view's search index (it is rebuilt on next use)."""
+        with self._lock:
+            if self._search is not None:
+                self._search.close()
+                self._search = None
+
     def search(self) -> SearchIndex:
         """The full-text index of this view, built on first use."""
         with self._lock:
             if self._search is None:
+                if _exiting.is_set():
+                    raise CaseFileError("search is closed: the process is exiting")
                 self._search = SearchIndex(self.case)
             return self._search
 
@@ -224,6 +272,14 @@ class CaseState:
         self.state = ReviewState()
         self.corrected = Case()
         self._views: dict[bool, View] = {}
+        _STATES.add(self)
+
+    def close(self) -> None:
+        """Close the case file and the views' search indexes (both reopen on the next request)."""
+        with self._lock:
+            for view in self._views.values():
+                view.close()
+            self.db.close()
 
     def refresh(self, store: CaseStore) -> None:
         """Reload what changed in the case file since the last request."""
