@@ -67,3 +67,36 @@ def test_consolidate_store_reads_no_details_from_an_unconsolidated_case(tmp_path
         consolidate(store)
         assert store.counts()["entities"] == 0 and store.load_case().totals == {}
         assert read_details(store)["provenance"] == {}
+
+
+def _same_results(store: CaseStore) -> None:
+    from corroborator.consolidate import _consolidate, consolidate_case
+    from corroborator.consolidate._load import StoreSource
+
+    read_lean = _consolidate(StoreSource(store))
+    in_memory = consolidate_case(store.load_case())
+    for name in ("entities", "by_mention", "new_mentions", "speakers", "duplicates", "figure_sources",
+                 "quote_sources", "claims", "claim_details", "totals", "timeline"):
+        assert getattr(read_lean, name) == getattr(in_memory, name), name
+    assert read_lean.entities and read_lean.figure_sources and read_lean.quote_sources and read_lean.timeline
+
+
+def test_consolidate_store_reads_the_file_a_kind_at_a_time_with_the_same_results(built_sample: Path,
+                                                                                   tmp_path: Path) -> None:
+    # The case file is read lean and in phases; the results must be those of the whole case in memory.
+    import shutil
+
+    from corroborator.store import open_case
+
+    shutil.copy(built_sample, tmp_path / "case.duckdb")
+    with open_case(tmp_path / "case.duckdb", read_only=True) as store:
+        _same_results(store)
+
+
+def test_consolidate_store_lean_read_matches_on_the_tiny_corpus(corpus: Path, tmp_path: Path) -> None:
+    from corroborator.build import build
+    from corroborator.store import open_case
+
+    build([corpus], tmp_path / "case.duckdb")
+    with open_case(tmp_path / "case.duckdb", read_only=True) as store:
+        _same_results(store)

@@ -7,6 +7,7 @@ all complete; the next build picks up where it stopped.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -74,13 +75,16 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
 
 
-def bulk_insert(con: Any, table: str, rows: Sequence[Sequence[Any]], *, replace: bool = False) -> None:
+def bulk_insert(con: Any, table: str, rows: Iterable[Sequence[Any]], *, replace: bool = False) -> None:
     """Insert many rows at once, in the table's column order.
 
     DuckDB binds Python parameters row by row (milliseconds per row); writing the rows
     as newline-delimited JSON and reading that back is two orders of magnitude faster.
+    ``rows`` may be a generator: rows are written out one at a time, never all held.
     """
-    if not rows:
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return
     columns = con.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
@@ -93,7 +97,7 @@ def bulk_insert(con: Any, table: str, rows: Sequence[Sequence[Any]], *, replace:
     fd, tmp = tempfile.mkstemp(prefix=f"corroborator-{table}-", suffix=".jsonl")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            for row in rows:
+            for row in itertools.chain((first,), rows):
                 out.write(json.dumps(dict(zip(names, row)), ensure_ascii=False))
                 out.write("\n")
         verb = "INSERT OR REPLACE" if replace else "INSERT"
@@ -220,22 +224,22 @@ class CaseStore:
         """Replace the case-wide results (entities, claims, totals) in one transaction."""
         with self.transaction():
             self.con.execute("DELETE FROM entities")
-            bulk_insert(self.con, "entities", [
+            bulk_insert(self.con, "entities", (
                 (e.id, e.name, e.type, json.dumps(list(e.aliases)), json.dumps(list(e.mention_ids)), e.protected,
-                 json.dumps(list(e.why))) for e in entities])
+                 json.dumps(list(e.why))) for e in entities))
             self.con.execute("UPDATE quotes SET speaker = NULL")
             if quote_speakers:
                 self.con.execute("CREATE OR REPLACE TEMP TABLE quote_speakers (mention_id VARCHAR, speaker VARCHAR)")
-                bulk_insert(self.con, "quote_speakers", list(quote_speakers.items()))
+                bulk_insert(self.con, "quote_speakers", quote_speakers.items())
                 self.con.execute("UPDATE quotes SET speaker = s.speaker FROM quote_speakers s "
                                  "WHERE quotes.mention_id = s.mention_id")
                 self.con.execute("DROP TABLE quote_speakers")
             self.con.execute("DELETE FROM claims")
-            bulk_insert(self.con, "claims", [
+            bulk_insert(self.con, "claims", (
                 (c.id, c.event, c.low, c.high, json.dumps(list(c.figure_ids)), c.independent_sources, c.status, c.note)
-                for c in claims])
+                for c in claims))
             self.con.execute("DELETE FROM totals")
-            bulk_insert(self.con, "totals", [(k, json.dumps(v)) for k, v in (totals or {}).items()])
+            bulk_insert(self.con, "totals", ((k, json.dumps(v)) for k, v in (totals or {}).items()))
 
     def transaction(self) -> _Transaction:
         """A context manager that commits on success and rolls back on error."""

@@ -2,7 +2,8 @@
 
 :func:`consolidate_case` is pure: model objects in, results out (each step is its own
 public function and sub-quadratic, so each could run on partitions). :func:`consolidate`
-only loads the case file, calls it and saves the results.
+runs the same steps on the case file, reading one kind of extraction at a time and
+only the fields the steps use (see ``_load``), then saves the results.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corroborator.consolidate._facts import figure_places
+from corroborator.consolidate._load import CaseSource, Source, StoreSource
 from corroborator.consolidate._storage import read_details, save_details
 from corroborator.consolidate.claims import ClaimSet, build_claims
 from corroborator.consolidate.duplicates import DuplicateLink, find_duplicates, original_of
@@ -83,24 +85,42 @@ def consolidate_case(case: Case) -> Consolidation:
     Returns:
         The results; nothing is written anywhere.
     """
-    docs = case.documents
-    entity_mentions = [m for m in case.mentions.values() if m.kind == "entity" and m.extractor != EXTRACTOR]
-    resolution = resolve_case_entities(entity_mentions, docs, case.protected)
-    mentions = dict(case.mentions)
-    mentions.update((m.id, m) for m in resolution.mentions)
-    speakers = speaker_entities([(q.mention.id, q.speaker_mention_id) for q in case.quotes if q.speaker_mention_id],
-                                mentions, resolution.by_mention)
+    return _consolidate(CaseSource(case))
+
+
+def _consolidate(source: Source) -> Consolidation:
+    """The case-wide work, in phases that each ask ``source`` for one kind of extraction.
+
+    What a phase no longer needs is let go before the next phase loads its kind, so a
+    case read from a file is never in memory whole.
+    """
+    docs = source.documents()
+    entity_mentions = source.mentions("entity")
+    resolution = resolve_case_entities(entity_mentions, docs, source.protected())
+    all_entity_mentions = entity_mentions + resolution.mentions
+    del entity_mentions
+    by_id = {m.id: m for m in all_entity_mentions}
+    by_id.update((m.id, m) for m in source.mentions("speaker"))
+    speakers = speaker_entities(source.quote_speakers(), by_id, resolution.by_mention)
+    del by_id
     duplicates = find_duplicates(docs)
     originals = original_of(duplicates)
-    all_entity_mentions = entity_mentions + resolution.mentions
     names = SourceNames(resolution.entities, resolution.by_mention, all_entity_mentions)
-    figure_sources = figure_provenance(case.figures, docs, names, originals)
-    quote_sources = quote_provenance(case.quotes, docs, names, originals)
-    places = figure_places(case.figures, {d.id: d for d in docs}, all_entity_mentions, resolution.by_mention,
+    figures = source.figures()
+    places = figure_places(figures, {d.id: d for d in docs}, all_entity_mentions, resolution.by_mention,
                            {e.id for e in resolution.entities if e.type == "GPE"})
-    claim_set = build_claims(case.figures, docs, figure_sources, places)
+    del all_entity_mentions
+    figure_sources = figure_provenance(figures, docs, names, originals)
+    claim_set = build_claims(figures, docs, figure_sources, places)
+    del places
     totals = compute_totals(claim_set)
-    timeline = build_timeline(case.events, docs, mentions, originals, claim_set.claims)
+    quote_sources = quote_provenance(source.quotes(), docs, names, originals)
+    del names
+    # The timeline cites each event's sentence and finds the claims' figures in it.
+    sentences: dict[str, Mention] = {m.id: m for m in source.mentions("event")}
+    sentences.update((f.mention.id, f.mention) for f in figures)
+    del figures
+    timeline = build_timeline(source.events(), docs, sentences, originals, claim_set.claims)
     return Consolidation(resolution.entities, resolution.by_mention, resolution.mentions, speakers, duplicates,
                          figure_sources, quote_sources, claim_set.claims, claim_set.details, totals, timeline)
 
@@ -116,7 +136,7 @@ def apply_consolidation(case: Case, result: Consolidation) -> Case:
 
 def consolidate(store: CaseStore) -> None:
     """Recompute the case-wide results from the stored documents and mentions and save them."""
-    result = consolidate_case(store.load_case())
+    result = _consolidate(StoreSource(store))
     provenance = {mid: ("figure", p) for mid, p in result.figure_sources.items()}
     provenance.update((mid, ("quote", p)) for mid, p in result.quote_sources.items())
     save_details(store, mentions=result.new_mentions, duplicates=result.duplicates, provenance=provenance,

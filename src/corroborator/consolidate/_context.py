@@ -34,7 +34,7 @@ _ROLE = re.compile(r"\b(?:" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)
 _ORG_BEFORE = ORG_NOUNS | {"the"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Cues:
     """Context cues of one mention: organisation or person evidence and alias spans."""
 

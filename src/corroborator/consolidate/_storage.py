@@ -44,15 +44,15 @@ def save_details(store: CaseStore, *, mentions: Sequence[Mention], duplicates: S
         con.execute("DELETE FROM mentions WHERE extractor = ?", [ENTITY_EXTRACTOR])
         for table in _TABLES:
             con.execute(f"DELETE FROM {table}")
-        bulk_insert(con, "mentions", [(m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text,
-                                       json.dumps(m.attrs)) for m in mentions], replace=True)
-        bulk_insert(con, "doc_duplicates", [(d.doc_id, d.original_id, d.similarity) for d in duplicates])
-        bulk_insert(con, "provenance", [
+        bulk_insert(con, "mentions", ((m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text,
+                                       json.dumps(m.attrs)) for m in mentions), replace=True)
+        bulk_insert(con, "doc_duplicates", ((d.doc_id, d.original_id, d.similarity) for d in duplicates))
+        bulk_insert(con, "provenance", (
             (mid, p.doc_id, kind, p.source.key, p.source.name, p.source.kind, p.how, json.dumps(list(p.relayed_by)),
              p.evidence[0] if p.evidence else None, p.evidence[1] if p.evidence else None, p.original_doc)
-            for mid, (kind, p) in provenance.items()])
-        bulk_insert(con, "claim_details", [(cid, json.dumps(d)) for cid, d in claim_details.items()])
-        bulk_insert(con, "timeline", [(t["id"], t["date"], t["precision"], t["what"], json.dumps(t)) for t in timeline])
+            for mid, (kind, p) in provenance.items()))
+        bulk_insert(con, "claim_details", ((cid, json.dumps(d)) for cid, d in claim_details.items()))
+        bulk_insert(con, "timeline", ((t["id"], t["date"], t["precision"], t["what"], json.dumps(t)) for t in timeline))
 
 
 def read_details(store: CaseStore) -> dict[str, Any]:

@@ -28,6 +28,7 @@ import bisect
 import hashlib
 import logging
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ _COMPLEMENT = re.compile(r"\b(?:for|of|to|from|with|by|at|about)\s+(?:the\s+)?$"
 _SHARED_WORD_STOP = ORG_NOUNS | ORG_HEADS | {"of", "for", "and", "the", "in", "on"}
 
 GroupKey = tuple[str, ...]
+#: The cues of the many mentions with no alias and no describing noun (shared, never changed).
+_NO_CUES = ctx.Cues()
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class EntityResolution:
     mentions: list[Mention] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     mention: Mention
     label: str
@@ -113,7 +116,8 @@ class _Resolver:
         self.items: list[_Item] = []
         for m in mentions:
             label = _TYPE_GROUP.get(m.attrs.get("label", ""), "")
-            key = normalise_name(m.text)
+            # Names repeat across a case: one string per name, not per mention.
+            key = sys.intern(normalise_name(m.text))
             if m.kind == "entity" and m.extractor != EXTRACTOR and label and key:
                 self.items.append(_Item(m, label, key))
         self.assign: dict[str, GroupKey] = {}
@@ -121,6 +125,7 @@ class _Resolver:
         self.uf = UnionFind()
         self.extra: dict[str, tuple[Mention, GroupKey]] = {}
         self.known_ids = {item.mention.id for item in self.items}
+        self._keys: dict[GroupKey, GroupKey] = {}  # one tuple per group key, shared by its mentions
 
     def run(self) -> EntityResolution:
         """All the rules, in order, then the entities."""
@@ -144,9 +149,10 @@ class _Resolver:
         for item in self.items:
             doc = self.docs.get(item.mention.doc_id)
             if doc is not None:
-                item.cues = ctx.mention_cues(doc, item.mention, item.label)
-                org_votes[item.key] += item.cues.org
-                person_votes[item.key] += item.cues.person
+                cues = ctx.mention_cues(doc, item.mention, item.label)
+                org_votes[item.key] += cues.org
+                person_votes[item.key] += cues.person
+                item.cues = cues if cues.aliases or cues.heads else _NO_CUES
         for item in self.items:
             item.kind = item.label
             if item.label == "PERSON" and (org_by_shape(item.key) or item.key in outlets
@@ -157,9 +163,9 @@ class _Resolver:
 
     def _group_key(self, item: _Item) -> GroupKey:
         """``(type, key)``, or ``(type, key, doc)`` for a protected witness."""
-        if item.kind == "PERSON" and self._protected(item):
-            return ("PERSON", item.key, item.mention.doc_id)
-        return (item.kind, item.key)
+        gk = ("PERSON", item.key, item.mention.doc_id) if item.kind == "PERSON" and self._protected(item) else (
+            item.kind, item.key)
+        return self._keys.setdefault(gk, gk)
 
     def _protected(self, item: _Item) -> bool:
         return item.key in self.global_protected or item.key in self.scoped_protected.get(item.mention.doc_id, ())
