@@ -70,10 +70,12 @@ def test_consolidate_store_reads_no_details_from_an_unconsolidated_case(tmp_path
 
 
 def _same_results(store: CaseStore) -> None:
-    from corroborator.consolidate import _consolidate, consolidate_case
+    from corroborator.consolidate import Consolidation, _consolidate, consolidate_case
     from corroborator.consolidate._load import StoreSource
 
-    read_lean = _consolidate(StoreSource(store))
+    kept: dict = {}
+    _consolidate(StoreSource(store), kept.__setitem__)
+    read_lean = Consolidation(**kept)
     in_memory = consolidate_case(store.load_case())
     for name in ("entities", "by_mention", "new_mentions", "speakers", "duplicates", "figure_sources",
                  "quote_sources", "claims", "claim_details", "totals", "timeline"):
@@ -100,3 +102,33 @@ def test_consolidate_store_lean_read_matches_on_the_tiny_corpus(corpus: Path, tm
     build([corpus], tmp_path / "case.duckdb")
     with open_case(tmp_path / "case.duckdb", read_only=True) as store:
         _same_results(store)
+
+
+def test_consolidate_store_failing_midway_leaves_the_previous_results(corpus: Path, tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    # Results are written as they are made, but in one transaction: all or nothing.
+    import pytest
+
+    import corroborator.consolidate as consolidation
+    from corroborator.build import build
+    from corroborator.store import open_case
+
+    build([corpus], tmp_path / "case.duckdb")
+    with open_case(tmp_path / "case.duckdb") as store:
+        before = store.load_case()
+        details = read_details(store)
+    assert before.entities and before.claims and details["provenance"] and details["timeline"]
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("timeline failed")
+
+    monkeypatch.setattr(consolidation, "build_timeline", fail)
+    with open_case(tmp_path / "case.duckdb") as store:
+        with pytest.raises(RuntimeError, match="timeline failed"):
+            consolidate(store)
+    with open_case(tmp_path / "case.duckdb") as store:
+        after = store.load_case()
+        assert read_details(store) == details
+    assert after.entities == before.entities and after.claims == before.claims and after.totals == before.totals
+    assert [q.speaker for q in after.quotes] == [q.speaker for q in before.quotes]
+    assert after.mentions == before.mentions

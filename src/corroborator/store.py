@@ -224,22 +224,40 @@ class CaseStore:
         """Replace the case-wide results (entities, claims, totals) in one transaction."""
         with self.transaction():
             self.con.execute("DELETE FROM entities")
-            bulk_insert(self.con, "entities", (
-                (e.id, e.name, e.type, json.dumps(list(e.aliases)), json.dumps(list(e.mention_ids)), e.protected,
-                 json.dumps(list(e.why))) for e in entities))
-            self.con.execute("UPDATE quotes SET speaker = NULL")
-            if quote_speakers:
-                self.con.execute("CREATE OR REPLACE TEMP TABLE quote_speakers (mention_id VARCHAR, speaker VARCHAR)")
-                bulk_insert(self.con, "quote_speakers", quote_speakers.items())
-                self.con.execute("UPDATE quotes SET speaker = s.speaker FROM quote_speakers s "
-                                 "WHERE quotes.mention_id = s.mention_id")
-                self.con.execute("DROP TABLE quote_speakers")
             self.con.execute("DELETE FROM claims")
-            bulk_insert(self.con, "claims", (
-                (c.id, c.event, c.low, c.high, json.dumps(list(c.figure_ids)), c.independent_sources, c.status, c.note)
-                for c in claims))
             self.con.execute("DELETE FROM totals")
-            bulk_insert(self.con, "totals", ((k, json.dumps(v)) for k, v in (totals or {}).items()))
+            self.con.execute("UPDATE quotes SET speaker = NULL")
+            self.write_entities(entities)
+            self.write_quote_speakers(quote_speakers)
+            self.write_claims(claims)
+            self.write_totals(totals or {})
+
+    # Writers of the case-wide results, inside the caller's transaction, into emptied tables.
+    def write_entities(self, entities: Iterable[Entity]) -> None:
+        """Add entities."""
+        bulk_insert(self.con, "entities", (
+            (e.id, e.name, e.type, json.dumps(list(e.aliases)), json.dumps(list(e.mention_ids)), e.protected,
+             json.dumps(list(e.why))) for e in entities))
+
+    def write_quote_speakers(self, quote_speakers: dict[str, str | None]) -> None:
+        """Set the speaker entity of quotes (quote mention id to entity id)."""
+        if not quote_speakers:
+            return
+        self.con.execute("CREATE OR REPLACE TEMP TABLE quote_speakers (mention_id VARCHAR, speaker VARCHAR)")
+        bulk_insert(self.con, "quote_speakers", quote_speakers.items())
+        self.con.execute("UPDATE quotes SET speaker = s.speaker FROM quote_speakers s "
+                         "WHERE quotes.mention_id = s.mention_id")
+        self.con.execute("DROP TABLE quote_speakers")
+
+    def write_claims(self, claims: Iterable[Claim]) -> None:
+        """Add claims."""
+        bulk_insert(self.con, "claims", (
+            (c.id, c.event, c.low, c.high, json.dumps(list(c.figure_ids)), c.independent_sources, c.status, c.note)
+            for c in claims))
+
+    def write_totals(self, totals: dict[str, Any]) -> None:
+        """Add the totals per event kind."""
+        bulk_insert(self.con, "totals", ((k, json.dumps(v)) for k, v in totals.items()))
 
     def transaction(self) -> _Transaction:
         """A context manager that commits on success and rolls back on error."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from corroborator.consolidate._facts import figure_places
-from corroborator.consolidate._load import CaseSource, Source, StoreSource
-from corroborator.consolidate._storage import read_details, save_details
+from corroborator.consolidate._load import CaseSource, Reader, StoreSource
+from corroborator.consolidate._storage import ConsolidationWriter, read_details
 from corroborator.consolidate.claims import ClaimSet, build_claims
 from corroborator.consolidate.duplicates import DuplicateLink, find_duplicates, original_of
 from corroborator.consolidate.entities import (
@@ -85,14 +86,21 @@ def consolidate_case(case: Case) -> Consolidation:
     Returns:
         The results; nothing is written anywhere.
     """
-    return _consolidate(CaseSource(case))
+    kept: dict[str, Any] = {}
+    _consolidate(CaseSource(case), kept.__setitem__)
+    return Consolidation(**kept)
 
 
-def _consolidate(source: Source) -> Consolidation:
+#: Receives each result (a :class:`Consolidation` field name and its value) once it is final.
+Sink = Callable[[str, Any], None]
+
+
+def _consolidate(source: Reader, emit: Sink) -> None:
     """The case-wide work, in phases that each ask ``source`` for one kind of extraction.
 
-    What a phase no longer needs is let go before the next phase loads its kind, so a
-    case read from a file is never in memory whole.
+    Each result goes to ``emit`` as soon as no later step changes it. What a phase no
+    longer needs is let go before the next phase loads its kind, so a case read from a
+    file and written out as it goes is never in memory whole.
     """
     docs = source.documents()
     entity_mentions = source.mentions("entity")
@@ -101,28 +109,37 @@ def _consolidate(source: Source) -> Consolidation:
     del entity_mentions
     by_id = {m.id: m for m in all_entity_mentions}
     by_id.update((m.id, m) for m in source.mentions("speaker"))
-    speakers = speaker_entities(source.quote_speakers(), by_id, resolution.by_mention)
+    emit("speakers", speaker_entities(source.quote_speakers(), by_id, resolution.by_mention))
     del by_id
     duplicates = find_duplicates(docs)
+    emit("duplicates", duplicates)
     originals = original_of(duplicates)
     names = SourceNames(resolution.entities, resolution.by_mention, all_entity_mentions)
     figures = source.figures()
     places = figure_places(figures, {d.id: d for d in docs}, all_entity_mentions, resolution.by_mention,
                            {e.id for e in resolution.entities if e.type == "GPE"})
     del all_entity_mentions
+    emit("entities", resolution.entities)
+    emit("by_mention", resolution.by_mention)
+    emit("new_mentions", resolution.mentions)
+    del resolution
     figure_sources = figure_provenance(figures, docs, names, originals)
     claim_set = build_claims(figures, docs, figure_sources, places)
     del places
-    totals = compute_totals(claim_set)
-    quote_sources = quote_provenance(source.quotes(), docs, names, originals)
+    emit("figure_sources", figure_sources)
+    del figure_sources
+    emit("totals", compute_totals(claim_set))
+    emit("claim_details", claim_set.details)
+    claims = claim_set.claims
+    del claim_set
+    emit("quote_sources", quote_provenance(source.quotes(), docs, names, originals))
     del names
     # The timeline cites each event's sentence and finds the claims' figures in it.
     sentences: dict[str, Mention] = {m.id: m for m in source.mentions("event")}
     sentences.update((f.mention.id, f.mention) for f in figures)
     del figures
-    timeline = build_timeline(source.events(), docs, sentences, originals, claim_set.claims)
-    return Consolidation(resolution.entities, resolution.by_mention, resolution.mentions, speakers, duplicates,
-                         figure_sources, quote_sources, claim_set.claims, claim_set.details, totals, timeline)
+    emit("timeline", build_timeline(source.events(), docs, sentences, originals, claims))
+    emit("claims", claims)
 
 
 def apply_consolidation(case: Case, result: Consolidation) -> Case:
@@ -135,13 +152,11 @@ def apply_consolidation(case: Case, result: Consolidation) -> Case:
 
 
 def consolidate(store: CaseStore) -> None:
-    """Recompute the case-wide results from the stored documents and mentions and save them."""
-    result = _consolidate(StoreSource(store))
-    provenance = {mid: ("figure", p) for mid, p in result.figure_sources.items()}
-    provenance.update((mid, ("quote", p)) for mid, p in result.quote_sources.items())
-    save_details(store, mentions=result.new_mentions, duplicates=result.duplicates, provenance=provenance,
-                 claim_details=result.claim_details, timeline=result.timeline)
-    store.replace_consolidated(result.entities, result.speakers, result.claims, result.totals)
-    logger.info("consolidated %d entities, %d claims, %d totals, %d timeline entries, %d duplicates",
-                len(result.entities), len(result.claims), len(result.totals), len(result.timeline),
-                len(result.duplicates))
+    """Recompute the case-wide results from the stored documents and mentions and save them.
+
+    One transaction: the previous results are replaced as a whole or not at all.
+    Each result is written as soon as it is final and not kept.
+    """
+    with ConsolidationWriter(store) as writer:
+        _consolidate(StoreSource(store), writer)
+    logger.info("consolidated %s", ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in writer.counts.items()))

@@ -25,7 +25,7 @@ FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by")
 _NO_ATTRS: dict[str, Any] = {}
 
 
-class Source(Protocol):
+class Reader(Protocol):
     """What consolidation reads, one kind at a time."""
 
     def documents(self) -> list[Document]: ...

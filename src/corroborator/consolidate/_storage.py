@@ -1,7 +1,7 @@
 """The consolidation's own tables in the case file, and reading them back.
 
-``CaseStore.replace_consolidated`` keeps entities, quote speakers, claims and totals;
-the rest of the case-wide results live here: near-duplicate links, the original
+The case file's own tables keep entities, quote speakers, claims and totals; the rest
+of the case-wide results live here: near-duplicate links, the original
 source of every figure and quote, claim details and the merged timeline. The entity
 mentions the resolver makes (titles, "the paper") go into the shared ``mentions``
 table under the resolver's extractor name, replaced on every run.
@@ -17,7 +17,7 @@ from typing import Any
 from corroborator.consolidate.duplicates import DuplicateLink
 from corroborator.consolidate.entities import EXTRACTOR as ENTITY_EXTRACTOR
 from corroborator.consolidate.provenance import Provenance
-from corroborator.model import Mention
+from corroborator.model import Claim, Entity, Mention
 from corroborator.store import CaseStore, bulk_insert
 
 logger = logging.getLogger(__name__)
@@ -34,29 +34,80 @@ CREATE TABLE IF NOT EXISTS timeline (id VARCHAR PRIMARY KEY, date VARCHAR, preci
 _TABLES = ("doc_duplicates", "provenance", "claim_details", "timeline")
 
 
-def save_details(store: CaseStore, *, mentions: Sequence[Mention], duplicates: Sequence[DuplicateLink],
-                 provenance: Mapping[str, tuple[str, Provenance]], claim_details: Mapping[str, dict[str, Any]],
-                 timeline: Sequence[dict[str, Any]]) -> None:
-    """Replace the consolidation tables (and the resolver's mentions) in one transaction."""
-    con = store.con
-    con.execute(DDL)
-    with store.transaction():
+class ConsolidationWriter:
+    """Writes consolidation results into the case file as they are made, in one transaction.
+
+    Use as a context manager: entering empties every table of the case-wide results,
+    leaving commits them all, an exception rolls them all back. Call it with each
+    result (a :class:`~corroborator.consolidate.Consolidation` field name and its value).
+    """
+
+    def __init__(self, store: CaseStore) -> None:
+        self.store = store
+        self.con = store.con
+        self.counts: dict[str, int] = {}
+
+    def __enter__(self) -> ConsolidationWriter:
+        con = self.con
+        con.execute(DDL)
+        con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM mentions WHERE extractor = ?", [ENTITY_EXTRACTOR])
-        for table in _TABLES:
+        for table in (*_TABLES, "entities", "claims", "totals"):
             con.execute(f"DELETE FROM {table}")
-        bulk_insert(con, "mentions", ((m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text,
-                                       json.dumps(m.attrs)) for m in mentions), replace=True)
-        bulk_insert(con, "doc_duplicates", ((d.doc_id, d.original_id, d.similarity) for d in duplicates))
-        bulk_insert(con, "provenance", (
+        con.execute("UPDATE quotes SET speaker = NULL")
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def __call__(self, name: str, value: Any) -> None:
+        self.counts[name] = len(value)
+        getattr(self, "_" + name)(value)
+
+    def _speakers(self, speakers: dict[str, str | None]) -> None:
+        self.store.write_quote_speakers(speakers)
+
+    def _duplicates(self, duplicates: Sequence[DuplicateLink]) -> None:
+        bulk_insert(self.con, "doc_duplicates", ((d.doc_id, d.original_id, d.similarity) for d in duplicates))
+
+    def _entities(self, entities: Sequence[Entity]) -> None:
+        self.store.write_entities(entities)
+
+    def _by_mention(self, by_mention: Mapping[str, str]) -> None:
+        pass  # the entities carry their mention ids
+
+    def _new_mentions(self, mentions: Sequence[Mention]) -> None:
+        bulk_insert(self.con, "mentions", ((m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text,
+                                            json.dumps(m.attrs)) for m in mentions), replace=True)
+
+    def _figure_sources(self, sources: Mapping[str, Provenance]) -> None:
+        self._provenance("figure", sources)
+
+    def _quote_sources(self, sources: Mapping[str, Provenance]) -> None:
+        self._provenance("quote", sources)
+
+    def _provenance(self, kind: str, sources: Mapping[str, Provenance]) -> None:
+        bulk_insert(self.con, "provenance", (
             (mid, p.doc_id, kind, p.source.key, p.source.name, p.source.kind, p.how, json.dumps(list(p.relayed_by)),
              p.evidence[0] if p.evidence else None, p.evidence[1] if p.evidence else None, p.original_doc)
-            for mid, (kind, p) in provenance.items()))
-        bulk_insert(con, "claim_details", ((cid, json.dumps(d)) for cid, d in claim_details.items()))
-        bulk_insert(con, "timeline", ((t["id"], t["date"], t["precision"], t["what"], json.dumps(t)) for t in timeline))
+            for mid, p in sources.items()))
+
+    def _totals(self, totals: dict[str, Any]) -> None:
+        self.store.write_totals(totals)
+
+    def _claim_details(self, details: Mapping[str, dict[str, Any]]) -> None:
+        bulk_insert(self.con, "claim_details", ((cid, json.dumps(d)) for cid, d in details.items()))
+
+    def _timeline(self, timeline: Sequence[dict[str, Any]]) -> None:
+        bulk_insert(self.con, "timeline", ((t["id"], t["date"], t["precision"], t["what"], json.dumps(t))
+                                           for t in timeline))
+
+    def _claims(self, claims: Sequence[Claim]) -> None:
+        self.store.write_claims(claims)
 
 
 def read_details(store: CaseStore) -> dict[str, Any]:
-    """What :func:`save_details` wrote: ``{"duplicates", "provenance", "claims", "timeline"}``.
+    """What :class:`ConsolidationWriter` wrote: ``{"duplicates", "provenance", "claims", "timeline"}``.
 
     Returns empty collections for a case file consolidated before these tables existed.
     """
