@@ -342,8 +342,10 @@ def _mention(row: Sequence[Any], shared: dict[str, dict[str, Any]] | None = None
             attrs = shared[raw] = json.loads(raw)
     else:
         attrs = json.loads(raw)
+    # Entity names repeat across a case ("Kadyrov" thousands of times): one string per name.
+    text = sys.intern(row[6]) if row[4] == "entity" and len(row[6]) <= 64 else row[6]
     return Mention(id=row[0], doc_id=sys.intern(row[1]), start=row[2], end=row[3], kind=sys.intern(row[4]),
-                   extractor=sys.intern(row[5]), text=row[6], attrs=attrs)
+                   extractor=sys.intern(row[5]), text=text, attrs=attrs)
 
 
 def _rows(cursor: Any, size: int = 10_000) -> Iterator[Sequence[Any]]:
