@@ -241,6 +241,8 @@ def test_protection_every_name_of_a_witness_is_hidden() -> None:
         ("Asked to be called Azmad, the man said", "pseudonym", "Azmad"),
         ("said Ali Ahmed (not his real name), who fled.", "pseudonym", "Ali Ahmed"),
         ("Aslan, whose real name is Ruslan Magomedov, fled.", "real_name", "Ruslan Magomedov"),
+        ("His real name is Ruslan Bakayev.", "real_name", "Ruslan Bakayev"),
+        ("A man who gave his name only as M. said", "pseudonym", "M."),
     ],
 )
 def test_protection_detect_more_cue_patterns(text: str, kind: str, name: str | None) -> None:
@@ -276,3 +278,17 @@ def test_protection_asterisked_names_on_one_long_line() -> None:
     assert len(names) == 2000 and {c.name for c in names} == {"Omar"}
     assert "footnote" in [c.kind for c in cues if c.start > len(line)]
     assert all(c.start < len(line) for c in names)
+
+
+def test_protection_initial_pseudonym_and_real_name_after_the_quote() -> None:
+    # "M." is a pseudonym like any other; "His real name is ..." after a witness's quote is theirs to hide.
+    text = (f"A man who gave his name only as M. was held. {CELLAR} M. told us.\n"
+            '"I cannot go back," said Adam, who asked to be called Adam. His real name is Ruslan Bakayev.\n')
+    result = extract_quotes(make_doc(text), [])
+    assert protected_rows(result.protected) == [("M.", ("M.",)), ("Adam", ("Adam", "Ruslan Bakayev"))]
+    assert [q.protected for q in result.quotes] == [True, True]
+
+
+def test_protection_real_name_of_a_public_figure_protects_nobody() -> None:
+    text = 'The minister, Alan Duncan, spoke to reporters. His full name is Alan James Duncan.\n'
+    assert extract_quotes(make_doc(text), []).protected == []

@@ -96,6 +96,17 @@ def test_redact_given_name_of_two_word_pseudonym_replaced():
         assert_redacted("Ali", case)
 
 
+def test_redact_initial_pseudonym_replaced_and_nothing_else():
+    # "M." names the witness; "P.M.", "I'm" and a lower-case "m." are not the witness.
+    text = 'A man known only as M. said "They beat us." At 5 P.M. I\'m sure, said M., 32. It was 3 m. deep.\n'
+    case = Case(documents=[one_doc(text)], protected=[ProtectedPerson(DOC, "M.", ("M.",))])
+    redacted = redact_case(case)
+    assert redacted.documents[0].text == ('A man known only as [Witness 1] said "They beat us." At 5 P.M. '
+                                          "I'm sure, said [Witness 1], 32. It was 3 m. deep.\n")
+    with pytest.raises(RedactionError):
+        assert_redacted("Then M. left", case)
+
+
 # --- 3. invisible and variant characters ---------------------------------------------------------
 
 def test_redact_names_hidden_by_invisible_or_fullwidth_characters_replaced():

@@ -22,6 +22,8 @@ PSEUDONYM_RE = re.compile(r"\[Witness \d+\]")
 #: Shorter stretches of a protected quote are too likely to be ordinary phrases.
 MIN_TESTIMONY = 20
 _LETTERS = re.compile(r"[^\W\d_]+")
+#: A name that is one capital initial and its full stop ("M.").
+_INITIAL = re.compile(r"[^\W\d_]\.")
 # Characters a reader does not see: soft hyphen, zero-width (non-)joiners and spaces, bidi marks, BOM.
 _INVISIBLE = "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]+")
@@ -99,6 +101,8 @@ def proper_names(label: str | None) -> list[str]:
     """
     if not label or PSEUDONYM_RE.fullmatch(label.strip()):
         return []
+    if _INITIAL.fullmatch(label.strip()):
+        return [label.strip()]  # a witness known only as "M."
     found: list[str] = []
     for part in _PARTS.split(label):
         part = " ".join(part.split()).strip(_STRIP)
@@ -138,6 +142,9 @@ def testimony_pieces(quote: str) -> list[str]:
 def _pattern_of(phrase: str, *, tolerant: bool) -> str:
     """Regex of one name or phrase: any white space between words, any apostrophe; names
     also allow invisible characters between letters ("Az\\u00admad")."""
+    if _INITIAL.fullmatch(phrase):
+        # Only "M." itself, capital and not inside "P.M.": a lone letter is too common otherwise.
+        return rf"(?<!\.)(?-i:{re.escape(phrase[0])})\."
     inside = f"[{_INVISIBLE}]*" if tolerant else ""
     between = rf"[\s{_INVISIBLE}]+" if tolerant else r"\s+"
     words = ((_MARK_CLASS.get(c) or re.escape(c) for c in w) for w in phrase.split())

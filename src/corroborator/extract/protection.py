@@ -5,8 +5,8 @@ someone is anonymous or pseudonymous: "on the condition of anonymity", "choosing
 remain anonymous", "asked not to be named", "declined to give her full name", "using the
 pseudonym X", "gave his name only as X", "asked to be called X", "X (not her real name)",
 and asterisked names ("'Omar'*") when a footnote line such as "*The name has been
-changed to protect the person's identity" declares them; "whose real name is Y" gives
-one more name to hide. Cues are searched in the whole text, footers included: a footnote
+changed to protect the person's identity" declares them; "whose real name is Y" and "his
+real name is Y" give one more name to hide. Cues are searched in the whole text, footers included: a footnote
 is exactly where a pseudonym is declared.
 
 :class:`People` keeps the people one document talks about while the quote extractor
@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 EXTRACTOR = "quotes.rules.v1"
 _SURVIVOR_HEADS = frozenset("survivor witness victim detainee prisoner refugee".split())
 _NON_PERSON_ENTITIES = ("ORG", "GPE", "NORP", "FAC", "LOC")
+_POSSESSIVE = {"his": "he", "her": "she", "their": "they"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ _ANONYMOUS = re.compile(
     r"(?:names?|identit(?:y|ies))\s+(?:has|have|had|was|were)\s+been\s+(?:changed|withheld|altered)|"
     r"to\s+protect\s+(?:his|her|their|the\s+\w+[’']s)\s+identit(?:y|ies)|not\s+(?:his|her|their)\s+real\s+name|"
     r"withheld\s+(?:his|her|their)\s+(?:names?|identit(?:y|ies)))", re.I)
-_REAL_NAME = re.compile(r"\bwhose\s+(?:real|full|true)\s+name\s+(?:is|was)\s+" + _NAME)
+_REAL_NAME = re.compile(r"\b(?:[Ww]hose|[Hh]is|[Hh]er|[Tt]heir)\s+(?:real|full|true|actual)\s+names?\s+(?:is|was|are)\s+"
+                        + _NAME)
 _HINT = re.compile(r"anonym|pseudonym|alias|name|identif|identit|guerre|called|referred", re.I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*\S.*$", re.M)
 _NON_SPACE = re.compile(r"\S")
@@ -132,7 +134,10 @@ def _window_cues(view: str, lo: int, hi: int, cues: list[ProtectionCue]) -> None
     for match in _PSEUDONYM.finditer(view, lo, hi):
         name = trim_name(match.group("name"))
         if name:
-            cues.append(ProtectionCue(match.start(), match.start("name") + len(name), "pseudonym", name))
+            end = match.start("name") + len(name)
+            if len(name) == 1 and view[end:end + 1] == ".":
+                name, end = name + ".", end + 1  # an initial: "gave his name only as M."
+            cues.append(ProtectionCue(match.start(), end, "pseudonym", name))
         elif re.search(r"pseudonym|alias|assumed|false|fake|guerre", match.group("key"), re.I):
             cues.append(ProtectionCue(match.start(), match.end("key"), "anonymous"))
     for match in _PSEUDONYM_AFTER.finditer(view, lo, hi):
@@ -324,6 +329,10 @@ class People:
     def _cue_owner(self, cue: ProtectionCue, start: int, speaker: Person | None, phrase: Phrase | None,
                    subject: Phrase | None) -> Person | None:
         """Whom a cue is about: the noun before "who ...", a quote's speaker, or a sentence subject."""
+        pronoun = _POSSESSIVE.get(self.view[cue.start:cue.start + 6].split()[0].lower())
+        if cue.kind == "real_name" and pronoun:
+            # "His real name is Ruslan Bakayev.": the person the pronoun points back to.
+            return self._antecedent(Phrase(cue.start, cue.start + len(pronoun), "pronoun", pronoun, "pronoun"))
         # A "who" further back than a subject phrase reaches governs some other clause.
         who = self.view.rfind(" who ", max(start, cue.start - SUBJECT_REACH), cue.start)
         # "Smith, who interviewed survivors on condition of anonymity": the cue is not Smith's.

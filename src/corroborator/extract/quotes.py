@@ -75,7 +75,8 @@ def _alternation(words: frozenset[str]) -> str:
 _CUE = _alternation(CUE_VERBS)
 _AFTER_VERB_FIRST = re.compile(r"[\s,:—–-]*(?P<verb>" + _CUE + r")\s+", re.I)
 _AFTER_SPEAKER_FIRST = re.compile(
-    r"[\s,:—–-]*(?P<np>[^“”\"‘’«»;.:]{1,80}?)\s+(?P<verb>" + _CUE + r")\b(?!\s+that\b)")
+    # The phrase ends no sentence, but may hold an initial ("M. told us", "Ramzan A. Kadyrov said").
+    r"[\s,:—–-]*(?P<np>(?:[^“”\"‘’«»;.:]|(?<=\b[A-Z])\.){1,80}?)\s+(?P<verb>" + _CUE + r")\b(?!\s+that\b)")
 _CITED = re.compile(r"[\s,]*(?P<rep>[^,;.]{1,80}?)\s+(?:cited|quoted)\s+(?P<who>[^,;]{1,60}?)\s+as\s+saying")
 _LEAD_COLON = re.compile(r"(?P<verb>\b(?:" + _CUE + r"))\b[^:,“”\"]{0,40}[:,]\s*$", re.I)
 _LEAD_VERB_FIRST = re.compile(r"^[\s,—–-]*(?P<verb>" + _CUE + r")\s+(?P<who>.+?)[,:]\s*$", re.I)
