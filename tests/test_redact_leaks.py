@@ -119,6 +119,17 @@ def test_redact_names_hidden_by_invisible_or_fullwidth_characters_replaced():
     assert "azmad" not in visible(dump(redacted)).replace("azmadov", "")
 
 
+def test_redact_names_spelt_with_look_alike_letters_replaced():
+    # A Cyrillic А or а, or a Greek Α, in "Azmad" reads as Azmad; a Russian word stays.
+    text = "Azmad fled. \u0410zmad was beaten. Azm\u0430d hid. \u0391zmad left. Грозный\n"
+    case = Case(documents=[one_doc(text)], protected=[ProtectedPerson(DOC, "Azmad", ("Azmad",))])
+    redacted = redact_case(case)
+    assert redacted.documents[0].text == ("[Witness 1] fled. [Witness 1] was beaten. [Witness 1] hid. "
+                                          "[Witness 1] left. Грозный\n")
+    with pytest.raises(RedactionError):
+        assert_redacted("Then \u0410zm\u0430d left", case)
+
+
 def test_redact_leak_check_sees_through_invisible_and_compatibility_characters():
     case = Case(documents=[one_doc("The pseudonym Azmad.\n")], protected=[ProtectedPerson(DOC, "Azmad", ("Azmad",))])
     for leak in ("Az\u00admad", "A\u200bzmad", "Azm\u200dad", "Azma\u2060d", "\uff21\uff5a\uff4d\uff41\uff44",

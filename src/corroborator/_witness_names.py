@@ -52,11 +52,19 @@ _PIECE_SPLIT = re.compile(r"(?<=[.!?…])\s+|\s[-–—]\s|;\s")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
+# Cyrillic and Greek letters a reader takes for Latin ones: "Аzmad" with a Cyrillic А is Azmad.
+_CONFUSABLES = dict(zip(
+    "АВЕІЈКМНОРСТУХЅԁаеіјорсухѕһԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρυχ",
+    "ABEIJKMHOPCTYXSdaeijopcyxshqwABEZHIKMNOPTYXoikvpux"))
+
+
 class _Fold(dict):  # type: ignore[type-arg]
-    """Code point -> its NFKC form where that is one character (a same-length fold)."""
+    """Code point -> its NFKC form where that is one character, or the Latin letter it
+    looks like (a same-length fold)."""
 
     def __missing__(self, code: int) -> int:
         folded = unicodedata.normalize("NFKC", chr(code))
+        folded = _CONFUSABLES.get(folded, folded)
         self[code] = found = ord(folded) if len(folded) == 1 else code
         return found
 
@@ -65,7 +73,7 @@ _FOLD = _Fold()
 
 
 def fold(text: str) -> str:
-    """``text`` with full-width and other compatibility characters folded, same length."""
+    """``text`` with full-width, compatibility and look-alike characters folded, same length."""
     return text if text.isascii() else text.translate(_FOLD)
 
 
