@@ -122,3 +122,18 @@ def test_ingest_published_dates_are_valid_iso_or_none(value: str, expected: str 
     from corroborator.ingest import _iso_date
 
     assert _iso_date(value) == expected
+
+
+def test_ingest_html_date_comes_from_markup_never_from_a_guess(tmp_path: Path) -> None:
+    # A year in a link is no publication date ("2017-01-01" would be invented precision).
+    body = "<p>" + "Police detained dozens of men in Grozny, the rights group said on Monday. " * 5 + "</p>"
+    guess = ('<html><head><title>Report</title><link rel="canonical" href="https://news.example.org/2017/report"/>'
+             f"</head><body><article>{body}</article></body></html>")
+    marked = guess.replace("<title>", '<meta property="article:published_time" content="2017-04-03T09:00:00Z"/>'
+                                      "<title>", 1)
+    (tmp_path / "guess.html").write_text(guess, encoding="utf-8")
+    (tmp_path / "marked.html").write_text(marked, encoding="utf-8")
+    (guessed,) = read_documents(tmp_path / "guess.html").documents
+    (marked_doc,) = read_documents(tmp_path / "marked.html").documents
+    assert guessed.published is None
+    assert marked_doc.published == "2017-04-03"

@@ -166,8 +166,13 @@ def _html_document(path: Path, raw: bytes, html: str) -> Document:
     """Main text and metadata of a web page, through trafilatura."""
     import trafilatura
 
+    from trafilatura.settings import set_date_params
+
     try:
-        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+        # No extensive date search: it turns a bare "/2017/" in a link into "2017-01-01".
+        # A date from the page's markup or none: better none than a wrong one.
+        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
+                                             date_extraction_params=set_date_params(extensive=False))
     except (ValueError, TypeError, AttributeError) as exc:  # lxml raises these on broken markup
         raise InputError(str(path), f"malformed HTML ({exc})") from exc
     meta = result.as_dict() if result is not None else {}
