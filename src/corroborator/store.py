@@ -294,11 +294,7 @@ class CaseStore:
         con = self.con
         shared: dict[str, dict[str, Any]] = {}
         mentions = {r[0]: _mention(r, shared) for r in _rows(con.execute("SELECT * FROM mentions ORDER BY doc_id, start"))}
-        documents = [
-            Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
-                     published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])))
-            for r in _rows(con.execute("SELECT * FROM documents ORDER BY path, id"))
-        ]
+        documents = [_document(r) for r in _rows(con.execute("SELECT * FROM documents ORDER BY path, id"))]
         quotes = [
             Quote(mentions[r[0]], speaker_label=r[2], speaker_mention_id=r[3], speaker=r[4], protected=bool(r[5]),
                   reported_by=r[6])
@@ -329,6 +325,12 @@ class CaseStore:
         totals = {r[0]: json.loads(r[1]) for r in _rows(con.execute("SELECT * FROM totals ORDER BY event"))}
         return Case(documents=documents, mentions=mentions, entities=entities, quotes=quotes, figures=figures,
                     events=events, claims=claims, protected=protected, totals=totals, schema_version=self.schema_version)
+
+
+def _document(r: Sequence[Any]) -> Document:
+    """A document from a row of the ``documents`` table (its first eleven columns)."""
+    return Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
+                    published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])))
 
 
 def _mention(row: Sequence[Any], shared: dict[str, dict[str, Any]] | None = None) -> Mention:

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from corroborator.consolidate.entities import EXTRACTOR
-from corroborator.model import Case, Document, Event, Figure, Mention, NoiseSpan, ProtectedPerson, Quote
-from corroborator.store import CaseStore, _mention, _rows
+from corroborator.model import Case, Document, Event, Figure, Mention, ProtectedPerson, Quote
+from corroborator.store import CaseStore, _document, _mention, _rows
 
 #: Figure attributes read by provenance, places and claims.
 FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by")
@@ -80,12 +80,8 @@ class StoreSource:
         self.con = store.con
 
     def documents(self) -> list[Document]:
-        docs = [
-            Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
-                     published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])))
-            for r in _rows(self.con.execute("""SELECT id, path, sha256, media_type, title, outlet, author,
-                published, url, text, noise FROM documents"""))
-        ]
+        docs = [_document(r) for r in _rows(self.con.execute("""SELECT id, path, sha256, media_type, title, outlet,
+            author, published, url, text, noise FROM documents"""), 500)]
         docs.sort(key=lambda d: (d.path, d.id))  # here, not in DuckDB, which would hold every text to sort
         return docs
 
