@@ -329,8 +329,8 @@ class People:
     def _cue_owner(self, cue: ProtectionCue, start: int, speaker: Person | None, phrase: Phrase | None,
                    subject: Phrase | None) -> Person | None:
         """Whom a cue is about: the noun before "who ...", a quote's speaker, or a sentence subject."""
-        pronoun = _POSSESSIVE.get(self.view[cue.start:cue.start + 6].split()[0].lower())
-        if cue.kind == "real_name" and pronoun:
+        opening = self.view[cue.start:cue.end].split(" ", 1)[0].lower()
+        if cue.kind == "real_name" and (pronoun := _POSSESSIVE.get(opening)):
             # "His real name is Ruslan Bakayev.": the person the pronoun points back to.
             return self._antecedent(Phrase(cue.start, cue.start + len(pronoun), "pronoun", pronoun, "pronoun"))
         # A "who" further back than a subject phrase reaches governs some other clause.
