@@ -243,6 +243,12 @@ def test_protection_every_name_of_a_witness_is_hidden() -> None:
         ("Aslan, whose real name is Ruslan Magomedov, fled.", "real_name", "Ruslan Magomedov"),
         ("His real name is Ruslan Bakayev.", "real_name", "Ruslan Bakayev"),
         ("A man who gave his name only as M. said", "pseudonym", "M."),
+        ("A man we will call Ruslan said he was beaten.", "pseudonym", "Ruslan"),
+        ("A man whom we are calling Ruslan said", "pseudonym", "Ruslan"),
+        ("A survivor, referred to here as Ruslan, said", "pseudonym", "Ruslan"),
+        ("One man, whose name has been changed to Ruslan for his safety, said", "pseudonym", "Ruslan"),
+        ("Ruslan, whose name we are withholding for his safety, said", "anonymous", None),
+        ("He spoke on condition that his surname not be used.", "anonymous", None),
     ],
 )
 def test_protection_detect_more_cue_patterns(text: str, kind: str, name: str | None) -> None:
@@ -287,6 +293,10 @@ def test_protection_initial_pseudonym_and_real_name_after_the_quote() -> None:
     result = extract_quotes(make_doc(text), [])
     assert protected_rows(result.protected) == [("M.", ("M.",)), ("Adam", ("Adam", "Ruslan Bakayev"))]
     assert [q.protected for q in result.quotes] == [True, True]
+
+
+def test_protection_phoning_someone_is_no_pseudonym() -> None:
+    assert detect_cues(normalized("We called Amnesty International and the ministry for comment.")) == []
 
 
 def test_protection_real_name_of_a_public_figure_protects_nobody() -> None:

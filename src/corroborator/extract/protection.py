@@ -2,12 +2,13 @@
 
 "Never expose a witness" starts here. :func:`detect_cues` finds the text that says
 someone is anonymous or pseudonymous: "on the condition of anonymity", "choosing to
-remain anonymous", "asked not to be named", "declined to give her full name", "using the
-pseudonym X", "gave his name only as X", "asked to be called X", "X (not her real name)",
-and asterisked names ("'Omar'*") when a footnote line such as "*The name has been
+remain anonymous", "asked not to be named", "declined to give her full name", "whose name
+we are withholding", "using the pseudonym X", "gave his name only as X" (or "as M."),
+"asked to be called X", "a man we will call X", "referred to here as X", "X (not her real
+name)", and asterisked names ("'Omar'*") when a footnote line such as "*The name has been
 changed to protect the person's identity" declares them; "whose real name is Y" and "his
-real name is Y" give one more name to hide. Cues are searched in the whole text, footers included: a footnote
-is exactly where a pseudonym is declared.
+real name is Y" give one more name to hide. Cues are searched in the whole text, footers
+included: a footnote is exactly where a pseudonym is declared.
 
 :class:`People` keeps the people one document talks about while the quote extractor
 walks it, links every cue to the person it describes (the noun before "who ...", the
@@ -64,7 +65,9 @@ _PSEUDONYM = re.compile(
     r"\b(?P<key>(?:using|under|with|by|uses|gave|given|giving)\s+(?:the\s+|a\s+|his\s+|her\s+|their\s+)?"
     r"(?:pseudonym|alias|assumed name|false name|fake name|nom de guerre)|(?:(?:his|her|their)\s+)?(?:first\s+)?"
     r"name\s+(?:only\s+)?as|known\s+only\s+as|identified\s+(?:only\s+)?(?:as|by)|(?:only|first)\s+name|"
-    r"to\s+be\s+(?:called|referred\s+to\s+as))"
+    r"to\s+be\s+(?:called|referred\s+to\s+as)|referred\s+to\s+(?:here\s+|in\s+this\s+(?:article|report|story)\s+)?as|"
+    r"we(?:[’']ll|\s+will|\s+shall|\s+are)?\s+call(?:ing)?(?:\s+(?:him|her|them))?|"  # not "we called X" (phoned)
+    r"names?\s+(?:has|have|had)\s+been\s+changed\s+to)"
     r"(?:\s+of)?,?\s+(?:(?:his|her|their)\s+(?:first\s+)?name,?\s+)?" + _NAME, re.I)
 _PSEUDONYM_AFTER = re.compile(
     r"\b(?P<name>[^\W\d_][\w’'-]*(?:[ ][^\W\d_][\w’'-]*)?)[\"'”’]?\s*[(,]\s*"
@@ -74,17 +77,18 @@ _NAME_WORDS = r"(?:(?:full|real|last|family)\s+)?(?:(?:sur)?names?|identit(?:y|i
 _ANONYMOUS = re.compile(
     r"\b(?:anonymity|anonymously|(?:remain(?:ing|s|ed)?\s+)?anonymous|(?:declined|asked|refused|wished|wanted|did "
     r"not want|didn’t want|didn't want|not wanting|preferred|agreed)\s+(?:not\s+)?to\s+be\s+(?:named|identified)|"
-    r"(?:ask(?:ed|ing)|request(?:ed|ing))\s+that\s+(?:his|her|their)\s+" + _NAME_WORDS +
+    r"(?:ask(?:ed|ing)|request(?:ed|ing)|condition)\s+that\s+(?:his|her|their)\s+" + _NAME_WORDS +
     r"\s+(?:not|be\s+withheld)(?:\s+be\s+\w+)?|"
     r"(?:declined|refused|did\s+not\s+want|didn[’']t\s+want|not\s+wanting|preferred\s+not|would\s+not)\s+to\s+"
     r"(?:give|reveal|disclose|share|provide|publish)\s+(?:his|her|their)\s+" + _NAME_WORDS + r"|"
     r"(?:gave|give|gives|giving)\s+only\s+(?:his|her|their)\s+first\s+name|"
     r"(?:names?|identit(?:y|ies))\s+(?:has|have|had|was|were)\s+been\s+(?:changed|withheld|altered)|"
     r"to\s+protect\s+(?:his|her|their|the\s+\w+[’']s)\s+identit(?:y|ies)|not\s+(?:his|her|their)\s+real\s+name|"
-    r"withheld\s+(?:his|her|their)\s+(?:names?|identit(?:y|ies)))", re.I)
+    r"withheld\s+(?:his|her|their)\s+(?:names?|identit(?:y|ies))|"
+    r"(?:names?|identit(?:y|ies))\s+(?:we\s+are|we[’']re|is\s+being|are\s+being)\s+withh(?:olding|eld))", re.I)
 _REAL_NAME = re.compile(r"\b(?:[Ww]hose|[Hh]is|[Hh]er|[Tt]heir)\s+(?:real|full|true|actual)\s+names?\s+(?:is|was|are)\s+"
                         + _NAME)
-_HINT = re.compile(r"anonym|pseudonym|alias|name|identif|identit|guerre|called|referred", re.I)
+_HINT = re.compile(r"anonym|pseudonym|alias|name|identif|identit|guerre|call|referred", re.I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*\S.*$", re.M)
 _NON_SPACE = re.compile(r"\S")
 
