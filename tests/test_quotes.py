@@ -69,6 +69,10 @@ Sign up to our politics newsletter: "The week in Westminster, every Friday"
 POLITICS_NOISE = [("By Hannah Clarke", "byline"), ("Ellison's allies hit back", "teaser"),
                   ("Sign up to our politics", "call_to_action")]
 POLITICS_GOLD = [
+    # Short partial quotes that a speech verb governs are quotes too ("vows to “rebuild trust”").
+    ("rebuild trust", "Prime minister", False),
+    ("humbled", "Priya Raman", False),
+    ("pure fantasy", "Robert Hale", False),
     ("rebuild trust with every community", "Margaret Ellison", False),
     ("We were told, and we did not listen", "Margaret Ellison", False),
     ("I will spend the summer", "Margaret Ellison", False),
@@ -168,6 +172,7 @@ Read more: ‘We lost everything in one night’ – farmers count the cost of t
 DISASTER_NOISE = [("Rescuers search the ruins", "caption"), ("Read more:", "teaser"),
                   ("'The water came like a wall'", "headline")]
 DISASTER_GOLD = [
+    ("certain to rise", "Tomas Varga", False),
     ("The water came like a wall", "survivors", False),
     ("I thought it was a fight in the street", "anonymous witness 1", True),
     ("Within a minute it was at my chest", "anonymous witness 1", True),
@@ -216,6 +221,7 @@ Read more: 'We were left to die': inside Britain's most violent jail
 
 PRISON_NOISE = [("Ministers 'ignored warnings'", "headline"), ("By Tom Ashworth", "byline"), ("Read more:", "teaser")]
 PRISON_GOLD = [
+    ("vindicated", "Prison Officers Association", False),
     ("This was a disaster that was foretold", "Carol Whitby", False),
     ("I have rarely read evidence", "Carol Whitby", False),
     ("We let down the staff", "Mark Denton", False),
@@ -254,6 +260,8 @@ A woman who was waiting outside the Okrestina detention centre for news of her s
 
 PROTEST_NOISE = [("Dozens detained as police", "headline")]
 PROTEST_GOLD = [
+    ("illegitimate", "Officials", False),
+    ("deeply concerned", "The EU's foreign policy chief", False),
     ("They were grabbing anyone who looked like a protester", "Natalia Kharitonova", False),
     ("We asked for water and they laughed at us", "Olga", True),
     ("One officer told me, 'You'll get water in prison.'", "Olga", True),
@@ -292,6 +300,7 @@ Emergency workers said the death toll was likely to rise. “There are still peo
 
 WIRE_NOISE = []
 WIRE_GOLD = [
+    ("pure terror", "Volodymyr Zelenskyy", False),
     ("The search continues. We are fighting", "Serhiy Lysak", False),
     ("I was in the bathroom when the wall", "Tetiana Kovalenko", False),
     ("My neighbor, I don’t know if she is alive", "Tetiana Kovalenko", False),
@@ -513,12 +522,23 @@ def test_quotes_apostrophes_and_heights_are_not_quotes() -> None:
 
 
 def test_quotes_scare_quotes_are_not_quotes_but_partial_quotes_are() -> None:
+    # "wants to “eliminate”" and "the ‘purge’ report" carry no speech; "calling it 'pure fantasy'" does.
     text = ("The leader wants to “eliminate” them, the ‘purge’ report says, calling it 'pure fantasy'.\n\n"
             "A spokesperson for the ministry denied the reports, claiming “nobody has been detained in the republic.”\n")
     result = extract_quotes(make_doc(text), [])
-    assert quote_texts(result) == ["nobody has been detained in the republic."]
-    assert result.quotes[0].speaker_label == "A spokesperson for the ministry"
-    assert result.quotes[0].mention.attrs["partial"] is True
+    assert quote_texts(result) == ["pure fantasy", "nobody has been detained in the republic."]
+    assert result.quotes[1].speaker_label == "A spokesperson for the ministry"
+    assert [q.mention.attrs["partial"] for q in result.quotes] == [True, True]
+
+
+@pytest.mark.parametrize("text", [
+    "The so-called “deal” was signed on Monday, officials said.",
+    "Critics said the program, dubbed “Operation Clean”, had failed.",
+    "She said she had watched “Fox News Sunday” that morning.",
+    "He said the crowd chanted for hours, under a banner titled “Free Them All”.",
+])
+def test_quotes_names_and_titles_in_marks_are_not_quotes(text: str) -> None:
+    assert quote_texts(extract_quotes(make_doc(text + "\n"), [])) == []
 
 
 def test_quotes_short_quote_with_attribution_is_kept() -> None:

@@ -43,7 +43,9 @@ GROUP_NOUNS = frozenset(_W(
     "group groups network organisation organization ministry government authorities police agency agencies "
     "committee court office commission foundation company firm union council army military party newspaper paper "
     "outlet charity ngo service department report statement document kremlin administration team alliance "
-    "coalition association institute centre center movement project campaign"))
+    "coalition association institute centre center movement project campaign ad ads tweet release letter memo "
+    "email e-mail transcript video poll survey study article editorial column message ruling filing "
+    "publication magazine website site board editorial"))
 NOUNS = PRIVATE_NOUNS | ROLE_NOUNS | GROUP_NOUNS
 #: Phrase categories that can be a speaker ("the abuses" cannot).
 SPEAKING = ("name", "private", "role", "group", "pronoun")
@@ -94,13 +96,21 @@ def _inflect(base: str) -> set[str]:
 _REGULAR = _W("add explain note recall continue ask claim insist state declare warn reply respond admit argue describe "
               "recount remember comment mention conclude whisper shout scream sob laugh joke exclaim announce confirm "
               "acknowledge allege assert complain concede emphasise emphasize stress observe testify tweet post urge "
-              "vow promise predict suggest remark lament murmur boast plead deny cry report recall")
+              "vow promise predict suggest remark lament murmur boast plead deny cry report recall quip counter "
+              "contend charge maintain agree caution reiterate muse retort interject proclaim decry concur mutter gush "
+              "scoff snap advise pledge hint speculate theorize theorise wonder brag reassure yell chant demand "
+              "inform reason opine recollect surmise sigh chuckle grumble fume rave blast slam huff joke bark beam "
+              "boom thunder roar bellow snarl hiss cheer sneer crack echo lecture answer decry hail pledge assure relate "
+              "recount concede")
 #: Verbs that attribute a direct quote ("he says", "said X", "she told reporters").
 CUE_VERBS = frozenset(set().union(*map(_inflect, _REGULAR)) | set(_W("say says said saying tell tells told telling "
-                                                                       "write writes wrote writing")))
+                                                                       "write writes wrote writing read reads")))
 #: Verbs that attribute a partial quote inside a sentence ("dismissed the speech as ...").
 PARTIAL_VERBS = CUE_VERBS | set().union(*map(_inflect, _W("call dismiss brand label term accuse describe"))) | {
     "labelled"}
+#: Verbs of thought and belief: "Ryan worried that the net was becoming “a hammock”".
+THOUGHT_VERBS = frozenset(set().union(*map(_inflect, _W("worry believe fear hope feel argue think")))
+                          | {"thought", "felt", "thinks", "believes"})
 #: Verbs that introduce the person whose quotes follow ("Another man spoke of ...").
 INTRO_VERBS = CUE_VERBS | frozenset(_W("spoke speaks spoken described recounted testified"))
 VERBISH = AUXILIARIES | PARTIAL_VERBS | INTRO_VERBS
@@ -112,12 +122,24 @@ _WORD = re.compile(r"[A-Za-z]+")
 _EDGE_OPEN = "([\"'“‘«„"
 _EDGE_CLOSE = ")]\"'”’»*,.;:!?"
 ASTERISK_NAME = re.compile(r"[\"'“‘]?([^\W\d_][\w’'-]*?)[\"'”’]?\*")
-_RELATIVE_CLAUSE = re.compile(r",\s*(?:and\s+)?(?:who|which|whose)\b(?:[^,]|(?<=\d),(?=\d))*,|\([^)]*\)|,\s*\d{1,3},")
+_RELATIVE_CLAUSE = re.compile(
+    r",\s*(?:and\s+)?(?:who|which|whose)\b(?:[^,]|(?<=\d),(?=\d))*,|\([^)]*\)|,\s*\d{1,3},"
+    # A parenthetical set off by commas: "Mr. Trump, asked about it, had said", "Smith, in a statement, said".
+    r"|,\s*(?:[a-z]+(?:ed|ing)|in|at|on|during|after|before|when|while|with|like|however|meanwhile|too|also|though|"
+    r"for\s+(?:his|her|their|its)\s+part)\b[^,;:“”\"]{0,80},")
 _BOUNDARY = re.compile(r"[,;:—–(]|\s-\s|\b(?:and|but|while|as|because|that|after|when|if|so|since|although|though|"
                        r"whereas|according to)\b", re.I)
 _INTRO_SKIP = frozenset(_W("in on at after before during since although though while when however but and meanwhile "
                            "speaking sentencing defending for of with despite following as earlier later last this "
-                           "yesterday today of"))
+                           "yesterday today of instead still yet now then also indeed moreover furthermore "
+                           "additionally nevertheless nonetheless separately similarly likewise asked pressed overall "
+                           "again previously recently afterward afterwards sometimes often ultimately finally first "
+                           "second third next plus notably specifically importantly interestingly otherwise regardless "
+                           "besides thus hence therefore accordingly consequently eventually initially originally "
+                           "currently tonight monday tuesday wednesday thursday friday saturday sunday so or nor including "
+                           "even only meantime"))
+#: Words that open a sentence without naming anyone ("Instead, ...", "Asked about it, ...").
+INTRO_WORDS = _INTRO_SKIP
 
 
 def clip_start(view: str, start: int, end: int, reach: int) -> int:
@@ -269,8 +291,8 @@ def _classify(view: str, kept: list[tuple[int, int, str]], pseudonym: tuple[int,
     if _is_cap(named[-1]) and named[-1].lower() not in TITLE_WORDS and pp_at is None:
         run: list[str] = []
         for word, low in zip(reversed(words), reversed(lows)):
-            if not _is_cap(word) or low in TITLE_WORDS:
-                break
+            if not _is_cap(word) or low in TITLE_WORDS or (run and word.endswith(("’s", "'s"))):
+                break  # "Gallup’s Jeffrey M. Jones" is Jones: the possessive is his employer
             run.insert(0, word)
         label = " ".join(run)
         heads = titles | {low for low in lows if low in GROUP_NOUNS}
@@ -316,26 +338,74 @@ def parse_subject_before(view: str, start: int, end: int) -> Phrase | None:
     if cut >= len(masked):
         return None
     phrase = parse_phrase(view, start + cut, start + len(masked))
-    if len(cuts) > 1 and masked[cuts[-1] - 1] == "," and masked[cut:].split(" ", 1)[0].lower() in ("a", "an", "the"):
-        before = cuts[-2] + len(masked[cuts[-2]:]) - len(masked[cuts[-2]:].lstrip())
-        name = parse_phrase(view, start + before, start + cuts[-1] - 1)
+    # "Steve Rosenthal, a former director of the union and organizer, wrote": a name, then an
+    # appositive set off by commas that runs to the verb (no verb of its own, even across an "and").
+    # Without the closing comma it is the subject itself: "Clinton, a top aide said, …".
+    closed = view[start:end].rstrip().endswith(",")
+    for k in range(len(cuts) - 1, max(0, len(cuts) - 4), -1) if closed else ():
+        rest = masked[cuts[k]:text_end].split()
+        if masked[cuts[k] - 1] != "," or not rest or len(rest) > 20 or any(w.lower() in VERBISH for w in rest) \
+                or not (rest[0].lower() in ("a", "an", "the") or rest[0][0].islower()):
+            continue
+        before = cuts[k - 1] + len(masked[cuts[k - 1]:]) - len(masked[cuts[k - 1]:].lstrip())
+        name = parse_phrase(view, start + before, start + cuts[k] - 1)
         # The name must fill the stretch before the comma: "Asked to be called Azmad, the man" names no "Asked".
-        if name is not None and name.kind == "name" and not view[name.end: start + cuts[-1] - 1].strip():
+        if name is not None and name.kind == "name" and not view[name.end: start + cuts[k] - 1].strip():
             return name
+        break
+    if phrase is None or phrase.end < start + text_end - 1:
+        # "Senate minority leader Harry Reid said": titles in lower case, then the name right before the verb.
+        trailing = trailing_name(view, start + cut, start + text_end)
+        if trailing is not None:
+            return trailing
     return phrase
+
+
+_NAME_RUN = re.compile(r"(?:\b[A-Z][\w’'.-]*(?:\s+(?:[A-Z]\.|de|la|van|von|der|al|bin|da|di|del|le))*\s+){0,3}"
+                       r"\b[A-Z][\w’'-]*[A-Za-z]$")
+
+
+def trailing_name(view: str, start: int, end: int) -> Phrase | None:
+    """The capitalised name that ends right at ``end``, after lower-case title words."""
+    match = _NAME_RUN.search(view, start, end)
+    if match is None or match.start() == start:
+        return None
+    words = match.group().split()
+    lows = [w.lower().rstrip(".") for w in words]
+    while words and (lows[0] in TITLE_WORDS or lows[0] in ROLE_NOUNS or lows[0] in DETERMINERS):
+        words, lows = words[1:], lows[1:]
+    before = view[start: match.start()].split()
+    if not words or any(low in PRONOUNS or low in DETERMINERS and low not in ("the", "a", "an") for low in lows) \
+            or not before or any(w.lower() in VERBISH or w.lower() in _STOP for w in before):
+        return None
+    name_start = end - len(" ".join(words)) if view[end - len(" ".join(words)): end] == " ".join(words) else None
+    if name_start is None:
+        return None
+    heads = {w.lower() for w in before if w.lower() in _TITLES_AND_ROLES}
+    gender = "m" if heads & MALE else "f" if heads & FEMALE else None
+    return Phrase(match.start(), end, "name", " ".join(words), "name", heads, False, gender, None, name_start)
 
 
 def sentence_subject(view: str, start: int, end: int) -> Phrase | None:
     """The subject phrase a sentence opens with, after an introductory phrase ("In May, ...")."""
-    first = view[start:end].split(" ", 1)[0].lower().strip(",")
-    if first in _INTRO_SKIP:
+    first = view[start:end].split(" ", 1)[0].lower()
+    if first.strip(",") in _INTRO_SKIP or (first.endswith("ly,") and len(first) > 4):
         comma = view.find(",", start, min(end, start + 90))
         if comma < 0:
             return None
         start = comma + 1
     while start < end and view[start] == " ":
         start += 1
-    return parse_phrase(view, start, end)
+    phrase = parse_phrase(view, start, end)
+    if phrase is not None and phrase.kind == "name" and " " not in phrase.label and phrase.start == start:
+        # "Just a few months ago, Sembler said", "Along with her husband, she": a lone capitalised
+        # word that a determiner, preposition or pronoun follows opens an adverbial, not a subject.
+        following = view[phrase.end: min(end, phrase.end + 30)].split()
+        nxt = following[0].lower() if following else ""
+        if nxt in DETERMINERS or nxt in _STOP or nxt in PRONOUNS or nxt in ("with", "of", "for", "at", "from"):
+            comma = view.find(",", phrase.end, min(end, start + 90))
+            return sentence_subject(view, comma + 1, end) if comma >= 0 else None
+    return phrase
 
 
 _NOT_ABOUT = frozenset(_W("that whether if which whose who whom because and but while although though"))

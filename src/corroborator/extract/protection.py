@@ -34,6 +34,8 @@ from corroborator.extract._speakers import (
     ASTERISK_NAME,
     DETERMINERS,
     GROUP_NOUNS,
+    INTRO_WORDS,
+    PRONOUNS as SUBJECT_PRONOUNS,
     SUBJECT_REACH,
     Phrase,
     about_subject,
@@ -207,6 +209,8 @@ class People:
             person = self._antecedent(phrase)
         else:
             person = self._lookup(phrase)
+            if person is None and not self._plausible(phrase):
+                return None
             if person is None:
                 person = Person(phrase.start, phrase.category, plural=phrase.plural)
                 self.people.append(person)
@@ -215,6 +219,35 @@ class People:
             self.by_span[key] = person
             self.touch(person)
         return person
+
+    def _plausible(self, phrase: Phrase) -> bool:
+        """False for a lone capitalised word opening a sentence that NER does not call a name.
+
+        "Instead, he said", "Asked about it", "Footage shows": a sentence's first word is
+        capitalised whatever it is, so on its own it names nobody.
+        """
+        if phrase.kind != "name" or phrase.pseudonym or phrase.heads or len(phrase.label.split()) > 1:
+            return True
+        if (entity := self._overlapping_entity(phrase.start, phrase.end)) is not None:
+            # "Republican", "Islamic": a group's adjective names nobody; "Democrats" may speak.
+            return entity.attrs.get("label") != "NORP" or phrase.label.endswith("s")
+        word = phrase.label.lower()
+        if re.sub(r"[’'](?:s|re|ll|d|ve)$", "", word) in SUBJECT_PRONOUNS:
+            return False  # "He’s", "They’re"
+        before = self.view[max(0, phrase.start - 3): phrase.start].rstrip()
+        if before and before[-1] not in ".!?:;\"”’\n([—–-":
+            return True  # not a sentence's first word
+        comma = self.view[phrase.end: phrase.end + 1] == ","
+        # Only words known to open sentences: a witness's name ("Ahmed, 27, said") must never be dropped.
+        return not (word in INTRO_WORDS or (comma and word.endswith("ly")) or (len(word) > 5 and word.endswith("ing")))
+
+    def _overlapping_entity(self, start: int, end: int) -> Mention | None:
+        """An entity mention that overlaps ``[start, end)`` ("United" of "United States")."""
+        hi = bisect.bisect_left(self.entity_starts, end)
+        for m in reversed(self.entities[max(0, hi - 8): hi]):
+            if m.end > start:
+                return m
+        return None
 
     def _lookup(self, phrase: Phrase) -> Person | None:
         """An earlier person this name or definite description ("the judge") refers to."""
@@ -236,7 +269,7 @@ class People:
         """Add what a phrase says about a person: names, head nouns, gender, its mention."""
         person.heads |= phrase.heads
         person.gender = person.gender or phrase.gender
-        entity = self._entity(phrase.start, phrase.end)
+        entity = self._entity(phrase.start, phrase.end) or self._overlapping_entity(phrase.start, phrase.end)
         if phrase.kind == "name":
             name = self.view[phrase.pseudonym[0]: phrase.pseudonym[1]] if phrase.pseudonym else phrase.label
             non_person = entity is not None and entity.attrs.get("label") in _NON_PERSON_ENTITIES

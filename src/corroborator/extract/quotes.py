@@ -43,11 +43,13 @@ from corroborator.extract._speakers import (
     INTRO_VERBS,
     PARTIAL_VERBS,
     SPEAKING,
+    THOUGHT_VERBS,
     Phrase,
     clip_start,
     parse_phrase,
     parse_subject_before,
     sentence_subject,
+    trailing_name,
 )
 from corroborator.extract.protection import EXTRACTOR, People, Person
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Mention, ProtectedPerson, Quote, mention_id
@@ -72,19 +74,37 @@ def _alternation(words: frozenset[str]) -> str:
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
-_CUE = _alternation(CUE_VERBS)
+#: Two-word cues: "Hillary shot back, “…”", "“…,” he went on".
+PHRASAL_CUES = frozenset({"shot back", "fired back", "went on", "pointed out", "chimed in", "wrote back",
+                          "spoke up", "cut in", "summed up"})
+_CUE = "|".join(sorted((re.escape(w).replace("\\ ", r"\s+") for w in CUE_VERBS | PHRASAL_CUES), key=len,
+                       reverse=True))
+_ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]$")
+#: The full stop of a title ("Gov. Kasich replied"), which ends no sentence.
+_ABBREVIATION_STOP = "|".join(rf"(?<=\b{a.capitalize()})\." for a in sorted(ABBREVIATIONS))
 _AFTER_VERB_FIRST = re.compile(r"[\s,:—–-]*(?P<verb>" + _CUE + r")\s+", re.I)
 _AFTER_SPEAKER_FIRST = re.compile(
     # The phrase ends no sentence, but may hold an initial ("M. told us", "Ramzan A. Kadyrov said").
-    r"[\s,:—–-]*(?P<np>(?:[^“”\"‘’«»;.:]|(?<=\b[A-Z])\.){1,80}?)\s+(?P<verb>" + _CUE + r")\b(?!\s+that\b)")
+    r"[\s,:—–-]*(?P<np>(?:[^“”\"‘’«»;.:()]|\([^()“”\"]{1,30}\)|(?<=\w)’(?=\w)|(?<=\b[A-Z])\.|" + _ABBREVIATION_STOP
+    + r"){1,120}?)\s+(?P<verb>" + _CUE
+    + r")\b(?!\s+that\b)")
+#: A quote signed with a dash: "“Fear. I am truly afraid.” ― Karen Bobadilla".
+_DASH_SIGNATURE = re.compile(r"[ \t]*(?:--|[―—–]|(?<=[ \t”\"])-(?=[ \t]))[ \t]*(?P<who>[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})"
+                             r"(?=[ \t]*(?:[,.]|[“\"‘]|$|\n))", re.M)
 _CITED = re.compile(r"[\s,]*(?P<rep>[^,;.]{1,80}?)\s+(?:cited|quoted)\s+(?P<who>[^,;]{1,60}?)\s+as\s+saying")
-_LEAD_COLON = re.compile(r"(?P<verb>\b(?:" + _CUE + r"))\b[^:,“”\"]{0,40}[:,]\s*$", re.I)
+# The last cue of the lead: "a woman asked for a photo and Clinton said," is Clinton's.
+_LEAD_COLON = re.compile(r".*(?P<verb>\b(?:" + _CUE + r"))\b[^:,“”\"]{0,40}[:,]\s*$", re.I | re.S)
 _LEAD_VERB_FIRST = re.compile(r"^[\s,—–-]*(?P<verb>" + _CUE + r")\s+(?P<who>.+?)[,:]\s*$", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 _FINITE_INTRO_VERBS = frozenset(v for v in INTRO_VERBS if not v.endswith("ing"))
 _ACCORDING = re.compile(r"\baccording to\s+(?:(?:an?|the)\s+(?:\w+\s+)?(?:translation|report|statement|transcript|"
                         r"interview|article|video|post|story|footage)\s+(?:by|from|in|of|on|with)\s+)?"
                         r"(?P<who>[^,.;“”\"]+)", re.I)
+_QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)\s+(?P<who>[^,;:“”\"]{2,80}?)\s+as\s+(?:saying|writing|telling)\b")
+_AS_PUT_IT = re.compile(r"\b[Aa]s\s+(?P<who>[^,;:“”\"]{2,120}?)\s+(?:put|puts|said|says|wrote|writes|noted|notes)"
+                        r"\s+it\b")
+#: Verbs whose subject speaks a quote that stands later in the clause they govern.
+_GOVERNING_VERBS = CUE_VERBS | PARTIAL_VERBS | THOUGHT_VERBS
 _SENTENCE_END = re.compile(r"[.!?;…]+[\"'”’)]*(?=\s|$)")
 
 
@@ -111,7 +131,7 @@ def extract_quotes(doc: Document, entities: Sequence[Mention]) -> QuoteResult:
         ``speaker`` left None for case-wide resolution), the ``speaker`` and
         ``protection`` mentions created, and the protected people.
     """
-    view = normalized(doc.text)
+    view = _paired_apostrophes(normalized(doc.text))
     body = [p for p in paragraphs(view) if not _noise(doc, *p)]
     candidates = [r for r in scan(view, body) if not _noise(doc, r.start, r.end)]
     by_para = {para: list(group) for para, group in itertools.groupby(candidates, key=lambda r: r.para)}
@@ -129,6 +149,28 @@ def extract_quotes(doc: Document, entities: Sequence[Mention]) -> QuoteResult:
     result = _result(doc, people, raws)
     logger.debug("%s: %d quotes, %d protected", doc.id, len(result.quotes), len(result.protected))
     return result
+
+
+#: Two apostrophes standing for a double quote mark, as newspaper archives write them.
+_PAIRED_APOSTROPHES = re.compile(r"(?:''|‘‘|’’)")
+
+
+def _paired_apostrophes(view: str) -> str:
+    """Same-length view in which ``''He said,''`` reads as ``" He said,"``.
+
+    An opening pair (before a word) becomes a space then a mark, a closing pair a mark
+    then a space, so the quote's words keep their offsets.
+    """
+    if "''" not in view and "‘‘" not in view and "’’" not in view:
+        return view
+
+    def mark(match: re.Match[str]) -> str:
+        after = view[match.end(): match.end() + 1]
+        before = view[match.start() - 1: match.start()] if match.start() else ""
+        opening = (not before or before.isspace() or before in "([—–-") and after[:1].strip() != ""
+        return ' "' if opening else '" '
+
+    return _PAIRED_APOSTROPHES.sub(mark, view)
 
 
 def _verbs(view: str, start: int, end: int, vocabulary: frozenset[str]) -> list[tuple[int, int, str]]:
@@ -157,8 +199,16 @@ def _clause_end(view: str, start: int, end: int) -> int:
     end = min(end, start + REACH)
     for match in _SENTENCE_END.finditer(view, start, end):
         word = view[max(start, match.start() - 6): match.start()].split()[-1:] or [""]
-        if match.group()[0] != "." or not _abbreviation(word[0].lstrip("(")):
-            return match.start()
+        if match.group().endswith(")") and "(" in view[max(start, match.start() - 30): match.start()]:
+            continue  # "Rep. Gwen Moore (D-Wis.) said": the bracket ends no sentence
+        if match.group()[0] == "." and (_abbreviation(word[0].lstrip("(")) or _ACRONYM.search(word[0])):
+            # "Gov. Kasich", "the A.F.L.-C.I.O. and": a full stop that a lower-case word follows ends nothing.
+            following = view[match.end(): match.end() + 2].strip()[:1]
+            acronym = len(word[0]) > 3 and _ACRONYM.search(word[0])  # "Assistant U.S. Attorney Maya D. Song"
+            if _abbreviation(word[0].lstrip("(")) or following.islower() or following in (",", ";") or (
+                    acronym and following.isupper()):
+                continue
+        return match.start()
     return end
 
 
@@ -172,13 +222,19 @@ def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None
     lead_start = clip_start(view, lead_from, raw.open, REACH)
     for match in _SENTENCE_END.finditer(view, lead_start, raw.open):
         lead_start = match.end()
+    if (signed := _DASH_SIGNATURE.match(view, lead_start, raw.open)) and not view[signed.end(): raw.open].strip():
+        lead_start = raw.open  # "“…” ― Sonya Herridge “…”": the signature is the quote before's
     raw.lead_start = lead_start
     lead = view[lead_start: raw.open].strip()
     raw.partial = bool(lead) and not lead.endswith((":", ",")) and not raw.orphan
     after_end = _clause_end(view, raw.close, after_to)
     after = _after_cue(view, raw, after_end)
     lead_cue = _lead_cue(view, raw, lead_start) if lead else None
-    raw.cue = (lead_cue or after) if raw.partial else (after or lead_cue)
+    if raw.partial:
+        # "Rubio “apologized numerous times,” Hannity said": an attribution beats a bare subject.
+        raw.cue = after if after and (lead_cue is None or lead_cue[2] == "subject") else (lead_cue or after)
+    else:
+        raw.cue = after or lead_cue
     according = _ACCORDING.search(view, raw.close, after_end) or _ACCORDING.search(view, lead_start, raw.open)
     if according:
         who = according.group("who").strip()
@@ -187,12 +243,61 @@ def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None
             raw.cue = (phrase, "according to", "according") if phrase else None
         elif not (raw.cue[0].start <= according.start("who") < raw.cue[0].end):
             raw.reported_by = who
+    if raw.cue is None and lead:
+        raw.cue = _sentence_cue(view, raw, lead_start)
+
+
+def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, str] | None:
+    """The attribution of a quote that the sentence before it introduces, however far back.
+
+    - A colon introduction: "Republican pollster Daron Shaw: “…”", "Cruz called them on
+      it: “…”" (the name right before the colon, else the clause's subject).
+    - "An early tweet quoted the president as saying “…”": the one quoted.
+    - A speech or thought verb that governs a later clause holding the quote: "Ryan says
+      no matter what Obama takes, “…”", "Ryan worried that the net was “a hammock”":
+      the subject of the last such verb.
+    """
+    lead_end = len(view[:raw.open].rstrip())
+    if lead_end <= lead_start:
+        return None
+    if view[lead_end - 1] == ":":
+        colon = lead_end - 1
+        phrase = parse_phrase(view, lead_start, colon)
+        if phrase is not None and phrase.category in SPEAKING and phrase.end >= colon - 1 and phrase.kind != "pronoun":
+            return phrase, ":", "before"
+        phrase = trailing_name(view, lead_start, colon) or sentence_subject(view, lead_start, colon)
+        if phrase is not None and phrase.category in SPEAKING and phrase.kind != "pronoun":
+            return phrase, ":", "before"
+        return None
+    if (put := _AS_PUT_IT.search(view, lead_start, raw.open)) and (
+            phrase := parse_phrase(view, put.start("who"), put.end("who"))) and phrase.category in SPEAKING:
+        return phrase, "put it", "before"
+    if (quoted := _QUOTED_AS.search(view, lead_start, raw.open)) and (
+            phrase := parse_phrase(view, quoted.start("who"), quoted.end("who"))) and phrase.category in SPEAKING:
+        return phrase, "quoted", "partial"
+    for verb_start, _, verb in reversed(_verbs(view, lead_start, raw.open, _GOVERNING_VERBS)):
+        if verb.endswith("ing") and view[lead_start:verb_start].rstrip().endswith(","):
+            # "Clinton responded, saying “…”", "Mr. Trump expressed admiration, telling CNBC: “…”":
+            # the one who speaks is the main clause's subject.
+            phrase = sentence_subject(view, lead_start, verb_start)
+            if phrase is not None and phrase.category in SPEAKING:
+                return phrase, verb, "partial"
+            continue
+        phrase = parse_subject_before(view, lead_start, verb_start)
+        if phrase is not None and phrase.category in SPEAKING:
+            return phrase, verb, "partial"
+        return None
+    return None
 
 
 def _after_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] | None:
     """An attribution right after the closing mark: "…," he says / said X / X cited Y as saying."""
     if raw.unclosed:
         return None
+    if (signed := _DASH_SIGNATURE.match(view, raw.close, end)) and (
+            phrase := parse_phrase(view, signed.start("who"), signed.end("who"))) and phrase.kind == "name" \
+            and not view[phrase.end: signed.end("who")].strip(" ,"):
+        return phrase, "—", "after"
     if (cited := _CITED.match(view, raw.close, end)) and (phrase := parse_phrase(view, cited.start("who"), end)):
         raw.reported_by = cited.group("rep").strip()
         return phrase, "cited", "after"
@@ -206,7 +311,12 @@ def _after_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] |
     if not (content_end in ",!?—–-" or opens_clause or np[:1].islower()):
         return None
     phrase = parse_subject_before(view, match.start("np"), match.start("verb"))
-    if phrase is None or phrase.end < match.end("np") - 1 or len(np.split()) > 9:
+    if phrase is None:
+        return None
+    # "…," Graham, a former candidate, told CBS: the name, then an appositive set off by commas.
+    rest = re.sub(r"\([^()]*\)", "", view[phrase.end: match.end("np")])  # "Rep. Gwen Moore (D-Wis.) said"
+    appositive = phrase.kind == "name" and rest.lstrip().startswith(",")
+    if (rest.strip(" ,") and not appositive) or len(np.split()) > (16 if appositive else 9):
         return None
     return phrase, match.group("verb").lower(), "after"
 
@@ -215,7 +325,7 @@ def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, 
     """An attribution before the opening mark: "Omar says:", "says X,", or a partial quote's subject."""
     lead = view[lead_start: raw.open]
     if not raw.partial:
-        if (match := _LEAD_VERB_FIRST.match(lead)) and (
+        if (match := _LEAD_VERB_FIRST.match(lead)) and match.group("verb")[0].islower() and (
                 phrase := parse_phrase(view, lead_start + match.start("who"), lead_start + match.end("who"))):
             return phrase, match.group("verb").lower(), "before"
         if (match := _LEAD_COLON.search(lead)) and (
@@ -244,7 +354,34 @@ def _keep(view: str, raw: Candidate) -> bool:
         return False
     if not raw.partial:
         return words >= 2 or (words == 1 and raw.cue is not None and raw.cue[2] == "after")
-    return False
+    return _spoken_partial(view, raw)
+
+
+#: Words before a short quote that make it a name for something, not speech ("the so-called “deal”").
+_NAMING = re.compile(r"(?:so-called|so called|dubbed|nicknamed|known as|the term|the word|the phrase|the label|"
+                     r"is called|are called|was called|were called|what is called|the slogan|titled|entitled|"
+                     r"headlined|the hashtag)\s*$", re.I)
+#: How many words may stand between a speech verb and the short quote it governs ("called Trump “unhinged”").
+_PARTIAL_GAP = 12
+
+
+def _title_case(text: str) -> bool:
+    """True for a name of a work or a slogan: "Fox News Sunday", "Make America Great Again"."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text)]
+    small = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "at", "by", "with"}
+    return bool(words) and len(words) <= 8 and words[0][0].isupper() and all(
+        w[0].isupper() or w.lower() in small for w in words)
+
+
+def _spoken_partial(view: str, raw: Candidate) -> bool:
+    """A short quote inside a sentence that a speaker's verb governs: "Bush called Trump “unhinged.”"."""
+    if raw.cue is None or raw.cue[0].category not in SPEAKING or not raw.cue[1] or raw.cue[1] == ":":
+        return False
+    lead = view[raw.lead_start: raw.open]
+    if _NAMING.search(lead.rstrip(" “\"‘'")) or _title_case(view[raw.start: raw.end]):
+        return False
+    gap = lead.split()[-_PARTIAL_GAP:]
+    return any(w.strip(",").lower() in _GOVERNING_VERBS for w in gap)
 
 
 class _Walker:
@@ -330,7 +467,9 @@ class _Walker:
         subject = sentence_subject(self.view, start, end)
         # Protection first: "One inmate, who gave his first name, Daniel, said" names the inmate.
         self.people.protect_in(start, end, subject=subject)
-        for verb_start, verb_end, verb in reversed(_verbs(self.view, start, end, _FINITE_INTRO_VERBS)):
+        # The main clause's verb, the first: in "Greenberg noted that Clinton has rebounded and said she
+        # can", Greenberg is who the sentence brings in.
+        for verb_start, verb_end, verb in _verbs(self.view, start, end, _FINITE_INTRO_VERBS):
             if verb == "according to":
                 phrase = parse_phrase(self.view, verb_end, end)
             else:
