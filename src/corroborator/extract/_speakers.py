@@ -125,6 +125,7 @@ ASTERISK_NAME = re.compile(r"[\"'“‘]?([^\W\d_][\w’'-]*?)[\"'”’]?\*")
 _RELATIVE_CLAUSE = re.compile(
     r",\s*(?:and\s+)?(?:who|which|whose)\b(?:[^,]|(?<=\d),(?=\d))*,|\([^)]*\)|,\s*\d{1,3},"
     # A parenthetical set off by commas: "Mr. Trump, asked about it, had said", "Smith, in a statement, said".
+    r"|,\s*[RDI]-[A-Z][A-Za-z]{0,3}\.,"  # a lawmaker's party and state: "Mitch McConnell, R-Ky., said"
     r"|,\s*(?:[a-z]+(?:ed|ing)|in|at|on|during|after|before|when|while|with|like|however|meanwhile|too|also|though|"
     r"for\s+(?:his|her|their|its)\s+part)\b[^,;:“”\"]{0,80},")
 _BOUNDARY = re.compile(r"[,;:—–(]|\s-\s|\b(?:and|but|while|as|because|that|after|when|if|so|since|although|though|"
@@ -344,7 +345,9 @@ def parse_subject_before(view: str, start: int, end: int) -> Phrase | None:
     closed = view[start:end].rstrip().endswith(",")
     for k in range(len(cuts) - 1, max(0, len(cuts) - 4), -1) if closed else ():
         rest = masked[cuts[k]:text_end].split()
-        if masked[cuts[k] - 1] != "," or not rest or len(rest) > 20 or any(w.lower() in VERBISH for w in rest) \
+        verbs = [w for i, w in enumerate(rest) if w.lower() in VERBISH
+                 and not (i and rest[i - 1].lower() in DETERMINERS | {"of", "in", "on"})]  # "the states" is a noun
+        if masked[cuts[k] - 1] != "," or not rest or len(rest) > 20 or verbs \
                 or not (rest[0].lower() in ("a", "an", "the") or rest[0][0].islower()):
             continue
         before = cuts[k - 1] + len(masked[cuts[k - 1]:]) - len(masked[cuts[k - 1]:].lstrip())
@@ -352,7 +355,6 @@ def parse_subject_before(view: str, start: int, end: int) -> Phrase | None:
         # The name must fill the stretch before the comma: "Asked to be called Azmad, the man" names no "Asked".
         if name is not None and name.kind == "name" and not view[name.end: start + cuts[k] - 1].strip():
             return name
-        break
     if phrase is None or phrase.end < start + text_end - 1:
         # "Senate minority leader Harry Reid said": titles in lower case, then the name right before the verb.
         trailing = trailing_name(view, start + cut, start + text_end)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from corroborator.extract._marks import Candidate, ParagraphQuotes, clause_bounds, link_chains, scan
@@ -80,14 +80,18 @@ PHRASAL_CUES = frozenset({"shot back", "fired back", "went on", "pointed out", "
 _CUE = "|".join(sorted((re.escape(w).replace("\\ ", r"\s+") for w in CUE_VERBS | PHRASAL_CUES), key=len,
                        reverse=True))
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]$")
+#: A cue word after a determiner is a noun ("one of the states suing the EPA, said").
+_NOT_A_NOUN = "".join(rf"(?<!\b{d}\s)" for d in ("the", "a", "an", "his", "her", "its", "their", "these", "those",
+                                                  "our", "my", "your", "of", "in", "on"))
+#: A party and state after a lawmaker's name ("Mitch McConnell, R-Ky., said").
+_PARTY_STATE = r"\b[RDI]-[A-Z][A-Za-z]{0,3}\.(?=[,)\s])"
 #: The full stop of a title ("Gov. Kasich replied"), which ends no sentence.
 _ABBREVIATION_STOP = "|".join(rf"(?<=\b{a.capitalize()})\." for a in sorted(ABBREVIATIONS))
 _AFTER_VERB_FIRST = re.compile(r"[\s,:—–-]*(?P<verb>" + _CUE + r")\s+", re.I)
 _AFTER_SPEAKER_FIRST = re.compile(
     # The phrase ends no sentence, but may hold an initial ("M. told us", "Ramzan A. Kadyrov said").
-    r"[\s,:—–-]*(?P<np>(?:[^“”\"‘’«»;.:()]|\([^()“”\"]{1,30}\)|(?<=\w)’(?=\w)|(?<=\b[A-Z])\.|" + _ABBREVIATION_STOP
-    + r"){1,120}?)\s+(?P<verb>" + _CUE
-    + r")\b(?!\s+that\b)")
+    r"[\s,:—–-]*(?P<np>(?:[^“”\"‘’«»;.:()]|\([^()“”\"]{1,30}\)|" + _PARTY_STATE + r"|(?<=\w)’(?=\w)|(?<=\b[A-Z])\.|" + _ABBREVIATION_STOP
+    + r"){1,120}?)\s+" + _NOT_A_NOUN + r"(?P<verb>" + _CUE + r")\b(?!\s+that\b)")
 #: A quote signed with a dash: "“Fear. I am truly afraid.” ― Karen Bobadilla".
 _DASH_SIGNATURE = re.compile(r"[ \t]*(?:--|[―—–]|(?<=[ \t”\"])-(?=[ \t]))[ \t]*(?P<who>[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})"
                              r"(?=[ \t]*(?:[,.]|[“\"‘]|$|\n))", re.M)
@@ -100,6 +104,8 @@ _FINITE_INTRO_VERBS = frozenset(v for v in INTRO_VERBS if not v.endswith("ing"))
 _ACCORDING = re.compile(r"\baccording to\s+(?:(?:an?|the)\s+(?:\w+\s+)?(?:translation|report|statement|transcript|"
                         r"interview|article|video|post|story|footage)\s+(?:by|from|in|of|on|with)\s+)?"
                         r"(?P<who>[^,.;“”\"]+)", re.I)
+#: A verb whose subject is left out, coordinated with the one before ("…, but called it").
+_ELIDED_SUBJECT = re.compile(r"(?:,|\b(?:and|but|then|yet))\s+(?:(?:also|later|then|again)\s+)?$")
 _QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)\s+(?P<who>[^,;:“”\"]{2,80}?)\s+as\s+(?:saying|writing|telling)\b")
 _AS_PUT_IT = re.compile(r"\b[Aa]s\s+(?P<who>[^,;:“”\"]{2,120}?)\s+(?:put|puts|said|says|wrote|writes|noted|notes)"
                         r"\s+it\b")
@@ -197,19 +203,29 @@ def _noise(doc: Document, start: int, end: int) -> bool:
 def _clause_end(view: str, start: int, end: int) -> int:
     """Where the sentence that runs on at ``start`` ends (before ``end``, and within :data:`REACH`)."""
     end = min(end, start + REACH)
+    return next(_sentence_ends(view, start, end), (end, end))[0]
+
+
+def _sentence_ends(view: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The ``(start, end)`` of each real sentence end in ``view[start:end]``.
+
+    A full stop after a title or an initial ("Gov. Kasich", "Donald J. Trump"), inside a
+    party bracket ("(D-Wis.) said") or after an acronym that the sentence runs on from
+    ("the A.F.L.-C.I.O. and", "U.S. Attorney") ends nothing.
+    """
     for match in _SENTENCE_END.finditer(view, start, end):
         word = view[max(start, match.start() - 6): match.start()].split()[-1:] or [""]
         if match.group().endswith(")") and "(" in view[max(start, match.start() - 30): match.start()]:
-            continue  # "Rep. Gwen Moore (D-Wis.) said": the bracket ends no sentence
+            continue
+        if re.search(_PARTY_STATE, view[max(start, match.start() - 6): match.end() + 1]):
+            continue
         if match.group()[0] == "." and (_abbreviation(word[0].lstrip("(")) or _ACRONYM.search(word[0])):
-            # "Gov. Kasich", "the A.F.L.-C.I.O. and": a full stop that a lower-case word follows ends nothing.
             following = view[match.end(): match.end() + 2].strip()[:1]
-            acronym = len(word[0]) > 3 and _ACRONYM.search(word[0])  # "Assistant U.S. Attorney Maya D. Song"
+            acronym = len(word[0]) > 3 and _ACRONYM.search(word[0])
             if _abbreviation(word[0].lstrip("(")) or following.islower() or following in (",", ";") or (
                     acronym and following.isupper()):
                 continue
-        return match.start()
-    return end
+        yield match.start(), match.end()
 
 
 def _abbreviation(word: str) -> bool:
@@ -220,8 +236,8 @@ def _abbreviation(word: str) -> bool:
 def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None:
     """Find the attribution written next to one quote (before or after its marks)."""
     lead_start = clip_start(view, lead_from, raw.open, REACH)
-    for match in _SENTENCE_END.finditer(view, lead_start, raw.open):
-        lead_start = match.end()
+    for _, stop in _sentence_ends(view, lead_start, raw.open):
+        lead_start = stop
     if (signed := _DASH_SIGNATURE.match(view, lead_start, raw.open)) and not view[signed.end(): raw.open].strip():
         lead_start = raw.open  # "“…” ― Sonya Herridge “…”": the signature is the quote before's
     raw.lead_start = lead_start
@@ -276,7 +292,8 @@ def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, s
             phrase := parse_phrase(view, quoted.start("who"), quoted.end("who"))) and phrase.category in SPEAKING:
         return phrase, "quoted", "partial"
     for verb_start, _, verb in reversed(_verbs(view, lead_start, raw.open, _GOVERNING_VERBS)):
-        if verb.endswith("ing") and view[lead_start:verb_start].rstrip().endswith(","):
+        if (verb.endswith("ing") and view[lead_start:verb_start].rstrip().endswith(",")) or \
+                _ELIDED_SUBJECT.search(view, max(lead_start, verb_start - 12), verb_start):
             # "Clinton responded, saying “…”", "Mr. Trump expressed admiration, telling CNBC: “…”":
             # the one who speaks is the main clause's subject.
             phrase = sentence_subject(view, lead_start, verb_start)
@@ -325,7 +342,9 @@ def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, 
     """An attribution before the opening mark: "Omar says:", "says X,", or a partial quote's subject."""
     lead = view[lead_start: raw.open]
     if not raw.partial:
-        if (match := _LEAD_VERB_FIRST.match(lead)) and match.group("verb")[0].islower() and (
+        # "says Smith," and a sentence that opens "Said Ellis:"; never "Asked if he thought that …,".
+        if (match := _LEAD_VERB_FIRST.match(lead)) and (
+                match.group("verb")[0].islower() or len(match.group("who").split()) <= 4) and (
                 phrase := parse_phrase(view, lead_start + match.start("who"), lead_start + match.end("who"))):
             return phrase, match.group("verb").lower(), "before"
         if (match := _LEAD_COLON.search(lead)) and (
@@ -338,6 +357,12 @@ def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, 
         phrase = parse_subject_before(view, lead_start, verb_start)
         if phrase and phrase.category in SPEAKING:
             return phrase, verb, "partial"
+        if _ELIDED_SUBJECT.search(view, max(lead_start, verb_start - 12), verb_start):
+            # "The senator said he had not read it, but called it “a starting point”": the verb
+            # shares the sentence's subject.
+            phrase = sentence_subject(view, lead_start, verb_start)
+            if phrase and phrase.category in SPEAKING and phrase.end <= verb_start:
+                return phrase, verb, "partial"
         return None
     phrase = sentence_subject(view, lead_start, raw.open)
     if phrase and phrase.category in ("name", "private", "role") and phrase.end <= raw.open:
