@@ -38,6 +38,8 @@ ROLE_NOUNS = frozenset(_W(
     "analyst expert experts representative ambassador diplomat senator lawmaker legislator mp chairman chairwoman "
     "coordinator rescuer rescuers doctor doctors nurse medic paramedic firefighter soldier soldiers policeman "
     "source sources investigator investigators inspector editor founder campaigner campaigners advocate adviser "
+    "executive strategist strategists pollster economist economists professor consultant commentator host anchor "
+    "candidate nominee hopeful chair whip columnist "
     "advisor aide deputy envoy member members manager owner captors captor kidnapper kidnappers guard guards"))
 GROUP_NOUNS = frozenset(_W(
     "group groups network organisation organization ministry government authorities police agency agencies "
@@ -106,7 +108,9 @@ _REGULAR = _W("add explain note recall continue ask claim insist state declare w
 CUE_VERBS = frozenset(set().union(*map(_inflect, _REGULAR)) | set(_W("say says said saying tell tells told telling "
                                                                        "write writes wrote writing read reads")))
 #: Verbs that attribute a partial quote inside a sentence ("dismissed the speech as ...").
-PARTIAL_VERBS = CUE_VERBS | set().union(*map(_inflect, _W("call dismiss brand label term accuse describe"))) | {
+PARTIAL_VERBS = CUE_VERBS | set().union(*map(_inflect, _W(
+    "call dismiss brand label term accuse describe denounce condemn praise criticize criticise characterize "
+    "characterise deride mock ridicule tout"))) | {
     "labelled"}
 #: Verbs of thought and belief: "Ryan worried that the net was becoming “a hammock”".
 THOUGHT_VERBS = frozenset(set().union(*map(_inflect, _W("worry believe fear hope feel argue think")))
@@ -289,12 +293,19 @@ def _classify(view: str, kept: list[tuple[int, int, str]], pseudonym: tuple[int,
         words, lows = words[:-1], lows[:-1]
     start, end = kept[0][0], kept[len(words) - 1][1]
     named = words[:pp_at] if pp_at else words
-    if _is_cap(named[-1]) and named[-1].lower() not in TITLE_WORDS and pp_at is None:
+    # A title word that ends a name after a given name is a surname: "Akhil Sen", "Patty Judge".
+    surname = len(named) > 1 and _is_cap(named[-1]) and named[-1].lower() in TITLE_WORDS and _is_cap(named[-2]) \
+        and named[-2].lower() not in _TITLES_AND_ROLES and not named[-2].endswith(".")
+    if _is_cap(named[-1]) and (named[-1].lower() not in TITLE_WORDS or surname) and pp_at is None:
         run: list[str] = []
         for word, low in zip(reversed(words), reversed(lows)):
-            if not _is_cap(word) or low in TITLE_WORDS or (run and word.endswith(("’s", "'s"))):
+            if not _is_cap(word) or (low in TITLE_WORDS and not (surname and not run)) or (
+                    run and word.endswith(("’s", "'s"))):
                 break  # "Gallup’s Jeffrey M. Jones" is Jones: the possessive is his employer
             run.insert(0, word)
+        while len(run) > 1 and (run[0].lower().rstrip(".") in _TITLES_AND_ROLES or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?",
+                                                                                               run[0])):
+            run = run[1:]  # "Pollster Dana Shaw", "U.S. Attorney Maya D. Song": titles, not the name
         label = " ".join(run)
         heads = titles | {low for low in lows if low in GROUP_NOUNS}
         name_start = kept[len(words) - len(run)][0]
@@ -367,18 +378,23 @@ _NAME_RUN = re.compile(r"(?:\b[A-Z][\w’'.-]*(?:\s+(?:[A-Z]\.|de|la|van|von|der
                        r"\b[A-Z][\w’'-]*[A-Za-z]$")
 
 
-def trailing_name(view: str, start: int, end: int) -> Phrase | None:
-    """The capitalised name that ends right at ``end``, after lower-case title words."""
+def trailing_name(view: str, start: int, end: int, *, strict: bool = True) -> Phrase | None:
+    """The capitalised name that ends right at ``end``, after lower-case title words.
+
+    ``strict`` (a subject right before its verb) refuses a name with a verb before it in
+    the stretch; a colon introduction ("… surprise pollster Daron Shea:") allows one.
+    """
     match = _NAME_RUN.search(view, start, end)
     if match is None or match.start() == start:
         return None
     words = match.group().split()
     lows = [w.lower().rstrip(".") for w in words]
-    while words and (lows[0] in TITLE_WORDS or lows[0] in ROLE_NOUNS or lows[0] in DETERMINERS):
+    while words and (lows[0] in TITLE_WORDS or lows[0] in ROLE_NOUNS or lows[0] in DETERMINERS
+                     or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", words[0])):
         words, lows = words[1:], lows[1:]
     before = view[start: match.start()].split()
     if not words or any(low in PRONOUNS or low in DETERMINERS and low not in ("the", "a", "an") for low in lows) \
-            or not before or any(w.lower() in VERBISH or w.lower() in _STOP for w in before):
+            or not before or (strict and any(w.lower() in VERBISH or w.lower() in _STOP for w in before)):
         return None
     name_start = end - len(" ".join(words)) if view[end - len(" ".join(words)): end] == " ".join(words) else None
     if name_start is None:

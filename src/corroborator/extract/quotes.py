@@ -42,8 +42,10 @@ from corroborator.extract._speakers import (
     CUE_VERBS,
     INTRO_VERBS,
     PARTIAL_VERBS,
+    ROLE_NOUNS,
     SPEAKING,
     THOUGHT_VERBS,
+    TITLE_WORDS,
     Phrase,
     clip_start,
     parse_phrase,
@@ -106,8 +108,13 @@ _ACCORDING = re.compile(r"\baccording to\s+(?:(?:an?|the)\s+(?:\w+\s+)?(?:transl
                         r"(?P<who>[^,.;“”\"]+)", re.I)
 #: A verb whose subject is left out, coordinated with the one before ("…, but called it").
 _ELIDED_SUBJECT = re.compile(r"(?:,|\b(?:and|but|then|yet))\s+(?:(?:also|later|then|again)\s+)?$")
+#: An outlet or affiliation after a name and before a colon: ", Gallup", ", The Daily Beast".
+_OUTLET_AFTER = re.compile(r"\s*,\s*(?:[A-Z][\w’'.&-]*\s*){1,4}")
+#: "Rubio was asked by moderator Gerard Baker whether …": the one who asked.
+_ASKED_BY = re.compile(r"\b(?P<verb>asked|told|questioned|pressed|described|called|criticized|accused)\s+by\s+"
+                       r"(?P<who>[^,;:“”\"]{2,80})")
 _QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)\s+(?P<who>[^,;:“”\"]{2,80}?)\s+as\s+(?:saying|writing|telling)\b")
-_AS_PUT_IT = re.compile(r"\b[Aa]s\s+(?P<who>[^,;:“”\"]{2,120}?)\s+(?:put|puts|said|says|wrote|writes|noted|notes)"
+_AS_PUT_IT = re.compile(r"\b[Aa]s\s+(?P<who>[^;:“”\"]{2,120}?)\s+(?:put|puts|said|says|wrote|writes|noted|notes)"
                         r"\s+it\b")
 #: Verbs whose subject speaks a quote that stands later in the clause they govern.
 _GOVERNING_VERBS = CUE_VERBS | PARTIAL_VERBS | THOUGHT_VERBS
@@ -221,7 +228,10 @@ def _sentence_ends(view: str, start: int, end: int) -> Iterator[tuple[int, int]]
             continue
         if match.group()[0] == "." and (_abbreviation(word[0].lstrip("(")) or _ACRONYM.search(word[0])):
             following = view[match.end(): match.end() + 2].strip()[:1]
-            acronym = len(word[0]) > 3 and _ACRONYM.search(word[0])
+            nxt = view[match.end(): match.end() + 20].split()[:1]
+            # "the A.F.L.-C.I.O. Tuesday" or "U.S. Attorney": an acronym that a title follows runs on.
+            acronym = _ACRONYM.search(word[0]) and (len(word[0]) > 3 or (
+                nxt and nxt[0].lower().rstrip(".") in TITLE_WORDS | ROLE_NOUNS))
             if _abbreviation(word[0].lstrip("(")) or following.islower() or following in (",", ";") or (
                     acronym and following.isupper()):
                 continue
@@ -279,15 +289,19 @@ def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, s
     if view[lead_end - 1] == ":":
         colon = lead_end - 1
         phrase = parse_phrase(view, lead_start, colon)
-        if phrase is not None and phrase.category in SPEAKING and phrase.end >= colon - 1 and phrase.kind != "pronoun":
-            return phrase, ":", "before"
-        phrase = trailing_name(view, lead_start, colon) or sentence_subject(view, lead_start, colon)
+        if phrase is not None and phrase.category in SPEAKING and phrase.kind != "pronoun" and (
+                phrase.end >= colon - 1 or _OUTLET_AFTER.fullmatch(view, phrase.end, colon)):
+            return phrase, ":", "before"  # "John Bolton: “…”", "Pollster Dana Shaw, Gallup: “…”"
+        phrase = trailing_name(view, lead_start, colon, strict=False) or sentence_subject(view, lead_start, colon)
         if phrase is not None and phrase.category in SPEAKING and phrase.kind != "pronoun":
             return phrase, ":", "before"
         return None
     if (put := _AS_PUT_IT.search(view, lead_start, raw.open)) and (
             phrase := parse_phrase(view, put.start("who"), put.end("who"))) and phrase.category in SPEAKING:
         return phrase, "put it", "before"
+    if (passive := _ASKED_BY.search(view, lead_start, raw.open)) and (
+            phrase := parse_phrase(view, passive.start("who"), raw.open)) and phrase.category in SPEAKING:
+        return phrase, passive.group("verb"), "partial"
     if (quoted := _QUOTED_AS.search(view, lead_start, raw.open)) and (
             phrase := parse_phrase(view, quoted.start("who"), quoted.end("who"))) and phrase.category in SPEAKING:
         return phrase, "quoted", "partial"
@@ -373,6 +387,8 @@ def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, 
 def _keep(view: str, raw: Candidate) -> bool:
     """Quote or scare quote? Long enough for where it stands."""
     words = sum(1 for w in view[raw.start: raw.end].split() if any(c.isalnum() for c in w))
+    if raw.partial and _title_case(view[raw.start: raw.end]):
+        return False  # "read “The Long Road Home”": the name of a work
     if words >= MIN_WORDS or ((raw.unclosed or raw.orphan) and words >= 2):
         return True
     if raw.orphan or raw.unclosed:
