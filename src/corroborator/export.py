@@ -72,13 +72,41 @@ def _document_dict(d: Document) -> dict[str, Any]:
             "noise": [{"start": n.start, "end": n.end, "kind": n.kind} for n in d.noise]}
 
 
+def date_mentions(case: Case) -> list[Mention]:
+    """The normalised date mentions of a case, in document order then text order.
+
+    A date mention (kind ``"date"``, see :mod:`corroborator.extract.dates`) counts when
+    the extractor resolved it: ``attrs["value"]`` holds its ISO date, month, season,
+    year or range start. Dates it could not place in time (``value`` None, e.g. a
+    yearless "May 26" in an undated report) are not normalised and are left out.
+    Dates in noise spans (datelines, captions) are kept; their ``in_noise`` says so.
+    """
+    order = {d.id: i for i, d in enumerate(case.documents)}
+    found = [m for m in case.mentions.values() if m.kind == "date" and m.attrs.get("value")]
+    return sorted(found, key=lambda m: (order.get(m.doc_id, len(order)), m.doc_id, m.start, m.end, m.id))
+
+
+def date_dict(m: Mention) -> dict[str, Any]:
+    """A date mention as the export lists it under ``dates``.
+
+    The mention fields plus ``value`` (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY-<season>``
+    or ``YYYY``; for a range its start), ``precision`` (``day``, ``month``,
+    ``season``, ``year``, ``range``), ``end_value`` (a range's end, else null) and
+    ``in_noise`` (the date sits in a noise span such as a dateline).
+    """
+    return mention_dict(m) | {"value": _plain(m.attrs.get("value")), "precision": _plain(m.attrs.get("precision")),
+                              "end_value": _plain(m.attrs.get("end_value")),
+                              "in_noise": bool(m.attrs.get("in_noise"))}
+
+
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The case as the JSON export contract defines it.
 
     Top-level keys ``documents, entities, quotes, figures, events, claims, totals``
-    plus ``protected`` (number of protected witnesses), ``schema_version``,
-    ``generated_by`` and ``problems`` (dangling references, listed rather than dropped
-    silently). Entities and events carry their mentions in full.
+    plus the extensions ``dates`` (every normalised date mention, see
+    :func:`date_dict`), ``protected`` (number of protected witnesses),
+    ``schema_version``, ``generated_by`` and ``problems`` (dangling references, listed
+    rather than dropped silently). Entities and events carry their mentions in full.
 
     Args:
         case: The case in memory.
@@ -113,6 +141,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
                                                "when": f.when} for f in case.figures],
         "events": [{"id": e.id, "doc": e.doc_id, "date": e.date, "precision": e.precision, "what": e.what,
                     "mentions": mentions(f"event {e.id}", e.mention_ids)} for e in case.events],
+        "dates": [date_dict(m) for m in date_mentions(case)],
         "claims": [{"id": c.id, "event": c.event, "low": c.low, "high": c.high, "figures": list(c.figure_ids),
                     "independent_sources": c.independent_sources, "status": c.status, "note": c.note}
                    for c in case.claims],
@@ -177,6 +206,9 @@ def csv_tables(case: Case) -> dict[str, list[list[Any]]]:
            for f in case.figures],
         "events.csv": [["id", "doc", "date", "precision", "what", "mentions"]]
         + [[e.id, e.doc_id, e.date, e.precision, e.what, e.mention_ids] for e in case.events],
+        "dates.csv": [[*_MENTION_COLUMNS, "value", "precision", "end_value", "in_noise"]]
+        + [[*_mention_row(m), m.attrs.get("value"), m.attrs.get("precision"), m.attrs.get("end_value"),
+            bool(m.attrs.get("in_noise"))] for m in date_mentions(case)],
         "claims.csv": [["id", "event", "low", "high", "independent_sources", "status", "note", "figures"]]
         + [[c.id, c.event, c.low, c.high, c.independent_sources, c.status, c.note, c.figure_ids]
            for c in case.claims],
@@ -197,7 +229,7 @@ def _csv_text(rows: list[list[Any]]) -> str:
 def write_csv(case: Case, directory: Path) -> list[Path]:
     """Write one CSV file per kind into ``directory`` (created if missing).
 
-    Files: documents, entities, quotes, figures, events, claims, noise (see
+    Files: documents, entities, quotes, figures, events, dates, claims, noise (see
     :func:`csv_tables`). Text cells starting with ``= + - @`` get a leading ``'`` so
     a spreadsheet does not run them; the JSON export is the exact reference.
 
@@ -239,8 +271,8 @@ def to_markdown(case: Case) -> str:
     Sections: the cited briefing (:func:`corroborator.briefing.build_briefing`: its
     sentences with ``[n]`` reference markers, its figures table and the numbered
     references), then summary, totals, claims, figures, quotes (with speakers),
-    timeline, entities, documents. A citation is ``[short-doc-id:start-end]``; the
-    documents section maps short ids to full ones. All case text is escaped, so
+    timeline, dates (every normalised date mention), entities, documents. A citation
+    is ``[short-doc-id:start-end]``; the documents section maps short ids to full ones. All case text is escaped, so
     nothing in a report can become a link or HTML in a Markdown renderer.
 
     Args:
@@ -250,9 +282,11 @@ def to_markdown(case: Case) -> str:
         The Markdown text.
     """
     figures = {f.mention.id: f for f in case.figures}
+    dates = date_mentions(case)
     lines = ["# Case file", "", f"Generated by {generated_by()}. {len(case.documents)} documents, "
              f"{len(case.entities)} entities, {len(case.quotes)} quotes, {len(case.figures)} figures, "
-             f"{len(case.events)} dated events, {len(case.claims)} claims, "
+             f"{len(case.events)} dated events, {len(dates)} date mentions, "
+             f"{len(case.claims)} claims, "
              f"{assign_pseudonyms(case).count} protected witnesses.", ""]
     lines += _briefing_markdown(build_briefing(case))
     if case.totals:
@@ -283,6 +317,10 @@ def to_markdown(case: Case) -> str:
             cites = " ".join(_cite(case.mentions[m]) for m in e.mention_ids if m in case.mentions)
             lines.append(f"- **{_md(e.date)}** ({_md(e.precision)}) {_md(e.what)} {cites}".rstrip())
         lines.append("")
+    if dates:
+        lines += ["## Dates", ""] + _table(["Date", "Precision", "Text", "In noise", "Source"], [
+            [_md(_date_label(m)), _md(m.attrs.get("precision")), _md(m.text),
+             "yes" if m.attrs.get("in_noise") else "", _cite(m)] for m in dates])
     if case.entities:
         lines += ["## Entities", ""] + _table(["Name", "Type", "Aliases", "Mentions", "Cited at"], [
             [_md(e.name) + (" (protected)" if e.protected else ""), _md(e.type), _md("; ".join(e.aliases)),
@@ -292,6 +330,12 @@ def to_markdown(case: Case) -> str:
         [_md(d.id[:_SHORT_ID]), _md(d.title), _md(d.outlet), _md(d.author), _md(d.published), _md(d.id)]
         for d in case.documents])
     return "\n".join(lines)
+
+
+def _date_label(m: Mention) -> str:
+    """A date mention's value; a range as ``start–end``."""
+    value, end = m.attrs.get("value"), m.attrs.get("end_value")
+    return f"{value}–{end}" if end else str(value)
 
 
 def _briefing_markdown(briefing: Briefing) -> list[str]:

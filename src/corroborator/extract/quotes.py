@@ -361,9 +361,15 @@ def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, 
                 match.group("verb")[0].islower() or len(match.group("who").split()) <= 4) and (
                 phrase := parse_phrase(view, lead_start + match.start("who"), lead_start + match.end("who"))):
             return phrase, match.group("verb").lower(), "before"
-        if (match := _LEAD_COLON.search(lead)) and (
-                phrase := parse_subject_before(view, lead_start, lead_start + match.start("verb"))):
-            return phrase, match.group("verb").lower(), "before"
+        if match := _LEAD_COLON.search(lead):
+            verb_start = lead_start + match.start("verb")
+            if match.group("verb").lower().endswith("ing") and view[lead_start:verb_start].rstrip().endswith(","):
+                # "Trump attacked Clinton over Iraq and Libya, saying, “…”": the main clause's subject.
+                phrase = sentence_subject(view, lead_start, verb_start)
+                if phrase is not None and phrase.category in SPEAKING:
+                    return phrase, match.group("verb").lower(), "before"
+            elif phrase := parse_subject_before(view, lead_start, verb_start):
+                return phrase, match.group("verb").lower(), "before"
         return None
     for verb_start, _, verb in reversed(_verbs(view, lead_start, raw.open, PARTIAL_VERBS)):
         if verb.endswith("ing") and view[lead_start:verb_start].rstrip().endswith(","):
