@@ -69,6 +69,9 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None]]]] = {
                             [("Voters want change", "Jeffrey M. Jonas")]),
     "paired apostrophes": ("''If you want to win, you go with the winner,'' Mr. Brandt said in an interview.",
                            [("If you want to win", "Brandt")]),
+    "attribution closing the sentence": ("“Many would call that an embarrassment” if she lost the state, said "
+                                         "David Weiss, an analyst at the Cook Report.",
+                                         [("Many would call that", "David Weiss")]),
     # -- colon introductions --------------------------------------------------------
     "name and outlet colon": ("Pollster Dana Shaw, Gallup: “Turnout will decide this race.”",
                               [("Turnout will decide", "Dana Shaw")]),

@@ -106,6 +106,7 @@ _FINITE_INTRO_VERBS = frozenset(v for v in INTRO_VERBS if not v.endswith("ing"))
 _ACCORDING = re.compile(r"\baccording to\s+(?:(?:an?|the)\s+(?:\w+\s+)?(?:translation|report|statement|transcript|"
                         r"interview|article|video|post|story|footage)\s+(?:by|from|in|of|on|with)\s+)?"
                         r"(?P<who>[^,.;“”\"]+)", re.I)
+_NEXT_QUOTE = re.compile(r"[“”\"«»]")
 #: A verb whose subject is left out, coordinated with the one before ("…, but called it").
 _ELIDED_SUBJECT = re.compile(r"(?:,|\b(?:and|but|then|yet))\s+(?:(?:also|later|then|again)\s+)?$")
 #: An outlet or affiliation after a name and before a colon: ", Gallup", ", The Daily Beast".
@@ -271,7 +272,30 @@ def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None
             raw.reported_by = who
     if raw.cue is None and lead:
         raw.cue = _sentence_cue(view, raw, lead_start)
+    if raw.cue is None and not raw.unclosed:
+        raw.cue = _tail_cue(view, raw, after_end)
 
+
+def _tail_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] | None:
+    """An attribution that closes the sentence after more words: "“…” if she lost, said David Wasserman."
+
+    Tried from the last comma of the sentence backwards (three at most); the attribution
+    must run to the sentence's end.
+    """
+    tail = view[raw.close:end]
+    if _NEXT_QUOTE.search(tail):
+        return None  # another quote stands between: its attribution is its own
+    commas = [raw.close + i for i, ch in enumerate(tail) if ch == ","][-3:]
+    for comma in reversed(commas):
+        if (first := _AFTER_VERB_FIRST.match(view, comma + 1, end)) and (
+                phrase := parse_phrase(view, first.end(), end)) and phrase.category in SPEAKING:
+            return phrase, first.group("verb").lower(), "after"
+        if (match := _AFTER_SPEAKER_FIRST.match(view, comma + 1, end)) and len(match.group("np").split()) <= 9 \
+                and not view[match.end():end].strip(" ,").count(",") and (
+                phrase := parse_subject_before(view, match.start("np"), match.start("verb"))) \
+                and phrase.category in SPEAKING and phrase.kind != "pronoun" and phrase.end >= match.end("np") - 1:
+            return phrase, match.group("verb").lower(), "after"
+    return None
 
 def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, str] | None:
     """The attribution of a quote that the sentence before it introduces, however far back.
