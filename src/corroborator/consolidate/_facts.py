@@ -26,6 +26,10 @@ from corroborator.text import sentences
 logger = logging.getLogger(__name__)
 
 INF = math.inf
+#: Family suffix of "hit" figures: shot or hospitalised, whether they survived or not.
+HIT_SUFFIX = "/hit"
+#: Family suffix of figures about a time well before their report (another, earlier incident).
+BACKGROUND_SUFFIX = "/background"
 #: How far back a first-hand figure without a date reaches before its report's publication.
 REPORT_WINDOW_DAYS = 7
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
@@ -83,6 +87,10 @@ def constraint(figure: Figure, doc: Document | None = None) -> tuple[float, floa
     before = doc.text[max(0, m.start - 20):m.start].rsplit(".", 1)[-1] if doc is not None else ""
     if _INCREMENT.search(m.text) or _INCREMENT_BEFORE.search(before):
         return v, INF  # "another person was wounded": part of a count told elsewhere
+    if m.attrs.get("single"):
+        # "a man was killed", "Jane Doe died": one victim, maybe of several; at least as many
+        # as the distinct people the same report tells apart ("persons").
+        return max(v, int(m.attrs.get("persons") or v)), INF
     if q in _LOWER:
         return v, INF
     if q == "at_most":
@@ -139,7 +147,9 @@ def make_fact(figure: Figure, prov: Provenance, doc: Document | None, places: fr
     classes = {_SUBJECT_CLASS[w] for w in subject_words if w in _SUBJECT_CLASS}
     # When the source said it: the report's date (a cited figure's own date is the event's).
     reported = published[0].isoformat() if published else order
-    return Fact(figure, prov, event_family(figure.event), lo, hi, span, fine, order, reported,
+    # Hit by gunfire ("shot", "taken to a hospital") counts the killed and injured together.
+    family = event_family(figure.event) + (HIT_SUFFIX if figure.mention.attrs.get("hit") else "")
+    return Fact(figure, prov, family, lo, hi, span, fine, order, reported,
                 classes.pop() if len(classes) == 1 else None, places)
 
 

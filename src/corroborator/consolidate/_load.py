@@ -21,7 +21,7 @@ from corroborator.model import Case, Document, Event, Figure, Mention, Protected
 from corroborator.store import CaseStore, _document, _mention, _rows
 
 #: Figure attributes read by provenance, places and claims.
-FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by")
+FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by", "hit", "single", "aggregate", "persons")
 _NO_ATTRS: dict[str, Any] = {}
 
 

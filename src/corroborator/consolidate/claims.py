@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from corroborator.consolidate._facts import INF, Fact, intersect, make_fact, phrase
+from corroborator.consolidate._facts import BACKGROUND_SUFFIX, INF, Fact, intersect, make_fact, phrase
 from corroborator.consolidate._names import UnionFind
 from corroborator.consolidate.provenance import Provenance, Source
 from corroborator.model import EVENT_KINDS, OWN_TEXT_NOISE_KINDS, Claim, Document, Figure
@@ -43,6 +43,8 @@ CANDIDATES = 20
 #: The longest time one claim covers: a month, so "April" is one period but a year of daily reports is not.
 MAX_SPAN_DAYS = 31
 MAX_SPAN = timedelta(days=MAX_SPAN_DAYS)
+#: A figure about a time that ends this long before its report is about an earlier incident.
+BACKGROUND_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,10 @@ class _Group:
 
 
 def usable(figure: Figure, doc: Document | None) -> bool:
-    """False for figures of teasers, captions and other noise, and for values that count nothing."""
-    if figure.mention.attrs.get("in_noise") or figure.value <= 0 or figure.event not in EVENT_KINDS:
+    """False for figures of teasers, captions and other noise, for counts over many incidents or a
+    period ("aggregate": "the city's 45th homicide this year"), and for values that count nothing."""
+    if figure.mention.attrs.get("in_noise") or figure.mention.attrs.get("aggregate") or figure.value <= 0 \
+            or figure.event not in EVENT_KINDS:
         return False
     noise = doc.in_noise(figure.mention.start, figure.mention.end) if doc is not None else None
     return noise is None or noise.kind in OWN_TEXT_NOISE_KINDS
@@ -113,6 +117,7 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
     """
     docs = {d.id: d for d in documents}
     places = places or {}
+    first = _first_report(documents)
     facts: list[Fact] = []
     for f in figures:
         doc = docs.get(f.mention.doc_id)
@@ -121,7 +126,10 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
         prov = provenance.get(f.mention.id) or Provenance(
             f.mention.id, f.mention.doc_id, Source("doc:" + f.mention.doc_id, f.mention.doc_id[:12], "report"),
             "first-hand", original_doc=f.mention.doc_id)
-        facts.append(make_fact(f, prov, doc, places.get(f.mention.id, frozenset())))
+        fact = make_fact(f, prov, doc, places.get(f.mention.id, frozenset()))
+        if _background(fact, first):
+            fact.family += BACKGROUND_SUFFIX  # grouped apart, listed, never counted
+        facts.append(fact)
     _parts_of_larger_counts(facts)
     by_family: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -133,6 +141,25 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
                 groups.extend(_split_updates(part, len(groups)))
     _supersede_across(groups)
     return _claims(groups, {f.id: f for f in facts})
+
+
+def _first_report(documents: Sequence[Document]) -> date | None:
+    """The earliest publication date of the case's reports."""
+    found = []
+    for d in documents:
+        try:
+            found.append(date.fromisoformat((d.published or "")[:10]))
+        except ValueError:
+            continue
+    return min(found, default=None)
+
+
+def _background(fact: Fact, first: date | None) -> bool:
+    """True for a figure about a time well before the case's first report ("In 2008, a man was
+    killed at the club", "Last year, two people died there"): another, earlier incident."""
+    if fact.period is None or first is None or fact.figure.when is None:
+        return False
+    return fact.period[1] < first - timedelta(days=BACKGROUND_DAYS)
 
 
 def _parts_of_larger_counts(facts: list[Fact]) -> None:
@@ -368,6 +395,7 @@ def _detail(claim: Claim, g: _Group, sources: dict[str, list[Fact]], allowed: tu
             "date": min((f.order for f in fs if f.order), default=None),
             "figures": [f.id for f in fs], "docs": sorted({f.figure.mention.doc_id for f in fs}),
             "how": sorted({f.prov.how for f in fs}),
+            "open": g.ranges[key][1] == INF,  # only a lower bound ("a man was killed", "at least 3")
         } for key, fs in sources.items()],
     }
 

@@ -8,7 +8,13 @@ the earlier range means the count moved (a toll that rose); claims that disagree
 without a time order are a dispute, and the lower count is kept. ``best`` is the
 lowest reported value inside the final range. Claims about a clearly earlier time
 than the main claim (background such as "last year's attack killed nine") and
-superseded claims their update contradicts are listed, not counted.
+superseded claims their update contradicts are listed, not counted; so are claims
+about a time well before the case's first report (another, earlier incident).
+
+Injured: figures that only say who was hit by gunfire ("shot", "taken to a hospital")
+count the killed and the injured together, so the injured total is the hit minus the
+killed unless a stated injured count is larger: a later report that the victim died
+moves them from injured to killed, and the note says which rule chose ``best``.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from corroborator.consolidate._facts import INF, Fact, intersect, parse_period, phrase
+from corroborator.consolidate._facts import BACKGROUND_SUFFIX, HIT_SUFFIX, INF, Fact, intersect, parse_period, phrase
 from corroborator.consolidate.claims import ClaimSet
 from corroborator.model import Claim
 
@@ -30,6 +36,9 @@ RULE = ("ACLED rule: the most conservative credible figure. Claims are overlappi
         "compatible claims narrow the range (of lower bounds the highest holds); a later count that excludes "
         "the earlier one replaces it; a dispute keeps the lower count; a later report by the same source "
         "supersedes its earlier one.")
+HIT_RULE = ("Injured: victims reported hit by gunfire (shot, hospitalised) count the killed and the injured "
+            "together, so the injured are the hit minus the killed (a later report that a victim died moves "
+            "them from injured to killed); a larger stated injured count holds. " + RULE)
 
 
 def compute_totals(claim_set: ClaimSet) -> dict[str, dict[str, Any]]:
@@ -43,21 +52,62 @@ def compute_totals(claim_set: ClaimSet) -> dict[str, dict[str, Any]]:
         "sources", "disputed", "excluded", "series", "claims_detail"}}``.
     """
     by_event: dict[str, list[Claim]] = defaultdict(list)
+    hit: list[Claim] = []
     for claim in claim_set.claims:
-        by_event[claim.event].append(claim)
-    return {event: _total(claims, claim_set) for event, claims in by_event.items()}
+        family = str(claim_set.details[claim.id].get("family", ""))
+        if claim.event == "injured" and HIT_SUFFIX in family:
+            hit.append(claim)
+        else:
+            by_event[claim.event].append(claim)
+    totals = {event: _total(claims, claim_set) for event, claims in by_event.items()}
+    if hit:
+        totals["injured"] = _injured(totals.get("injured"), _total(hit, claim_set), totals.get("killed"))
+    return totals
+
+
+def _injured(stated: dict[str, Any] | None, hit: dict[str, Any], killed: dict[str, Any] | None) -> dict[str, Any]:
+    """The injured total when some reports only say who was hit ("shot", "taken to a hospital").
+
+    The hit count holds the killed and the injured together: a man "shot" in a first
+    report who "died" in a later one is killed, not injured. So the survivors are the hit
+    minus the killed; a stated injured count ("two others were wounded") holds when it
+    is not smaller.
+    """
+    dead = killed["best"] if killed else 0
+    survivors = max(hit["best"] - dead, 0)
+    history = (f"hit by gunfire (shot or hospitalised, killed or not): {phrase(hit['best'], hit['qualifier'])} "
+               f"({', '.join(hit['sources']) or 'no named source'}); killed: {dead}")
+    if stated is not None and stated["best"] >= survivors:
+        return dict(stated, claims=[*stated["claims"], *hit["claims"]],
+                    note=f"{stated['note']} Rule: the stated injured count, not less than the hit minus the killed "
+                         f"({history}).")
+    result = dict(hit, best=survivors, rule=HIT_RULE, claims=[*hit["claims"], *(stated or {}).get("claims", [])])
+    if survivors != hit["best"]:
+        result["qualifier"] = "exact" if hit["qualifier"] == "exact" or survivors == 0 else hit["qualifier"]
+    result["note"] = (f"best {survivors}: the hit minus the killed, since no report states a larger injured count "
+                      f"({history}"
+                      + (f"; stated injured: {stated['best']}" if stated is not None else "")
+                      + f"). The hit count: {hit['note']}")
+    return result
 
 
 def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
     """The total of one event kind."""
     details = cs.details
-    live = [c for c in claims if c.status != "superseded"] or claims
+    # Claims about a time well before the first report are other, earlier incidents.
+    background = [c for c in claims if str(details[c.id].get("family", "")).endswith(BACKGROUND_SUFFIX)]
+    if len(background) == len(claims):
+        return _background_only(claims, cs)
+    excluded: list[dict[str, str]] = [
+        {"claim": c.id, "reason": f"about an earlier time ({details[c.id]['when']}) than the reports"}
+        for c in background]
+    counted = [c for c in claims if c not in background]
+    live = [c for c in counted if c.status != "superseded"] or counted
     by_id = {c.id: c for c in claims}
     main = max(live, key=lambda c: (c.independent_sources, len(_docs(c, cs)), details[c.id]["date"] or "", c.id))
     main_start = _start(details[main.id])
-    excluded: list[dict[str, str]] = []
     considered: list[Claim] = []
-    for c in claims:
+    for c in counted:
         start, end = _start(details[c.id]), _end(details[c.id])
         newer = details[c.id]["superseded_by"]
         if c is not main and end and main_start and end < main_start[:4] + "-01-01":
@@ -100,7 +150,8 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
     facts = [cs.facts[fid] for c in considered for fid in c.figure_ids if fid in cs.facts]
     inside = [f for f in facts if current and current[0] <= f.figure.value <= current[1]]
     best = min((f.figure.value for f in inside), default=int(current[0]) if current else main.low)
-    best_facts = [f for f in inside if f.figure.value == best]
+    # A count of distinct people the report tells apart ("a boy ... a woman") is cited by its figures.
+    best_facts = [f for f in inside if f.figure.value == best] or [f for f in facts if f.lo == best]
     qualifier = _qualifier(best_facts, current)
     sources = sorted({s["name"] for c in considered for s in details[c.id]["sources"]})
     # Large cases: the claims that decide the total, then the best attested; all are in claim_details.
@@ -125,6 +176,24 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
     }
 
 
+def _background_only(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
+    """A total whose every claim is about a time well before the reports: nothing counted."""
+    details = cs.details
+    shown = claims[:MAX_DETAILS]
+    excluded = [{"claim": c.id, "reason": f"about an earlier time ({details[c.id]['when']}) than the reports"}
+                for c in claims]
+    return {
+        "best": 0, "qualifier": "exact", "low": 0, "high": 0, "claims": [c.id for c in claims],
+        "note": "best 0: every claim is about a time well before the first report (an earlier incident), so "
+                "none counts. Not counted: " + "; ".join(f"{e['claim']} ({e['reason']})" for e in excluded[:10]) + ".",
+        "rule": RULE, "citations": [], "sources": [], "disputed": False, "moved": [], "excluded": excluded,
+        "series": series_points(shown, cs),
+        "claims_detail": [dict(details[c.id], status=c.status, note=c.note, low=c.low, high=c.high,
+                               independent_sources=c.independent_sources) for c in shown],
+        "details_left_out": len(claims) - len(shown),
+    }
+
+
 def series_points(claims: list[Claim], cs: ClaimSet) -> list[dict[str, Any]]:
     """How the figures of one event kind moved: one point per claim source, in date order."""
     points = []
@@ -140,7 +209,9 @@ def _allows(c: Claim, details: Mapping[str, dict[str, Any]]) -> tuple[float, flo
     """The range a claim allows; a conflicting claim spans its disagreement."""
     allows = details[c.id]["allows"]
     if allows is None:
-        values = [s["value"] for s in details[c.id]["sources"]]
+        # Sources that only give a lower bound ("a man was killed") do not pull a dispute down.
+        sources = details[c.id]["sources"]
+        values = [s["value"] for s in sources if not s.get("open")] or [s["value"] for s in sources]
         return min(values), max(values)
     return allows[0], INF if allows[1] is None else allows[1]
 

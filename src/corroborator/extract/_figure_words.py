@@ -31,12 +31,27 @@ PREDICATES = phrases({
     "killed": "killed|dead|died|die|murdered|executed|slain|perished|drowned|shot dead|fatally shot|fatally wounded|"
     "among the dead|among those killed|among the killed|among the victims|"
     "stabbed to death|beaten to death|burned to death|lost their lives|lost his life|lost her life|"
-    "buried|feared dead|presumed dead|confirmed dead|believed dead|found dead|pronounced dead|killed outright",
-    "injured": "injured|wounded|hurt|hospitalized|hospitalised|taken to hospital|taken to the hospital|"
+    "buried|feared dead|presumed dead|confirmed dead|believed dead|found dead|pronounced dead|killed outright|"
+    "shot to death|shot and killed|gunned down|mortally wounded|fatally injured|fatally stabbed|succumbed|"
+    "declared dead|dead at the scene|deceased|killed instantly|dies",
+    "injured": "injured|wounded|hurt|"
     "among the injured|among the wounded|among those injured|among those wounded|"
-    "treated for injuries|treated for wounds|treated for gunshot wounds|treated for burns|"
-    "suffered gunshot wounds|suffered injuries|sustained injuries|suffered wounds|suffered burns|in hospital|"
-    "in the hospital|in critical condition",
+    "treated for injuries|treated for wounds|treated for burns|"
+    "suffered injuries|sustained injuries|suffered wounds|suffered burns|in hospital|"
+    "in the hospital|non-life-threatening injuries|suffered non-life-threatening injuries|"
+    "suffered minor injuries|suffered serious injuries|suffered life-threatening injuries|"
+    "expected to survive|expected to recover|grazed",
+    # Shot, taken to hospital, in a stated condition: hit by gunfire, whether the person
+    # later died or not (the totals subtract the killed from the hit).
+    "hit": "shot|shot multiple times|shot several times|shot once|shot twice|struck by gunfire|struck by a bullet|"
+    "taken to hospital|taken to a hospital|taken to the hospital|taken to a local hospital|rushed to hospital|"
+    "rushed to a hospital|rushed to the hospital|transported to a hospital|transported to the hospital|"
+    "transported to hospital|taken to an area hospital|transported to an area hospital|hospitalized|hospitalised|"
+    "in critical condition|in serious condition|in stable condition|in fair condition|in good condition|"
+    "in critical but stable condition|in serious but stable condition|in grave condition|"
+    "suffered a gunshot wound|suffered gunshot wounds|sustained a gunshot wound|sustained gunshot wounds|"
+    "suffering from a gunshot wound|suffering from gunshot wounds|with a gunshot wound|with gunshot wounds|"
+    "treated for a gunshot wound|treated for gunshot wounds",
     "detained": "detained|arrested|rounded up|held|jailed|imprisoned|incarcerated|taken into custody|in custody|"
     "behind bars|locked up|apprehended|in detention|in jail|in prison|among those detained|"
     "among those arrested|among the detained|among those held",
@@ -51,7 +66,7 @@ PREDICATES = phrases({
     "other": "affected|trapped",
 })
 # Predicates that are too ambiguous without an auxiliary ("held talks", "missing link").
-AUX_ONLY = wordset("held rescued fleeing buried")
+AUX_ONLY = wordset("held rescued fleeing buried deceased")
 # Object triggers in the base form, which a modal makes hypothetical ("threatened to kill").
 BASE_FORMS = wordset("kill injure wound arrest detain evacuate")
 MODALS = wordset("to will would could can may might not threatened vowed")
@@ -60,8 +75,10 @@ BASE_PREDICATES = wordset("die flee")
 # Triggers before the count, the count being their object: "killing three", "arrest of 40".
 OBJECTS = phrases({
     "killed": "kill|killed|killing|kills|shot dead|bodies of|remains of|claimed the lives of|took the lives of|"
+    "claimed the life of|took the life of|fatal shooting of|shooting death of|shooting deaths of|"
     "deaths of|death of|killing of|killings of|murder of|murders of|execution of|executions of",
     "injured": "injure|injured|injuring|injures|wound|wounded|wounding|treated|hospitalised|hospitalized",
+    "hit": "shot|shooting of",
     "detained": "detain|detained|detaining|detains|arrest|arrests|arrested|arresting|rounded up|rounding up|jailed|"
     "held|arrest of|arrests of|detention of|detentions of|imprisonment of",
     "disappeared": "abducted|abducting|abducts|kidnapped|kidnapping|kidnaps|snatched|took hostage|disappearance of|"
@@ -103,7 +120,36 @@ SINGULAR_PEOPLE = wordset(
     "journalist reporter protester demonstrator activist officer policeman soldier worker passenger bystander "
     "villager motorist pedestrian cyclist driver guard firefighter"
 )
-SINGULAR_EVENTS = frozenset({"killed", "injured", "disappeared"})
+SINGULAR_EVENTS = frozenset({"killed", "injured", "disappeared", "hit"})
+# More nouns for one person in local crime news: "the victim", "a Lorain teen", "the 4-year-old".
+SINGULAR_PEOPLE |= wordset(
+    "male female juvenile toddler gentleman lady husband wife son daughter father mother brother sister "
+    "grandmother grandfather grandson granddaughter nephew niece uncle aunt cousin boyfriend girlfriend "
+    "clerk cashier employee customer deputy trooper homeowner neighbor neighbour teenager motorcyclist "
+    "shopkeeper patron bartender security")
+# Events a pronoun or a name can carry for one victim ("he died", "Smith was shot").
+PERSON_EVENTS = frozenset({"killed", "injured", "hit"})
+# Predicates a singular subject needs an auxiliary for: "a man who shot ..." is the shooter.
+PASSIVE_ONLY = wordset("shot killed injured wounded hurt murdered slain executed taken rushed transported "
+                       "treated hospitalized hospitalised struck gunned stabbed")
+# "taken to Mercy Regional Medical Center", "suffered a gunshot wound to the leg".
+CARE_VERBS = wordset("taken transported rushed flown airlifted driven brought transferred")
+CARE_PLACES = wordset("hospital hospitals medical center centre clinic trauma infirmary")
+WOUND_VERBS = wordset("suffered suffering sustained sustaining received")
+WOUNDS = wordset("injuries injury wound wounds")
+# A sentence that counts over many incidents or a period: "the city's 45th homicide this
+# year", "left seven people dead in 17 shootings across the city", "since Friday".
+AGGREGATE = re.compile(
+    r"\b(?:this|last|each|every|per|a|the past|the previous) year\b|\bso far\b|\bannually\b|\bnationwide\b"
+    r"|\bstatewide\b|\bacross the (?:country|state|city|nation|region|county)\b|\bshootings\b|\bhomicides\b"
+    r"|\bsince (?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the start|the beginning|\d{4})\b"
+    r"|\b(?:this|last) (?:month|decade)\b|\bin (?:the last|the past|recent) (?:\w+ )?(?:years|months|weeks|decades)\b"
+    r"|\bper capita\b|\brate\b|\bon average\b|\bin the (?:u\.s\.|united states|us)\b",
+    re.IGNORECASE)
+# Counts of one person are about this incident unless the sentence spans several.
+MANY_INCIDENTS = re.compile(r"\b(?:shootings|incidents|homicides)\b|\bso far\b", re.IGNORECASE)
+YEAR_OLD = re.compile(r"(?:\d+|[a-z]+(?:-[a-z]+)?)-(?:year|month|week)-old$")
 DEMONYM_ENDINGS = ("ians", "ans", "ens", "ese", "is", "ers")
 _PEOPLE_ENDINGS = ("men", "children", "people", "girls", "boys", "women")
 _NOT_PEOPLE = wordset("specimen specimens abdomen regimen regimens stamen omen omens amen")

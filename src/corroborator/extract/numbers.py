@@ -219,11 +219,16 @@ def non_count_reason(lows: Sequence[str], count: Count) -> str | None:
     """
     before = lows[count.start - 1] if count.start else ""
     after = lows[count.end] if count.end < len(lows) else ""
+    following = lows[count.end + 1] if count.end + 1 < len(lows) else ""
+    if (after in ("year", "years", "month", "months", "week", "weeks") and following in ("old", "of")) \
+            or after in ("year-old", "years-old", "yr", "yo", "y/o", "month-old") \
+            or (after in ("-", "–") and following in ("year", "years", "month")):  # "20–year–old"
+        return "age"  # "a 6 year old victim", "children 5 years of age"
     if before in _CURRENCY or after in ("dollars", "euros", "pounds", "roubles", "rubles"):
         return "money"
     if after in _NOT_COUNT_AFTER:
         return "percentage"
-    if before in MONTHS or after in MONTHS:
+    if before in MONTHS or after in MONTHS or (before == "." and count.start > 1 and lows[count.start - 2] in MONTHS):
         return "date"
     if before in _NOT_COUNT_BEFORE:
         return "label"
