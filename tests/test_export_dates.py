@@ -142,8 +142,8 @@ def test_export_redacted_leak_in_a_date_fails_the_export(tmp_path: Path, monkeyp
 
     real = export_module.redact_case
 
-    def leaky(case: Case) -> Case:
-        redacted = real(case)
+    def leaky(case: Case, **options: bool) -> Case:
+        redacted = real(case, **options)
         m = next(m for m in redacted.mentions.values() if m.kind == "date" and m.attrs.get("value"))
         redacted.mentions[m.id] = dataclasses.replace(m, attrs=m.attrs | {"value": "2017-04 told by Azmad"})
         return redacted
@@ -174,14 +174,25 @@ def make_testimony_case() -> Case:
                 protected=[ProtectedPerson(doc_id, "Azmad", ("Azmad",), evidence)])
 
 
-def test_export_redacted_drops_dates_told_in_protected_testimony():
+def test_export_redacted_keeps_dates_told_in_protected_testimony():
+    # Redaction hides who the witness is, not what he said: the date he gives stays.
     case = make_testimony_case()
     assert [d["text"] for d in case_to_dict(case)["dates"]] == ["3 April 2017", "5 April 2017"]
     data = json.loads(export(case, "json", None, redact=True))
     assert_dates_aligned(data)
+    assert [(d["text"], d["value"]) for d in data["dates"]] == [("3 April 2017", "2017-04-03"),
+                                                                ("5 April 2017", "2017-04-05")]
+    assert "Azmad" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_export_withheld_testimony_drops_dates_told_in_it():
+    case = make_testimony_case()
+    data = json.loads(export(case, "json", None, withhold_testimony=True))
+    assert_dates_aligned(data)
     assert [(d["text"], d["value"]) for d in data["dates"]] == [("5 April 2017", "2017-04-05")]
     assert data["dates"][0]["id"] == mention_id(data["documents"][0]["id"], "date", data["dates"][0]["start"],
                                                 data["dates"][0]["end"])
+    assert data["redaction"]["mode"] == "testimony_withheld" and "3 April" not in json.dumps(data)
 
 
 # The bundled sample, built once per session (slow: spaCy).

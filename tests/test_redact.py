@@ -150,15 +150,30 @@ def test_redact_fixture_is_exact():
     assert all(texts[m.doc_id][m.start:m.end] == m.text for m in all_mentions(case))
 
 
-def test_redact_no_protected_name_anywhere_in_json():
-    redacted = redact_case(make_case())
+@pytest.mark.parametrize("withhold", [False, True])
+def test_redact_no_protected_name_anywhere_in_json(withhold: bool):
+    redacted = redact_case(make_case(), withhold_testimony=withhold)
     data = case_to_dict(redacted)
     for dump in (json.dumps(data, ensure_ascii=False).casefold(), json.dumps(data).casefold()):
         for name in PROTECTED_NAMES:
             assert name.casefold() not in dump
-    # The protected testimony itself is replaced too.
-    assert "tied wires" not in json.dumps(data)
-    assert "didn't know calm" not in json.dumps(data)
+
+
+def test_redact_keeps_the_words_of_protected_testimony():
+    data = json.dumps(case_to_dict(redact_case(make_case())), ensure_ascii=False)
+    assert "They tied wires to my hands," in data and "At home, I didn't know calm," in data
+
+
+def test_redact_withhold_testimony_replaces_the_words_of_protected_quotes():
+    redacted = redact_case(make_case(), withhold_testimony=True)
+    data = json.dumps(case_to_dict(redacted))
+    assert "tied wires" not in data and "didn't know calm" not in data and "beat me" not in data
+    assert [q.mention.text for q in redacted.quotes if q.protected] == ["[testimony withheld]"] * 3
+    # The speaker labels and spans stay.
+    assert [q.speaker_label for q in redacted.quotes if q.protected] == ["[Witness 1]", "[Witness 2]", "[Witness 3]"]
+    texts = {d.id: d.text for d in redacted.documents}
+    assert all(texts[q.mention.doc_id][q.mention.start:q.mention.end] == q.mention.text for q in redacted.quotes)
+    assert redacted.quotes[1].mention.text == "He left with just the clothes on his back,"
 
 
 def test_redact_offsets_exact_for_every_mention_of_every_kind():
@@ -212,9 +227,12 @@ def test_redact_officials_and_descriptions_untouched():
     assert redacted.quotes[1] .mention.text == original.quotes[1].mention.text
     assert redacted.quotes[4].mention.text == "They do not exist,"
     assert [f.attributed_to for f in redacted.figures] == ["Novaya Gazeta", "Russian LGBT Network"]
-    # A description identifies no one and stays in the text; only the quote is replaced.
-    assert "“[Witness 3]” said one person who was arrested." in redacted.documents[1].text
-    assert redacted.quotes[3].mention.text == "[Witness 3]"
+    # A description identifies no one and stays in the text, and so do the words of the quote.
+    assert "“They beat me with their fists,” said one person who was arrested." in redacted.documents[1].text
+    assert redacted.quotes[3].mention.text == "They beat me with their fists,"
+    assert redacted.quotes[3].speaker_label == "[Witness 3]"
+    withheld = redact_case(make_case(), withhold_testimony=True)
+    assert "“[testimony withheld]” said one person who was arrested." in withheld.documents[1].text
     assert redacted.figures[1].mention.text == "At least 200 people"
     assert redacted.totals == original.totals and redacted.claims[0].note == original.claims[0].note
 
@@ -270,7 +288,10 @@ def test_redact_quote_of_protected_speaker_is_protected_even_if_unmarked():
     q = case.quotes[0]
     case.quotes[0] = Quote(q.mention, q.speaker_label, q.speaker_mention_id, q.speaker, protected=False)
     redacted = redact_case(case)
-    assert redacted.quotes[0].protected and redacted.quotes[0].mention.text == "[Witness 1]"
+    assert redacted.quotes[0].protected and redacted.quotes[0].speaker_label == "[Witness 1]"
+    assert redacted.quotes[0].mention.text == "At home, I didn't know calm,"
+    withheld = redact_case(case, withhold_testimony=True)
+    assert withheld.quotes[0].protected and withheld.quotes[0].mention.text == "[testimony withheld]"
 
 
 def test_redact_scrubs_names_hidden_in_attrs_ids_and_paths():
@@ -318,11 +339,16 @@ def test_redact_sample_corpus_keeps_officials_and_hides_witnesses():
     redacted = redact_case(case)
     joined = "\n".join(d.text for d in redacted.documents)
     assert "azmad" not in joined.casefold() and "ahmed" not in joined.casefold()
-    assert "try to forget" not in joined and "police checkpoint" not in joined
+    # The testimony stays, word for word.
+    assert "try to forget" in joined and "police checkpoint" in joined
+    assert [q.mention.text for q in redacted.quotes] == [q.mention.text for q in quotes]
     for name in ("Ramzan Kadyrov", "Elena Milashina", "Guillaume Mélanie", "Novaya Gazeta", "one person who was arrested"):
         assert joined.count(name) == sum(d.text.count(name) for d in docs), name
-    # Six names and one quote; one name and one quote.
-    assert joined.count("[Witness 1]") == 7 and joined.count("[Witness 2]") == 2
+    # Six names; one name.
+    assert joined.count("[Witness 1]") == 6 and joined.count("[Witness 2]") == 1
+    withheld = "\n".join(d.text for d in redact_case(case, withhold_testimony=True).documents)
+    assert "try to forget" not in withheld and "police checkpoint" not in withheld
+    assert withheld.count("[Witness 1]") == 6 and withheld.count("[testimony withheld]") == 2
     for m in all_mentions(redacted):
         assert {d.id: d.text for d in redacted.documents}[m.doc_id][m.start:m.end] == m.text
     for before, after in zip(docs, redacted.documents):
@@ -336,4 +362,5 @@ def test_redact_quote_by_a_protected_description_is_protected():
     case.quotes[3] = Quote(q.mention, q.speaker_label, protected=False)
     redacted = redact_case(case)
     assert redacted.quotes[3].protected and redacted.quotes[3].speaker_label == "[Witness 3]"
-    assert "beat me" not in redacted.documents[1].text
+    assert "beat me" in redacted.documents[1].text
+    assert "beat me" not in redact_case(case, withhold_testimony=True).documents[1].text

@@ -1,5 +1,8 @@
 """Redaction leaks a reviewer found: testimony outside the quote span, given names,
-invisible characters, facts taken from testimony, hashes, attrs spans and id clashes."""
+invisible characters, facts taken from testimony, hashes, attrs spans and id clashes.
+
+Testimony is hidden only when it is withheld (``withhold_testimony=True``); plain
+redaction keeps the words and hides the names (architecture, "Redaction")."""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ def one_doc(text: str, *, title: str | None = None, doc_id: str = DOC, **kw: obj
     return Document(doc_id, "x.txt", doc_id, "text/plain", text, title=title, **kw)
 
 
-# --- 1. testimony outside the quote span -------------------------------------------------------
+# --- 1. withheld testimony outside the quote span ---------------------------------------------
 
 TESTIMONY = ('Police detained dozens of men, the group said.\n'
              '"They beat us with pipes every night. We could not sleep in the cellar," said one man who fled '
@@ -57,31 +60,41 @@ def pipes_case() -> Case:
                 protected=[ProtectedPerson(DOC, "one man who fled")])
 
 
-def test_redact_event_what_rebuilt_from_redacted_sentence():
-    redacted = redact_case(pipes_case())
-    assert [e.what for e in redacted.events] == ['"[Witness 1]" said one man who fled on 20 April 2017.']
+def test_redact_withheld_event_what_rebuilt_from_redacted_sentence():
+    redacted = redact_case(pipes_case(), withhold_testimony=True)
+    assert [e.what for e in redacted.events] == ['"[testimony withheld]" said one man who fled on 20 April 2017.']
     assert "pipes" not in dump(redacted) and "cellar" not in dump(redacted).casefold()
 
 
-def test_redact_partial_repeats_of_testimony_in_title_and_pull_quote_replaced():
-    redacted = redact_case(pipes_case())
+def test_redact_keeps_testimony_in_the_event_title_and_pull_quote():
+    original = pipes_case()
+    redacted = redact_case(original)
+    assert redacted.documents[0].text == original.documents[0].text
+    assert redacted.documents[0].title == original.documents[0].title
+    assert [e.what for e in redacted.events] == [e.what for e in original.events]
+    assert redacted.quotes[0].speaker_label == "[Witness 1]"
+
+
+def test_redact_withheld_partial_repeats_of_testimony_in_title_and_pull_quote_replaced():
+    redacted = redact_case(pipes_case(), withhold_testimony=True)
     doc = redacted.documents[0]
-    assert doc.title == "“[Witness 1]”: a survivor speaks"
-    assert doc.text.endswith("\n[Witness 1]\n")
+    assert doc.title == "“[testimony withheld]”: a survivor speaks"
+    assert doc.text.endswith("\n[testimony withheld]\n")
     pull = doc.noise[0]
-    assert doc.text[pull.start:pull.end] == "[Witness 1]"
+    assert doc.text[pull.start:pull.end] == "[testimony withheld]"
 
 
-def test_redact_leak_check_finds_testimony_in_any_case_and_spacing():
+def test_redact_leak_check_finds_withheld_testimony_in_any_case_and_spacing():
     case = pipes_case()
     for leak in ("they beat us with\n pipes every NIGHT", "THEY BEAT US WITH PIPES EVERY NIGHT. WE COULD NOT SLEEP",
                  "we could not sleep in the cel\u00adlar"):
         with pytest.raises(RedactionError):
-            assert_redacted(leak, case)
+            assert_redacted(leak, case, withhold_testimony=True)
+        assert_redacted(leak, case)  # testimony kept is no leak
     with pytest.raises(RedactionError):  # another apostrophe, the same words
-        assert_redacted("AT HOME, I DIDN’T KNOW CALM", make_case())
-    assert not assign_pseudonyms(case).leaks("Police detained dozens of men, the group said.")
-    assert_redacted("Police detained dozens of men, the group said.", case)
+        assert_redacted("AT HOME, I DIDN’T KNOW CALM", make_case(), withhold_testimony=True)
+    assert not assign_pseudonyms(case).leaks("Police detained dozens of men, the group said.", testimony=True)
+    assert_redacted("Police detained dozens of men, the group said.", case, withhold_testimony=True)
 
 
 # --- 2. the given name of a two-word pseudonym ----------------------------------------------------
@@ -139,7 +152,7 @@ def test_redact_leak_check_sees_through_invisible_and_compatibility_characters()
     assert_redacted("said Azmadov today", case)
 
 
-# --- 4. facts taken from inside protected testimony ----------------------------------------------
+# --- 4. facts taken from inside withheld testimony -----------------------------------------------
 
 INSIDE = ('Police detained 40 men in Argun on 20 April 2017, the group said.\n'
           '"At least 30 men were held with me in Grozny in March 2017 and two were killed," said one man who '
@@ -174,8 +187,20 @@ def inside_case() -> Case:
                         "killed": {"best": 2, "claims": ["claim:killed"]}})
 
 
-def test_redact_drops_facts_taken_from_protected_testimony():
-    redacted = redact_case(inside_case())
+def test_redact_keeps_facts_taken_from_protected_testimony():
+    original = inside_case()
+    redacted = redact_case(original)
+    assert [f.value for f in redacted.figures] == [40, 30, 2]
+    assert [e.name for e in redacted.entities] == ["Argun", "Grozny"]
+    assert [e.date for e in redacted.events] == ["2017-04-20", "2017-03"]
+    assert [(c.low, c.high, c.independent_sources, c.status) for c in redacted.claims] == [
+        (c.low, c.high, c.independent_sources, c.status) for c in original.claims]
+    assert redacted.totals == original.totals
+    assert redacted.quotes[0].mention.text == original.quotes[0].mention.text
+
+
+def test_redact_withheld_drops_facts_taken_from_protected_testimony():
+    redacted = redact_case(inside_case(), withhold_testimony=True)
     assert [f.value for f in redacted.figures] == [40]
     assert [e.name for e in redacted.entities] == ["Argun"]
     assert [e.date for e in redacted.events] == ["2017-04-20"]
@@ -191,7 +216,7 @@ def test_redact_drops_facts_taken_from_protected_testimony():
 
 def test_redact_case_with_ids_pairs_what_is_left_with_the_original():
     case = inside_case()
-    redacted, ids = redact_case_with_ids(case)
+    redacted, ids = redact_case_with_ids(case, withhold_testimony=True)
     raw = {f.mention.id: f for f in case.figures}
     assert [raw[ids[f.mention.id]].value for f in redacted.figures] == [40]
     assert ids[redacted.entities[0].id] == "place:argun" and ids[redacted.events[0].id] == case.events[0].id
@@ -255,16 +280,16 @@ def test_redact_remaps_spans_held_in_figure_attrs_and_review_evidence():
 
 # --- 8. ids stay unique ------------------------------------------------------------------------------
 
-def test_redact_mention_ids_stay_unique_when_spans_collapse():
+def test_redact_mention_ids_stay_unique_when_withheld_spans_collapse():
     text = '"They beat us every night in the cellar," said one man who fled.\n'
     quote = span(DOC, text, "quote", "They beat us every night in the cellar,")
     marks = [span(DOC, text, "marker", w) for w in ("beat", "night", "cellar")]
     case = Case(documents=[one_doc(text)], mentions={m.id: m for m in (quote, *marks)},
                 quotes=[Quote(quote, "one man who fled", protected=True)],
                 protected=[ProtectedPerson(DOC, "one man who fled")])
-    first, again = redact_case(case), redact_case(case)
+    first, again = redact_case(case, withhold_testimony=True), redact_case(case, withhold_testimony=True)
     assert len(first.mentions) == 4 and list(first.mentions) == list(again.mentions)
-    base = mention_id(DOC, "marker", 1, 12)
+    base = mention_id(DOC, "marker", 1, 1 + len("[testimony withheld]"))
     assert sorted(m for m in first.mentions if ":marker:" in m) == [base, f"{base}~2", f"{base}~3"]
     for m in first.mentions.values():
         assert first.documents[0].text[m.start:m.end] == m.text

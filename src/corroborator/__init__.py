@@ -1,5 +1,7 @@
 """Corroborator: a verified, sourced case file from a pile of reports about one crisis."""
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from corroborator.errors import (
@@ -49,6 +51,19 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'corroborator' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """The package module: importing the submodule ``corroborator.build`` must not hide the
+    public function ``corroborator.build`` behind the module of the same name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return  # the lazy __getattr__ keeps answering with the function
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 

@@ -3,8 +3,9 @@
 Used by :mod:`corroborator.redact`. A label is a *name* when it reads as a proper name
 ("Azmad", "Mr Ali Ahmed"); a *description* ("the man", "one person who was
 arrested") identifies no one and is never searched for in the text. A protected
-quote's words (and each of its sentences) are searched for like a name, so testimony
-repeated in a pull quote, a title or an event summary is found too.
+quote's words (and each of its sentences) can be searched for like a name
+(:meth:`Witnesses.testimony_spans`), so that when testimony is withheld, its repeats
+in a pull quote, a title or an event summary are found too.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from corroborator.model import Case
 
 PSEUDONYM = "[Witness {}]"
 PSEUDONYM_RE = re.compile(r"\[Witness \d+\]")
+#: What replaces the words of a protected quote when testimony is withheld.
+WITHHELD = "[testimony withheld]"
 #: Shorter stretches of a protected quote are too likely to be ordinary phrases.
 MIN_TESTIMONY = 20
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -29,6 +32,11 @@ _INVISIBLE = "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]+")
 # A word as the matcher scans it: letters, with invisible characters allowed between them.
 _WORD = re.compile(rf"[^\W\d_]+(?:[{_INVISIBLE}]+[^\W\d_]+)*[{_INVISIBLE}]*")
+# A word broken across a line ("Bis-\nlan", "Bis\nlan", "Bis- lan" once white space is collapsed).
+_HYPHENS = "\\-\u2010\u2011\u00ad"
+_BREAK = rf"(?:[{_HYPHENS}][ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
+_BREAK_RE = re.compile(_BREAK)
+_BROKEN_TAIL = re.compile(rf"(?:[{_HYPHENS}][ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)(?=[^\W\d_])")
 # Typographic variants of one quotation mark: a repeat may use either.
 _APOSTROPHES = "'’‘ʼ`"
 _DOUBLE_QUOTES = '"“”„«»'
@@ -50,6 +58,8 @@ _GENERIC = frozenset(
 # Where a quote splits into stretches a pull quote or headline would repeat on their own.
 _PIECE_SPLIT = re.compile(r"(?<=[.!?…])\s+|\s[-–—]\s|;\s")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+# How far around a speaker mention a protected name it is part of may reach.
+_SPEAKER_WINDOW = 40
 
 
 # Cyrillic and Greek letters a reader takes for Latin ones: "Аzmad" with a Cyrillic А is Azmad.
@@ -153,7 +163,8 @@ def _pattern_of(phrase: str, *, tolerant: bool) -> str:
     if _INITIAL.fullmatch(phrase):
         # Only "M." itself, capital and not inside "P.M.": a lone letter is too common otherwise.
         return rf"(?<!\.)(?-i:{re.escape(phrase[0])})\."
-    inside = f"[{_INVISIBLE}]*" if tolerant else ""
+    # Between two letters of a name: invisible characters, or one line break (with or without a hyphen).
+    inside = f"[{_INVISIBLE}]*(?:{_BREAK}[{_INVISIBLE}]*)?" if tolerant else ""
     between = rf"[\s{_INVISIBLE}]+" if tolerant else r"\s+"
     words = ((_MARK_CLASS.get(c) or re.escape(c) for c in w) for w in phrase.split())
     return between.join(inside.join(chars) for chars in words)
@@ -179,7 +190,7 @@ class NameMatcher:
     def __init__(self, names: Iterable[str], phrases: Iterable[str] = ()):
         groups: dict[str, tuple[list[str], list[str]]] = {}
         for i, items in enumerate((names, phrases)):
-            for item in items:
+            for item in map(fold, items):  # the text is folded before it is scanned: so are the names
                 groups.setdefault(_first_word(item), ([], []))[i].append(item)
         self.by_word = {word: _name_pattern(*group) for word, group in groups.items() if word}
         # Names not starting with a letter are rare; they get a plain scan of the text.
@@ -190,13 +201,15 @@ class NameMatcher:
         found = [(m.start(), m.end(), m.group()) for m in self.other.finditer(text)] if self.other else []
         end = 0
         for word in _WORD.finditer(text):
-            found_word = word.group()
-            key = (found_word if found_word.isalpha() else _INVISIBLE_RE.sub("", found_word)).casefold()
-            pattern = self.by_word.get(key)
-            match = pattern.match(text, word.start()) if pattern and word.start() >= end else None
-            if match:
-                found.append((match.start(), match.end(), match.group()))
-                end = match.end()
+            if word.start() < end:
+                continue
+            for key in self._keys(text, word):
+                pattern = self.by_word.get(key)
+                match = pattern.match(text, word.start()) if pattern else None
+                if match:
+                    found.append((match.start(), match.end(), match.group()))
+                    end = match.end()
+                    break
         if not self.other:
             return found
         kept: list[tuple[int, int, str]] = []
@@ -204,6 +217,86 @@ class NameMatcher:
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
         return kept
+
+
+    @staticmethod
+    def _keys(text: str, word: re.Match[str]) -> list[str]:
+        """Keys a name may start with at ``word``: the word, and the word joined with what
+        follows a line break inside it ("Bis-\\nlan" is "bislan"), longest first."""
+        keys = [_key_of(word.group())]
+        pos = word.end()
+        for _ in range(3):  # a name is rarely broken more than a few times
+            broken = _BROKEN_TAIL.match(text, pos)
+            nxt = _WORD.match(text, broken.end()) if broken else None
+            if nxt is None:
+                break
+            keys.append(keys[-1] + _key_of(nxt.group()))
+            pos = nxt.end()
+        return keys[::-1]
+
+
+def _key_of(word: str) -> str:
+    """Matcher key of one scanned word: its letters, case folded."""
+    return (word if word.isalpha() else _INVISIBLE_RE.sub("", word)).casefold()
+
+
+# Latin to Cyrillic, digraphs first, as Russian-language reports spell names from the Caucasus.
+_TO_CYRILLIC = [("shch", "щ"), ("kh", "х"), ("zh", "ж"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"),
+                ("ya", "я"), ("yo", "ё"), ("ye", "е"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"),
+                ("e", "е"), ("z", "з"), ("i", "и"), ("y", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
+                ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"),
+                ("c", "к"), ("w", "в"), ("x", "кс"), ("j", "дж"), ("q", "к")]
+# Other spellings of some letters: "y" is also ы, "e" also э (Эльдар), "kh" also x (Ахмед).
+_CYRILLIC_ALTERNATIVES = {"й": "ы", "е": "э"}
+_TO_LATIN = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
+             "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+             "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+             "э": "e", "ю": "yu", "я": "ya"}
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z .'-]*")
+_CYRILLIC_NAME = re.compile(r"[\u0400-\u04ff][\u0400-\u04ff .'-]*")
+
+
+def _cased(word: str, like: str) -> str:
+    """``word`` with the capitalisation of ``like`` (capitalised or not)."""
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def transliterations(name: str) -> list[str]:
+    """The same name written in the other script: Latin to Cyrillic (a few spellings), Cyrillic to Latin.
+
+    Args:
+        name: A protected name ("Zaur", "Заур").
+
+    Returns:
+        Its other spellings, e.g. ``["Заур"]`` for Zaur and ``["Zaur"]`` for Заур; empty
+        for a name in neither script alone or an initial.
+    """
+    if _INITIAL.fullmatch(name):
+        return []
+    if _LATIN_NAME.fullmatch(name):
+        words = []
+        for word in name.split(" "):
+            low, out, i = word.lower(), [], 0
+            while i < len(low):
+                for latin, cyrillic in _TO_CYRILLIC:
+                    if low.startswith(latin, i):
+                        out.append(cyrillic)
+                        i += len(latin)
+                        break
+                else:
+                    out.append(low[i])
+                    i += 1
+            words.append(_cased("".join(out), word))
+        plain = " ".join(words)
+        variants = [plain]
+        for letter, other in _CYRILLIC_ALTERNATIVES.items():
+            if letter in plain[1:]:
+                variants.append(plain[:1] + plain[1:].replace(letter, other))
+        return list(dict.fromkeys(variants))
+    if _CYRILLIC_NAME.fullmatch(name):
+        words = ["".join(_TO_LATIN.get(c, c) for c in w.lower()) for w in name.split(" ")]
+        return [" ".join(_cased(w, orig) for w, orig in zip(words, name.split(" ")))]
+    return []
 
 
 class _UnionFind:
@@ -238,6 +331,8 @@ class Witnesses:
         quotes: Protected quote mention id -> pseudonym.
         persons: Pseudonym of each ``case.protected`` entry, in order.
         testimony: Normalised protected quote (or sentence of one) -> pseudonym.
+        matcher: Finds protected names (the identities redaction always hides).
+        testimony_matcher: Finds protected testimony (hidden only when it is withheld).
     """
 
     count: int
@@ -247,22 +342,42 @@ class Witnesses:
     persons: tuple[str, ...]
     testimony: dict[str, str] = field(default_factory=dict)
     matcher: NameMatcher | None = None
+    testimony_matcher: NameMatcher | None = None
 
     def name_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, pseudonym)`` of every protected name and testimony phrase in ``text``."""
+        """``(start, end, pseudonym)`` of every protected name in ``text``."""
         if self.matcher is None or not text:
             return []
-        found = self.matcher.spans(fold(text))
-        digests = [m.span() for m in _HEX_RUN.finditer(text)] if found else []
-        if digests:
-            found = [f for f in found if not any(s < f[1] and f[0] < e for s, e in digests)]
         unknown = PSEUDONYM.format("?")
-        return [(s, e, self.names.get(key) or self.testimony.get(key) or unknown)
-                for s, e, key in ((s, e, norm(t)) for s, e, t in found)]
+        return [(s, e, self.names.get(norm(t)) or self.names.get(norm(_unbroken(t))) or unknown)
+                for s, e, t in _outside_digests(text, self.matcher.spans(fold(text)))]
 
-    def scrub(self, value: str) -> str:
-        """``value`` with every protected name and testimony phrase replaced by its pseudonym."""
-        spans = self.name_spans(value) if self.matcher is not None and value else []
+    def testimony_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, WITHHELD)`` of every protected quote, or telling sentence of one, in ``text``."""
+        if self.testimony_matcher is None or not text:
+            return []
+        return [(s, e, WITHHELD) for s, e, _ in _outside_digests(text, self.testimony_matcher.spans(fold(text)))]
+
+    def _spans(self, text: str, withhold: bool) -> list[tuple[int, int, str]]:
+        """Names, and testimony too when ``withhold``: sorted, non-overlapping (testimony wins)."""
+        spans = self.name_spans(text)
+        if not withhold:
+            return spans
+        merged: list[tuple[int, int, str]] = []
+        for span in sorted([*self.testimony_spans(text), *spans], key=lambda s: (s[0], -s[1])):
+            if merged and span[0] < merged[-1][1]:
+                last = merged[-1]
+                merged[-1] = (last[0], max(last[1], span[1]), last[2])
+            else:
+                merged.append(span)
+        return merged
+
+    def scrub(self, value: str, *, withhold: bool = False) -> str:
+        """``value`` with every protected name replaced by its pseudonym.
+
+        With ``withhold``, every protected testimony phrase is replaced by :data:`WITHHELD` too.
+        """
+        spans = self._spans(value, withhold) if value else []
         if not spans:
             return value
         pieces, cursor = [], 0
@@ -271,10 +386,38 @@ class Witnesses:
             cursor = end
         return "".join(pieces) + value[cursor:]
 
-    def leaks(self, value: str) -> bool:
-        """Whether ``value``, as a reader sees it, still holds a protected name or testimony."""
+    def leaks(self, value: str, *, testimony: bool = False) -> bool:
+        """Whether ``value``, as a reader sees it, still holds a protected name (or, with
+        ``testimony``, protected testimony)."""
         # Checked on the visible form, not the scrubber's: the check must not share its blind spots.
-        return bool(self.name_spans(PSEUDONYM_RE.sub(" ", visible(value))))
+        seen = PSEUDONYM_RE.sub(" ", visible(value)).replace(WITHHELD, " ")
+        return bool(self.name_spans(seen) or (testimony and self.testimony_spans(seen)))
+
+
+def _named_in_text(case: Case, texts: dict[str, str], quote: Any, matcher: NameMatcher | None) -> str | None:
+    """Key of the protected name the speaker mention of ``quote`` lies in or on, if any."""
+    m = case.mentions.get(quote.speaker_mention_id or "")
+    text = texts.get(m.doc_id, "") if m is not None else ""
+    if matcher is None or m is None or not text:
+        return None
+    lo = max(0, m.start - _SPEAKER_WINDOW)
+    for s, e, found in matcher.spans(fold(text[lo:m.end + _SPEAKER_WINDOW])):
+        if s + lo < m.end and m.start < e + lo:
+            return norm(_unbroken(found))
+    return None
+
+
+def _outside_digests(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The matches that are not inside a hex digest ("Abed" inside a sha256 names no one)."""
+    digests = [m.span() for m in _HEX_RUN.finditer(text)] if found else []
+    if digests:
+        found = [f for f in found if not any(s < f[1] and f[0] < e for s, e in digests)]
+    return found
+
+
+def _unbroken(text: str) -> str:
+    """``text`` with line breaks (and hyphens before them) between two letters taken out."""
+    return re.sub(rf"(?<=[^\W\d_]){_BREAK}(?=[^\W\d_])", "", text)
 
 
 def assign_pseudonyms(case: Case) -> Witnesses:
@@ -302,6 +445,8 @@ def assign_pseudonyms(case: Case) -> Witnesses:
         first[node] = min(first.get(node, (doc_id, offset)), (doc_id, offset))
         for label in labels:
             names = proper_names(label)
+            # The same name in the other script: a Russian report writes Zaur as Заур.
+            names += [t for n in names for t in transliterations(n) if t not in names]
             all_names.update(names)
             for name in names:
                 uf.union(node, ("name", norm(name)))
@@ -328,6 +473,7 @@ def assign_pseudonyms(case: Case) -> Witnesses:
         speaker_mentions.update((m, entity.id) for m in entity.mention_ids)
 
     name_keys = {norm(n) for n in all_names}
+    names_found = NameMatcher(all_names) if all_names else None
     # "one person who was arrested" is protected where a protected person is so described.
     described = {(p.doc_id, norm(p.label)) for p in case.protected if p.label and not proper_names(p.label)}
     protected_quotes = []
@@ -337,13 +483,17 @@ def assign_pseudonyms(case: Case) -> Witnesses:
         label = quote.speaker_label or ""
         by_label = (quote.mention.doc_id, norm(label)) in described
         by_name = any(norm(n) in name_keys for n in proper_names(label))
-        if not (quote.protected or by_entity or by_label or by_name):
+        # A speaker cut short ("said Bis-" of "Bis-\nlan") is a protected name where the text says so.
+        by_text = None if by_entity or by_name else _named_in_text(case, texts, quote, names_found)
+        if not (quote.protected or by_entity or by_label or by_name or by_text):
             continue
         node = ("quote", quote.mention.id)
         protected_quotes.append(quote)
         add(node, quote.mention.doc_id, quote.mention.start, (quote.speaker_label,))
         if by_entity:
             uf.union(node, ("entity", by_entity))
+        elif by_text:
+            uf.union(node, ("name", by_text))
 
     groups: dict[Any, list[Any]] = {}
     for node in first:
@@ -369,5 +519,6 @@ def assign_pseudonyms(case: Case) -> Witnesses:
         quotes={k[1]: p for k, p in pseudonym_of.items() if k[0] == "quote"},
         persons=tuple(pseudonym_of[("person", i)] for i in range(len(case.protected))),
         testimony=testimony,
-        matcher=NameMatcher(all_names, phrases) if all_names or phrases else None,
+        matcher=NameMatcher(all_names) if all_names else None,
+        testimony_matcher=NameMatcher((), phrases) if phrases else None,
     )

@@ -29,19 +29,26 @@ def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
 
 
 def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "report.html", *,
-                 redact: bool = False) -> Path:
-    """Write the self-contained HTML report of a case file and return its path."""
+                 redact: bool = False, withhold_testimony: bool = False) -> Path:
+    """Write the self-contained HTML report of a case file and return its path.
+
+    ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
+    ``withhold_testimony`` also withholds the words of protected quotes (implies ``redact``).
+    """
     from corroborator.report import render_report
 
-    html = render_report(load_case(case), redact=redact)
+    html = render_report(load_case(case), redact=redact, withhold_testimony=withhold_testimony)
     out_path = Path(out)
     out_path.write_text(html, encoding="utf-8")
     return out_path
 
 
 def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.PathLike[str] | None = None, *,
-                redact: bool = False) -> Path | str:
+                redact: bool = False, withhold_testimony: bool = False) -> Path | str:
     """Export a case file as ``json``, ``csv`` (a folder of tables) or ``md``.
+
+    ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
+    ``withhold_testimony`` also withholds the words of protected quotes (implies ``redact``).
 
     Returns:
         The path written, or the exported text when ``out`` is None (json and md only).
@@ -51,7 +58,8 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
     """
     from corroborator.export import export
 
-    return export(load_case(case), fmt, Path(out) if out is not None else None, redact=redact)
+    return export(load_case(case), fmt, Path(out) if out is not None else None, redact=redact,
+                  withhold_testimony=withhold_testimony)
 
 
 @dataclass(frozen=True)

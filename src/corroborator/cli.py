@@ -13,6 +13,9 @@ from corroborator import api
 from corroborator.errors import CorroboratorError
 from corroborator.store import DEFAULT_CASE
 
+_REDACT_HELP = ("Replace every protected witness's name, alias and pseudonym by a stable label ([Witness 1]); "
+                "their testimony is kept.")
+_WITHHOLD_HELP = "Also replace the words of each protected quote by [testimony withheld] (implies --redact)."
 CASE_ARG = click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 
 
@@ -75,11 +78,12 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
 @cli.command()
 @CASE_ARG
 @click.option("-o", "--output", default="report.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--redact", is_flag=True, help="Replace protected witnesses by stable pseudonyms.")
-def report(case: Path, output: Path, redact: bool) -> None:
+@click.option("--redact", is_flag=True, help=_REDACT_HELP)
+@click.option("--withhold-testimony", is_flag=True, help=_WITHHOLD_HELP)
+def report(case: Path, output: Path, redact: bool, withhold_testimony: bool) -> None:
     """Write a self-contained HTML report of CASE."""
     try:
-        path = api.write_report(case, output, redact=redact)
+        path = api.write_report(case, output, redact=redact, withhold_testimony=withhold_testimony)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Report: {path.resolve()}")
@@ -88,15 +92,16 @@ def report(case: Path, output: Path, redact: bool) -> None:
 @cli.command()
 @CASE_ARG
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "md"]), default="json", show_default=True)
-@click.option("--redact", is_flag=True, help="Replace protected witnesses by stable pseudonyms.")
+@click.option("--redact", is_flag=True, help=_REDACT_HELP)
+@click.option("--withhold-testimony", is_flag=True, help=_WITHHOLD_HELP)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (a folder for csv); standard output when omitted.")
-def export(case: Path, fmt: str, redact: bool, output: Path | None) -> None:
+def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, output: Path | None) -> None:
     """Export CASE as JSON (the export contract), CSV tables or a Markdown digest."""
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes one file per table: give a folder with -o")
     try:
-        result = api.export_case(case, fmt, output, redact=redact)
+        result = api.export_case(case, fmt, output, redact=redact, withhold_testimony=withhold_testimony)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     if output is None:

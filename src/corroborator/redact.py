@@ -1,11 +1,16 @@
 """Redaction of protected witnesses at the output boundary.
 
 A witness exposed can be killed, so this module fails closed: :func:`redact_case`
-replaces every protected name, alias and protected quote (and every repeat of its
-words) by a stable pseudonym (``[Witness N]``), drops the facts taken from inside
-protected testimony, re-maps every offset so spans stay exact, and then searches
-every string of the result as a reader would see it; if any protected name or
-testimony is still there it raises :class:`RedactionError` instead of returning.
+replaces every protected name, alias, pseudonym, initial and real name by the
+witness's stable pseudonym (``[Witness N]``), re-maps every offset so spans stay
+exact, and then searches every string of the result as a reader would see it; if any
+protected name is still there it raises :class:`RedactionError` instead of returning.
+
+Redaction hides *who* a witness is, never *what* they said: the words of protected
+testimony stay, with the names inside them replaced. Where a partner needs more,
+``withhold_testimony=True`` also replaces each protected quote (and every repeat of
+its words) by ``[testimony withheld]`` and drops the facts taken from inside it; the
+final check then looks for the testimony as well.
 
 Pseudonyms are stable: witnesses are numbered in the order of their first appearance
 (document id, then offset). The same name anywhere in the case is the same witness.
@@ -19,7 +24,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from corroborator._witness_names import Witnesses, assign_pseudonyms, proper_names
+from corroborator._witness_names import WITHHELD, Witnesses, assign_pseudonyms, proper_names
 from corroborator.errors import RedactionError
 from corroborator.extract.dates import event_summary
 from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, ProtectedPerson, mention_id
@@ -84,14 +89,14 @@ def _all_mentions(case: Case) -> Iterator[Mention]:
     yield from (p.evidence for p in case.protected if p.evidence is not None)
 
 
-def _document_spans(case: Case, w: Witnesses) -> dict[str, list[tuple[int, int, str]]]:
-    """Per document, the merged spans to replace by a pseudonym."""
-    # Names, and protected testimony repeated anywhere (a pull quote, another report).
-    spans = {d.id: w.name_spans(d.text) for d in case.documents}
-    for quote in case.quotes:
-        pseudonym, m = w.quotes.get(quote.mention.id), quote.mention
-        if pseudonym is not None and m.doc_id in spans:
-            spans[m.doc_id].append((m.start, m.end, pseudonym))
+def _document_spans(case: Case, w: Witnesses, withhold: bool) -> dict[str, list[tuple[int, int, str]]]:
+    """Per document, the merged spans to replace by a pseudonym (or by WITHHELD)."""
+    # Names; when testimony is withheld, the quotes and their repeats anywhere (a pull quote, another report).
+    spans = {d.id: w.name_spans(d.text) + (w.testimony_spans(d.text) if withhold else []) for d in case.documents}
+    for quote in case.quotes if withhold else ():
+        m = quote.mention
+        if quote.mention.id in w.quotes and m.doc_id in spans:
+            spans[m.doc_id].append((m.start, m.end, WITHHELD))
     for entity in case.entities:
         pseudonym = w.entities.get(entity.id)
         for m in (case.mentions[i] for i in entity.mention_ids if pseudonym and i in case.mentions):
@@ -137,12 +142,13 @@ def _is_span(v: Any) -> bool:
 class _Redactor:
     """The redaction of one case: its new texts, offset maps, id table and dropped facts."""
 
-    def __init__(self, case: Case, w: Witnesses):
-        self.case, self.w = case, w
-        spans = _document_spans(case, w)
+    def __init__(self, case: Case, w: Witnesses, withhold: bool = False):
+        self.case, self.w, self.withhold = case, w, withhold
+        spans = _document_spans(case, w, withhold)
         self.maps = {doc_id: _OffsetMap(s) for doc_id, s in spans.items()}
         self.texts = {d.id: _replace(d.text, spans[d.id]) for d in case.documents}
-        self.dropped = _testimony_facts(case, w)
+        # Facts inside testimony are the testimony's words: they go only when the words do.
+        self.dropped = _testimony_facts(case, w) if withhold else set()
         self.refs: dict[str, str] = {}
         # Entity ids may be built from a name (or its hash): protected ones get neutral ids.
         for entity in case.entities:
@@ -158,15 +164,19 @@ class _Redactor:
         for m in sorted(unique.values(), key=lambda m: (m.doc_id, m.start, m.end, m.kind, m.id)):
             if m.doc_id in self.maps and m.id == mention_id(m.doc_id, m.kind, m.start, m.end):
                 start, end = self.span(m.doc_id, m.start, m.end)
-                new = mention_id(self.w.scrub(m.doc_id), m.kind, start, end)
+                new = mention_id(self.scrub(m.doc_id), m.kind, start, end)
             else:
-                new = self.w.scrub(m.id)
+                new = self.scrub(m.id)
             n, base = 1, new
             while new in taken:
                 n += 1
                 new = f"{base}~{n}"
             taken.add(new)
             self.refs[m.id] = new
+
+    def scrub(self, v: str) -> str:
+        """A string with protected names (and withheld testimony) replaced."""
+        return self.w.scrub(v, withhold=self.withhold)
 
     def span(self, doc_id: str, start: int, end: int) -> tuple[int, int]:
         """New offsets of a span of a document."""
@@ -177,10 +187,10 @@ class _Redactor:
         """The mention in the redacted text, with its new id."""
         if m.doc_id not in self.maps:
             logger.warning("mention %s points at a document not in the case; kept without text", m.id)
-            return dataclasses.replace(m, id=self.refs[m.id], doc_id=self.w.scrub(m.doc_id), text="",
+            return dataclasses.replace(m, id=self.refs[m.id], doc_id=self.scrub(m.doc_id), text="",
                                        attrs=self.value(m.attrs))
         start, end = self.span(m.doc_id, m.start, m.end)
-        return dataclasses.replace(m, id=self.refs[m.id], doc_id=self.w.scrub(m.doc_id), start=start, end=end,
+        return dataclasses.replace(m, id=self.refs[m.id], doc_id=self.scrub(m.doc_id), start=start, end=end,
                                    text=self.texts[m.doc_id][start:end], attrs=self._attrs(m))
 
     def _attrs(self, m: Mention) -> dict[str, Any]:
@@ -197,7 +207,7 @@ class _Redactor:
     def value(self, v: Any, doc: str | None = None) -> Any:
         """Any plain value with ids re-mapped, names replaced and spans of ``doc`` moved, recursively."""
         if isinstance(v, str):
-            return self.refs[v] if v in self.refs else self.w.scrub(v)
+            return self.refs[v] if v in self.refs else self.scrub(v)
         if isinstance(v, dict):
             out = {self.value(k): self.value(x, doc) for k, x in v.items()}
             where = v.get("doc", doc)
@@ -232,7 +242,7 @@ class _Redactor:
             start, end = self.span(sentence.doc_id, sentence.start, sentence.end)
             if self.texts[sentence.doc_id][start:end] != sentence.text:
                 what = event_summary(self.texts[sentence.doc_id][start:end])
-        return dataclasses.replace(e, id=self.value(e.id), doc_id=self.w.scrub(e.doc_id), date=self.value(e.date),
+        return dataclasses.replace(e, id=self.value(e.id), doc_id=self.scrub(e.doc_id), date=self.value(e.date),
                                    precision=self.value(e.precision), what=what,
                                    mention_ids=_unique(self.value(e.mention_ids)))
 
@@ -261,64 +271,69 @@ class _Redactor:
                                    why=self.value(entity.why))
 
 
-def redact_case(case: Case) -> Case:
+def redact_case(case: Case, *, withhold_testimony: bool = False) -> Case:
     """A copy of ``case`` in which no protected witness can be identified.
 
-    Every proper name (and its given-name and surname forms), alias and label of a
-    protected person, the span of every protected quote and every repeat of its words
-    or sentences anywhere in the case, and every mention of a protected entity are
-    replaced by the witness's pseudonym in every document text and string field;
-    every offset (including ``*_span``/``sentence`` attrs and review evidence) is
+    Every proper name (and its given-name and surname forms), alias, pseudonym,
+    initial and real name of a protected person, and every mention of a protected
+    entity, is replaced by the witness's pseudonym in every document text and string
+    field; every offset (including ``*_span``/``sentence`` attrs and review evidence) is
     re-mapped so ``text[start:end] == mention.text`` still holds (a mention overlapping
     a replaced span grows to cover the pseudonym; ids that then clash get ``~N``).
-    Figures, dates, entity mentions and events found wholly inside protected testimony
-    are dropped, with the events, entities and claims resting on them alone; the
-    claims left are recounted. Event summaries are re-cut from their redacted
-    sentence. Descriptions that name no one ("the man") are kept; digests and ids
-    are not text. The input is not modified.
+    The words of protected testimony stay, names inside them replaced, and so do the
+    figures, dates and events found in it. Descriptions that name no one ("the man")
+    are kept; digests and ids are not text. The input is not modified.
+
+    With ``withhold_testimony``, each protected quote (and every repeat of its words or
+    sentences anywhere in the case) is replaced by ``[testimony withheld]`` too; its
+    speaker label and span stay. Figures, dates, entity mentions and events found
+    wholly inside protected testimony are then dropped, with the events, entities and
+    claims resting on them alone; the claims left are recounted.
 
     Args:
         case: The case, unredacted.
+        withhold_testimony: Withhold the words of protected testimony as well.
 
     Returns:
         The redacted case.
 
     Raises:
-        RedactionError: A protected name or testimony is still present after redaction.
+        RedactionError: A protected name (or withheld testimony) is still present after redaction.
     """
-    return redact_case_with_ids(case)[0]
+    return redact_case_with_ids(case, withhold_testimony=withhold_testimony)[0]
 
 
-def redact_case_with_ids(case: Case) -> tuple[Case, dict[str, str]]:
+def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tuple[Case, dict[str, str]]:
     """:func:`redact_case`, and the original id behind every id the redacted case shows.
 
-    Facts taken from protected testimony are dropped, so the redacted lists no longer
-    line up with the original's by position: pair items through this map instead.
+    When testimony is withheld, facts taken from it are dropped, so the redacted lists
+    no longer line up with the original's by position: pair items through this map.
 
     Args:
         case: The case, unredacted.
+        withhold_testimony: As for :func:`redact_case`.
 
     Returns:
         The redacted case, and redacted id -> original id of every document, mention,
         entity, event and claim it keeps.
 
     Raises:
-        RedactionError: A protected name or testimony is still present after redaction.
+        RedactionError: A protected name (or withheld testimony) is still present after redaction.
     """
     w = assign_pseudonyms(case)
-    r = _Redactor(case, w)
+    r = _Redactor(case, w, withhold_testimony)
     gone = r.dropped
     values = {f.mention.id: f.value for f in case.figures}
     totals = r.value(case.totals)
     # A total whose every claim came from testimony goes too.
     totals = {k: t for (k, t), old in zip(totals.items(), case.totals.values())
               if not (isinstance(old, dict) and old.get("claims") and isinstance(t, dict) and not t.get("claims"))}
-    ids = {w.scrub(d.id): d.id for d in case.documents}
+    ids = {r.scrub(d.id): d.id for d in case.documents}
     ids.update((r.refs[m.id], m.id) for m in _all_mentions(case) if m.id not in gone)
     ids.update((r.value(x.id), x.id) for x in (*case.entities, *case.events, *case.claims) if x.id not in gone)
     return _checked(Case(
         documents=[dataclasses.replace(
-            d, id=w.scrub(d.id), path=w.scrub(d.path), title=r.value(d.title), outlet=r.value(d.outlet),
+            d, id=r.scrub(d.id), path=r.scrub(d.path), title=r.value(d.title), outlet=r.value(d.outlet),
             author=r.value(d.author), published=r.value(d.published), url=r.value(d.url), text=r.texts[d.id],
             noise=tuple(NoiseSpan(*r.span(d.id, n.start, n.end), r.value(n.kind)) for n in d.noise))
             for d in case.documents],
@@ -335,12 +350,12 @@ def redact_case_with_ids(case: Case) -> tuple[Case, dict[str, str]]:
             for f in case.figures if f.mention.id not in gone],
         events=[r.event(e) for e in case.events if e.id not in gone],
         claims=[r.claim(c, values) for c in case.claims if c.id not in gone],
-        protected=[ProtectedPerson(doc_id=w.scrub(p.doc_id), label=w.persons[i], names=(w.persons[i],),
+        protected=[ProtectedPerson(doc_id=r.scrub(p.doc_id), label=w.persons[i], names=(w.persons[i],),
                                    evidence=r.mention(p.evidence) if p.evidence is not None else None)
                    for i, p in enumerate(case.protected)],
         totals=totals,
         schema_version=case.schema_version,
-    ), w), ids
+    ), w, withhold_testimony), ids
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -365,24 +380,59 @@ def _strings(v: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(x, f"{path}[{i}]")
 
 
-def _checked(redacted: Case, w: Witnesses) -> Case:
-    """``redacted`` if no protected name or testimony is left in any of its strings, else raise."""
+def _checked(redacted: Case, w: Witnesses, withhold: bool = False) -> Case:
+    """``redacted`` if no protected name (or withheld testimony) is left in any of its strings, else raise."""
     for path, text in _strings(redacted, "case"):
-        if w.leaks(text):
+        if w.leaks(text, testimony=withhold):
             # The message names the field, never the name: logs are not redacted.
-            raise RedactionError(f"a protected name or testimony is still present in {path} after redaction")
+            raise RedactionError(f"a protected name{' or testimony' if withhold else ''} is still present in "
+                                 f"{path} after redaction")
     return redacted
 
 
-def assert_redacted(text: str, original: Case, *, where: str = "output") -> None:
-    """Raise unless ``text`` is free of every protected name and testimony of ``original``.
+def assert_redacted(text: str, original: Case, *, where: str = "output", withhold_testimony: bool = False) -> None:
+    """Raise unless ``text`` is free of every protected name of ``original``.
 
     The last check before anything redacted is written: run it on the final
     serialised output (JSON, CSV, Markdown, HTML with entities unescaped). It reads
-    ``text`` as a reader would (invisible characters dropped, NFKC-normalised).
+    ``text`` as a reader would (invisible characters dropped, NFKC-normalised). With
+    ``withhold_testimony`` the words of protected testimony must be absent too.
 
     Raises:
-        RedactionError: A protected name or quote occurs in ``text``.
+        RedactionError: A protected name (or withheld quote) occurs in ``text``.
     """
-    if assign_pseudonyms(original).leaks(text):
-        raise RedactionError(f"a protected name or testimony is still present in the {where}; nothing was written")
+    if assign_pseudonyms(original).leaks(text, testimony=withhold_testimony):
+        what = "name or testimony" if withhold_testimony else "name"
+        raise RedactionError(f"a protected {what} is still present in the {where}; nothing was written")
+
+
+#: The modes :func:`redaction_notice` names.
+REDACTION_MODES = ("identities", "testimony_withheld")
+
+
+def redaction_notice(*, redacted: bool, withhold_testimony: bool = False, witnesses: int | None = None
+                     ) -> dict[str, object]:
+    """What an export or report says at its top about its redaction.
+
+    Args:
+        redacted: Whether protected identities were replaced.
+        withhold_testimony: Whether the words of protected testimony were withheld too.
+        witnesses: Number of protected witnesses in the case, if known.
+
+    Returns:
+        ``{"redacted": bool, "mode": "identities" | "testimony_withheld" | None,
+        "notice": str}``.
+    """
+    if not redacted:
+        count = "" if witnesses is None else f" ({witnesses} protected witness{'es' if witnesses != 1 else ''} found)"
+        return {"redacted": False, "mode": None,
+                "notice": "NOT REDACTED: this file contains the identities of protected witnesses" + count +
+                          ". It must not be shared. Share a redacted export (--redact) instead."}
+    how = ("Every protected witness's name, alias, pseudonym, initial and real name is replaced by a stable "
+           "label such as [Witness 1], in every text and field; offsets are remapped so spans stay exact.")
+    if withhold_testimony:
+        return {"redacted": True, "mode": "testimony_withheld",
+                "notice": "REDACTED, testimony withheld: " + how + " The words of each protected quote are "
+                          f"replaced by {WITHHELD}, and facts taken from them are left out."}
+    return {"redacted": True, "mode": "identities",
+            "notice": "REDACTED: " + how + " The words of their testimony are kept."}

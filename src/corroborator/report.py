@@ -27,7 +27,7 @@ from corroborator.consolidate._facts import phrase
 from corroborator.consolidate.duplicates import DuplicateLink, find_duplicates
 from corroborator.export import generated_by
 from corroborator.model import Case, Document, Entity, Event, Mention, Quote
-from corroborator.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case
+from corroborator.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case, redaction_notice
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def _claim_ids(v: Any) -> list[Any]:
     return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
 
 
-def _context(case: Case, w: Witnesses, *, redacted: bool) -> dict[str, Any]:
+def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the template shows, as plain values."""
     cites = _Cites()
     # Figure mentions are looked up by id (under redaction their offsets move), so the briefing needs them all.
@@ -197,6 +197,7 @@ def _context(case: Case, w: Witnesses, *, redacted: bool) -> dict[str, Any]:
     return {
         "generated_by": generated_by(),
         "redacted": redacted,
+        "notice": notice or redaction_notice(redacted=redacted),
         "briefing": _briefing(briefing, cites, w),
         "panels": _panels(briefing, case, cites, w),
         "timeline_chart": _timeline_chart(briefing, case, cites, w),
@@ -326,10 +327,12 @@ def _event(e: Event, case: Case, cites: _Cites) -> dict[str, Any]:
             "cites": [cites.link(case.mentions[m]) for m in e.mention_ids if m in case.mentions]}
 
 
-def render_report(case: Case, *, redact: bool = False) -> str:
+def render_report(case: Case, *, redact: bool = False, withhold_testimony: bool = False) -> str:
     """Render the case as one self-contained HTML page.
 
-    Sections: the cited briefing (each sentence linked to the exact spans it rests
+    Sections: a notice saying whether the report is redacted and how (an unredacted
+    one says it holds protected identities and must not be shared), the cited briefing
+    (each sentence linked to the exact spans it rests
     on), figure-evolution charts per event kind and a chart of the merged timeline
     (inline SVG), summary counts, totals (best with its qualifier, sources, disputes,
     citations), claims, documents (text with noise dimmed and labelled, mentions and
@@ -341,16 +344,22 @@ def render_report(case: Case, *, redact: bool = False) -> str:
     Args:
         case: The case in memory.
         redact: Redact protected witnesses first (the briefing is built from the
-            redacted case); the final HTML is checked again.
+            redacted case); the final HTML is checked again. Testimony is kept.
+        withhold_testimony: Also withhold the words of protected testimony (implies
+            ``redact``).
 
     Returns:
         The HTML text.
 
     Raises:
-        RedactionError: ``redact`` is set and a protected name survived.
+        RedactionError: Redaction is on and a protected name (or withheld testimony) survived.
     """
-    shown = redact_case(case) if redact else case
-    page = _environment().get_template("report.html").render(**_context(shown, assign_pseudonyms(shown), redacted=redact))
+    redact = redact or withhold_testimony
+    notice = redaction_notice(redacted=redact, withhold_testimony=withhold_testimony,
+                              witnesses=None if redact else assign_pseudonyms(case).count)
+    shown = redact_case(case, withhold_testimony=withhold_testimony) if redact else case
+    page = _environment().get_template("report.html").render(
+        **_context(shown, assign_pseudonyms(shown), redacted=redact, notice=notice))
     if redact:
-        assert_redacted(html.unescape(page), case, where="HTML report")
+        assert_redacted(html.unescape(page), case, where="HTML report", withhold_testimony=withhold_testimony)
     return page

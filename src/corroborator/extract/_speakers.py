@@ -200,21 +200,30 @@ def parse_phrase(view: str, start: int, end: int) -> Phrase | None:
     Foreign and Commonwealth Affairs Jane Smith") and one prepositional phrase after a
     role or group noun ("a spokesperson for the governor").
     """
-    tokens = []
-    for match in _TOKEN.finditer(view, start, end):
-        tokens.append(_token(match.start(), match.group()))
-        if len(tokens) > 24:  # a phrase never runs longer; don't tokenise the rest of the paragraph
-            break
+    # Tokens are read as the parse needs them: most phrases end within a few words, and a
+    # phrase never runs past 25 tokens, so the rest of the paragraph is never tokenised.
+    source = _TOKEN.finditer(view, start, end)
+    tokens: list[tuple[int, int, str, bool, str, int]] = []
+
+    def more(n: int) -> None:
+        while len(tokens) < min(n, 25):
+            match = next(source, None)
+            if match is None:
+                return
+            tokens.append(_token(match.start(), match.group()))
+
+    more(3)
     pseudonym = None
     if tokens and (m := ASTERISK_NAME.fullmatch(tokens[0][4].rstrip(",;:"))) and m.group(1)[0].isupper():
         raw_start = tokens[0][5]
         pseudonym = (raw_start + m.start(1), raw_start + m.end(1))
-        tokens = tokens[1:]
+        del tokens[0]
     kept: list[tuple[int, int, str]] = []
     head: str | None = None
     pp_at: int | None = None
     title_run = False
     for i, (s, e, word, boundary, raw, _) in enumerate(tokens):
+        more(i + 3)  # the loop sees tokens appended while it runs
         if not word or (raw[0] in QUOTE_CHARS and not _is_cap(word)) or len(kept) >= 14:
             break
         low, cap = word.lower(), _is_cap(word)
@@ -225,8 +234,10 @@ def parse_phrase(view: str, start: int, end: int) -> Phrase | None:
             return Phrase(s, e, "pronoun", word, "pronoun", {low}, plural, gender, pseudonym)
         if low in ("who", "that", "whose") and head and pp_at is None:
             j = i + 1
+            more(j + 2)
             while j < len(tokens) and tokens[j][2].lower() in AUXILIARIES:
                 j += 1
+                more(j + 2)
             if j < len(tokens) and not tokens[j - 1][3]:
                 # Keep "who was arrested", "who escaped"; drop "who lost her home", "who worked at X".
                 verb = tokens[j]

@@ -64,7 +64,10 @@ class ProtectionCue:
 
 _NAME = r"[\"'“‘]?(?P<name>[^\W\d_][\w’'-]*(?:[ ][^\W\d_][\w’'-]*)?)"
 _PSEUDONYM = re.compile(
-    r"\b(?P<key>(?:using|under|with|by|uses|gave|given|giving)\s+(?:the\s+|a\s+|his\s+|her\s+|their\s+)?"
+    # "identified only by the pseudonym Zaur", "known by the alias Zaur", "using only the pseudonym Zaur".
+    r"\b(?P<key>(?:(?:identified|known|named|referred\s+to|called)\s+(?:here\s+|only\s+)?(?:by|under|with|using)|"
+    r"(?:using|under|with|by|uses|used|gave|given|giving|goes\s+by|went\s+by))\s+(?:only\s+)?"
+    r"(?:the\s+|a\s+|his\s+|her\s+|their\s+)?"
     r"(?:pseudonym|alias|assumed name|false name|fake name|nom de guerre)|(?:(?:his|her|their)\s+)?(?:first\s+)?"
     r"name\s+(?:only\s+)?as|known\s+only\s+as|identified\s+(?:only\s+)?(?:as|by)|(?:only|first)\s+name|"
     r"to\s+be\s+(?:called|referred\s+to\s+as)|referred\s+to\s+(?:here\s+|in\s+this\s+(?:article|report|story)\s+)?as|"
