@@ -132,6 +132,18 @@ def test_casualties_city_statistics_are_marked_aggregate() -> None:
     assert figures[0].mention.attrs.get("aggregate") is True
 
 
+@pytest.mark.parametrize("sentence", [
+    "At least 30 civilians were killed this year in the region, the UN said.",
+    "Since March, more than 56 people have been killed in the republic.",
+    "Protests across the country left 12 dead last month.",
+])
+def test_casualties_a_period_alone_is_the_cases_own_count(sentence: str) -> None:
+    # A crisis is counted over a period: only signs of many incidents ("shootings", "so far",
+    # "the 45th homicide") make a count a statistic that never counts toward the case.
+    figures = [f for f in _figures(_doc(sentence)) if f.event == "killed"]
+    assert figures and not any(f.mention.attrs.get("aggregate") for f in figures), figures
+
+
 # -- precision / recall floor on a hand-written set ---------------------------------------
 GATE = [
     ("A 31-year-old man was shot and killed late Friday on Oak Street.", {("killed", 1)}),
