@@ -224,3 +224,52 @@ def test_web_review_api_post_and_history(web) -> None:  # type: ignore[no-untype
     assert bad.status_code == 400 and "unknown claim status" in bad.json()["detail"]
     assert client.post("/api/v1/reviews", json={"target": fid}, headers={"X-CSRF-Token": csrf(client)}
                        ).status_code == 422
+
+
+def test_web_review_mark_identifying_text_through_the_api(web) -> None:  # type: ignore[no-untyped-def]
+    app, ids, _, case = web
+    phrase = "Riverton Human Rights Centre"
+    client = _editor(app)
+    doc = ids["doc_a"]
+    shown = client.get(f"/api/v1/documents/{doc}").json()["text"]  # edna reads the redacted text
+    start = shown.index(phrase)
+    mark = {"action": "document.mark_identifying", "target": doc,
+            "after": {"start": start, "end": start + len(phrase), "text": phrase, "witness": "[Witness 1]"},
+            "note": "names his employer"}
+    viewer = TestClient(app)
+    login(viewer, "vic")
+    assert viewer.post("/api/v1/reviews", json=mark, headers={"X-CSRF-Token": csrf(viewer)}).status_code == 403
+    assert client.post("/api/v1/reviews", json=mark).status_code == 403  # no CSRF token
+    bad = client.post("/api/v1/reviews", json=mark | {"after": mark["after"] | {"end": len(shown) + 5}},
+                      headers={"X-CSRF-Token": csrf(client)})
+    assert bad.status_code == 400
+    response = client.post("/api/v1/reviews", json=mark, headers={"X-CSRF-Token": csrf(client)})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["action"] == "document.mark_identifying" and body["kind"] == "documents"
+    assert phrase not in json.dumps(body) and body["after"]["label"] == "[Witness 1]"
+    # From now on it is redacted wherever it occurs: both documents, the entity, the export, the pages.
+    for page in ("/api/v1/documents", "/api/v1/export", "/api/v1/entities", "/api/v1/reviews",
+                 f"/documents/{doc}", f"/documents/{ids['doc_b']}", "/reviews", "/entities"):
+        got = client.get(page)
+        assert got.status_code == 200 and phrase.casefold() not in got.text.casefold(), page
+    reader = client.get(f"/documents/{doc}").text
+    assert "Identifying details" in reader and "Mark as identifying" in reader and "review #" in reader
+    assert "Mark as identifying" not in viewer.get(f"/documents/{doc}").text
+    stored = _stored(app, case)
+    assert [(r.user, r.action, r.target, r.after["text"]) for r in stored] == [
+        ("edna", "document.mark_identifying", doc, phrase)]
+    assert stored[0].note == "names his employer"
+    # Undo from the reader's form: the words are back.
+    undo = client.post(f"/documents/{doc}/identifying", data={"op": "unmark", "seq": str(stored[0].seq),
+                                                              "csrf_token": csrf(client)}, follow_redirects=False)
+    assert undo.status_code == 303
+    assert phrase in client.get(f"/api/v1/documents/{ids['doc_b']}").json()["text"]
+    assert [r.action for r in _stored(app, case)][-1] == "document.unmark_identifying"
+    # The reader's form marks by selection too.
+    start = client.get(f"/api/v1/documents/{doc}").json()["text"].index("a student")
+    marked = client.post(f"/documents/{doc}/identifying", data={
+        "op": "mark", "start": str(start), "end": str(start + 9), "text": "a student", "witness": "[Witness 1]",
+        "csrf_token": csrf(client)}, follow_redirects=False)
+    assert marked.status_code == 303
+    assert "a student" not in client.get(f"/api/v1/documents/{doc}").json()["text"]

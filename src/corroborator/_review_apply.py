@@ -8,6 +8,7 @@ import hashlib
 import logging
 from typing import Any
 
+from corroborator._witness_names import IDENTIFYING, PSEUDONYM_RE, assign_pseudonyms, person_key
 from corroborator.model import Case, Claim, Entity, Figure, Mention, Quote, mention_id
 from corroborator.review import (
     ACTIONS,
@@ -25,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 _MAX_TEXT = 300
 _MAX_EVIDENCE = 2000
+#: The longest stretch a reviewer may mark as identifying (a phrase, not a paragraph).
+_MAX_MARK = 300
+MARK = "document.mark_identifying"
+UNMARK = "document.unmark_identifying"
 
 
 def _text(value: Any, name: str) -> str | None:
@@ -82,6 +87,8 @@ def clean_after(case: Case, state: ReviewState, *, user: str, role: str, action:
                 after: dict[str, Any]) -> dict[str, Any]:
     """Check one action against the corrected case; return the ``after`` to store."""
     kind = ACTIONS[action]
+    if kind == "document":
+        return _mark_after(case, user=user, role=role, action=action, target=target, after=after)
     if kind == "figure":
         figure = _find(case.figures, target, "figure")
         locked = _locked_claim(case, state, target)
@@ -136,6 +143,89 @@ def clean_after(case: Case, state: ReviewState, *, user: str, role: str, action:
     if action == "entity.unprotect" and not entity.protected:
         raise ReviewError(f"entity {target} is not protected")
     return {"protected": action == "entity.protect"}
+
+
+def identifying_marks(case: Case) -> list[Mention]:
+    """Every span a reviewer marked as identifying a protected person (and has not unmarked)."""
+    return [m for m in case.mentions.values() if m.kind == IDENTIFYING]
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without white space or punctuation at its edges, widened to whole words."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    while start > 0 and start < end and text[start - 1].isalnum():
+        start -= 1
+    while start < end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _witness(case: Case, raw: Any) -> dict[str, str]:
+    """The protected person a mark is tied to: ``{witness, witness_kind, label}``.
+
+    ``raw`` is a protected entity id, a protected quote id or a pseudonym ("[Witness 2]").
+    """
+    value = str(raw or "").strip()
+    if not value:
+        raise ReviewError("choose the protected person this text identifies")
+    w = assign_pseudonyms(case)
+    if value in w.entities:
+        return {"witness": value, "witness_kind": "entity", "label": w.entities[value]}
+    if value in w.quotes:
+        return {"witness": value, "witness_kind": "quote", "label": w.quotes[value]}
+    if PSEUDONYM_RE.fullmatch(value):
+        for kind, table in (("entity", w.entities), ("quote", w.quotes), ("mark", w.marks)):
+            found = sorted(k for k, p in table.items() if p == value)
+            if found:
+                return {"witness": found[0], "witness_kind": kind, "label": value}
+        for person, pseudonym in zip(case.protected, w.persons):
+            if pseudonym == value:
+                return {"witness": person_key(person), "witness_kind": "person", "label": value}
+    if any(e.id == value for e in case.entities):
+        raise ReviewError(f"entity {value} is not protected: protect it first")
+    raise ReviewError(f"no protected person {value!r} in this case")
+
+
+def _mark_after(case: Case, *, user: str, role: str, action: str, target: str, after: dict[str, Any]) -> dict[str, Any]:
+    """The checked ``after`` of marking (or unmarking) a span of a document as identifying."""
+    doc = _find(case.documents, target, "document")
+    if action == UNMARK and "start" not in after and after.get("seq") is not None:
+        # Undo names the mark by the review that made it (a redacted reader cannot see its offsets).
+        found = [m for m in identifying_marks(case) if m.doc_id == target and str(m.attrs.get("review_seq")) ==
+                 str(after["seq"])]
+        if not found:
+            raise ReviewError(f"no identifying mark made by review {after['seq']} in document {target}")
+        after = {"start": found[0].start, "end": found[0].end}
+    try:
+        start, end = int(after["start"]), int(after["end"])
+    except (KeyError, TypeError, ValueError):
+        raise ReviewError("a mark needs integer start and end offsets") from None
+    if not 0 <= start < end <= len(doc.text):
+        raise ReviewError(f"{start}-{end} is not a span of document {target}")
+    if action == UNMARK:
+        mark = case.mentions.get(mention_id(target, IDENTIFYING, start, end))
+        if mark is None or mark.kind != IDENTIFYING:
+            raise ReviewError(f"no identifying mark at {start}-{end} of document {target}")
+        by = mark.attrs.get("by")
+        if by != user and role != "admin":
+            raise ReviewError(f"only {by} (who marked it) or an admin can undo this mark")
+        return {"start": start, "end": end, "text": mark.text, "witness": mark.attrs.get("witness"),
+                "witness_kind": mark.attrs.get("witness_kind")}
+    selected = doc.text[start:end]
+    if after.get("text") not in (None, "") and after["text"] != selected:
+        raise ReviewError(f"the text does not match characters {start}-{end} of the document: select it again")
+    start, end = _whole_words(doc.text, start, end)
+    text = doc.text[start:end]
+    if sum(c.isalnum() for c in text) < 2:
+        raise ReviewError("select at least two letters or digits")
+    if end - start > _MAX_MARK:
+        raise ReviewError(f"a mark is at most {_MAX_MARK} characters: select the identifying detail only")
+    if mention_id(target, IDENTIFYING, start, end) in case.mentions:
+        raise ReviewError(f"characters {start}-{end} are already marked as identifying")
+    return {"start": start, "end": end, "text": text} | _witness(case, after.get("witness"))
 
 
 def _figure_after(case: Case, figure: Figure, action: str, after: dict[str, Any]) -> dict[str, Any]:
@@ -212,9 +302,13 @@ def apply(case: Case, reviews: list[Review]) -> Case:
     rejected_figures: set[str] = set()
     touched_figures: set[str] = set()
     protected_by_review: dict[str, set[str]] = {}
+    docs = {d.id: d for d in case.documents}
+    merged: dict[str, str] = {}
     for r in reviews:
         kind = ACTIONS.get(r.action)
-        if kind == "figure" and r.target in figures:
+        if kind == "document" and r.target in docs:
+            _apply_mark(r, docs[r.target].text, mentions)
+        elif kind == "figure" and r.target in figures:
             f = figures[r.target]
             if r.action == "figure.correct":
                 machine = {k: getattr(f, k) for k in FIGURE_FIELDS}
@@ -239,14 +333,49 @@ def apply(case: Case, reviews: list[Review]) -> Case:
             else:
                 locks.pop(r.target, None)
         elif kind == "entity" and r.target in entities:
+            if r.action == "entity.merge" and r.after.get("into") in entities:
+                merged[r.target] = r.after["into"]
             _apply_entity(r, entities, quotes, protected_by_review)
         elif kind is not None:
             logger.warning("review %d: %s target %s is not in the case; skipped", r.seq, r.action, r.target)
+    _follow_merges(mentions, merged)
     claims, dropped = _claims(case.claims, figures, rejected_figures, touched_figures, claim_status, locks)
     return dataclasses.replace(
         case, mentions=mentions, entities=list(entities.values()), quotes=list(quotes.values()),
         figures=[f for fid, f in figures.items() if fid not in rejected_figures], claims=claims,
         totals=_totals(case.totals, {c.id: c for c in claims}, dropped))
+
+
+def _apply_mark(r: Review, text: str, mentions: dict[str, Mention]) -> None:
+    """One mark (or unmark) of identifying text applied to the working mentions."""
+    try:
+        start, end = int(r.after["start"]), int(r.after["end"])
+    except (KeyError, TypeError, ValueError):
+        logger.warning("review %d: %s without offsets; skipped", r.seq, r.action)
+        return
+    mid = mention_id(r.target, IDENTIFYING, start, end)
+    if r.action == UNMARK:
+        mentions.pop(mid, None)
+        return
+    if not 0 <= start < end <= len(text) or text[start:end] != r.after.get("text"):
+        logger.warning("review %d: marked text is not in document %s any more; skipped", r.seq, r.target)
+        return
+    attrs = {k: r.after.get(k) for k in ("witness", "witness_kind", "label")}
+    mentions[mid] = Mention(mid, r.target, start, end, IDENTIFYING, REVIEW_EXTRACTOR, text[start:end],
+                            attrs | {"by": r.user, "at": r.at, "review_seq": r.seq})
+
+
+def _follow_merges(mentions: dict[str, Mention], merged: dict[str, str]) -> None:
+    """Marks tied to an entity that was merged away follow it into the entity it joined."""
+    for mid, m in list(mentions.items()):
+        if m.kind != IDENTIFYING or m.attrs.get("witness_kind") != "entity":
+            continue
+        anchor, seen = m.attrs.get("witness"), set()
+        while anchor in merged and anchor not in seen:
+            seen.add(anchor)
+            anchor = merged[anchor]
+        if anchor != m.attrs.get("witness"):
+            mentions[mid] = dataclasses.replace(m, attrs={**m.attrs, "witness": anchor})
 
 
 def _apply_quote(q: Quote, r: Review, entities: dict[str, Entity], mentions: dict[str, Mention]) -> Quote:

@@ -20,6 +20,8 @@ from corroborator.model import Case
 
 PSEUDONYM = "[Witness {}]"
 PSEUDONYM_RE = re.compile(r"\[Witness \d+\]")
+#: Mention kind of a span a reviewer marked as identifying a protected person.
+IDENTIFYING = "identifying"
 #: What replaces the words of a protected quote when testimony is withheld.
 WITHHELD = "[testimony withheld]"
 #: Shorter stretches of a protected quote are too likely to be ordinary phrases.
@@ -333,6 +335,8 @@ class Witnesses:
         testimony: Normalised protected quote (or sentence of one) -> pseudonym.
         matcher: Finds protected names (the identities redaction always hides).
         testimony_matcher: Finds protected testimony (hidden only when it is withheld).
+        marks: Id of each span a reviewer marked as identifying -> pseudonym. The marked
+            words are searched for like a name (``names`` holds them too).
     """
 
     count: int
@@ -343,6 +347,7 @@ class Witnesses:
     testimony: dict[str, str] = field(default_factory=dict)
     matcher: NameMatcher | None = None
     testimony_matcher: NameMatcher | None = None
+    marks: dict[str, str] = field(default_factory=dict)
 
     def name_spans(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, pseudonym)`` of every protected name in ``text``."""
@@ -495,6 +500,18 @@ def assign_pseudonyms(case: Case) -> Witnesses:
         elif by_text:
             uf.union(node, ("name", by_text))
 
+    # Spans a reviewer marked as identifying join the witness they were tied to; a mark whose
+    # witness is gone (unprotected, split away) stays a witness of its own: it is still hidden.
+    persons = {person_key(p): i for i, p in enumerate(case.protected)}
+    marks = [m for m in case.mentions.values() if m.kind == IDENTIFYING and m.text.strip()]
+    for m in marks:
+        anchor, kind = m.attrs.get("witness"), m.attrs.get("witness_kind")
+        node = {"entity": ("entity", anchor), "quote": ("quote", anchor), "person": ("person", persons.get(anchor)),
+                "mark": ("mark", anchor)}.get(str(kind))
+        if node is not None and node in first and node != ("mark", m.id):
+            uf.union(node, ("mark", m.id))
+        else:
+            add(("mark", m.id), m.doc_id, m.start, ())
     groups: dict[Any, list[Any]] = {}
     for node in first:
         groups.setdefault(uf.find(node), []).append(node)
@@ -506,6 +523,10 @@ def assign_pseudonyms(case: Case) -> Witnesses:
     # A name node is no member itself: it reaches its pseudonym through its group's root.
     root_pseudonym = {uf.find(m): p for m, p in pseudonym_of.items()}
     names = {norm(n): root_pseudonym[uf.find(("name", norm(n)))] for n in all_names}
+    marked = {m.id: root_pseudonym[uf.find(("mark", m.id))] for m in marks}
+    for m in marks:
+        names.setdefault(norm(m.text), marked[m.id])
+    all_names.update(m.text for m in marks)
     testimony: dict[str, str] = {}
     phrases: list[str] = []
     for quote in protected_quotes:
@@ -521,4 +542,10 @@ def assign_pseudonyms(case: Case) -> Witnesses:
         testimony=testimony,
         matcher=NameMatcher(all_names) if all_names else None,
         testimony_matcher=NameMatcher((), phrases) if phrases else None,
+        marks=marked,
     )
+
+
+def person_key(person: Any) -> str:
+    """A stable reference to a protected person found by the build (it has no id of its own)."""
+    return person.evidence.id if person.evidence is not None else f"{person.doc_id}|{person.label}"

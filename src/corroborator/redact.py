@@ -1,7 +1,8 @@
 """Redaction of protected witnesses at the output boundary.
 
 A witness exposed can be killed, so this module fails closed: :func:`redact_case`
-replaces every protected name, alias, pseudonym, initial and real name by the
+replaces every protected name, alias, pseudonym, initial and real name, and every
+span a reviewer marked as identifying (wherever the same words occur), by the
 witness's stable pseudonym (``[Witness N]``), re-maps every offset so spans stay
 exact, and then searches every string of the result as a reader would see it; if any
 protected name is still there it raises :class:`RedactionError` instead of returning.
@@ -97,6 +98,10 @@ def _document_spans(case: Case, w: Witnesses, withhold: bool) -> dict[str, list[
         m = quote.mention
         if quote.mention.id in w.quotes and m.doc_id in spans:
             spans[m.doc_id].append((m.start, m.end, WITHHELD))
+    for m in (case.mentions.get(i) for i in w.marks):
+        # A span a reviewer marked as identifying goes where it was marked, whatever its edges.
+        if m is not None and m.doc_id in spans:
+            spans[m.doc_id].append((m.start, m.end, w.marks[m.id]))
     for entity in case.entities:
         pseudonym = w.entities.get(entity.id)
         for m in (case.mentions[i] for i in entity.mention_ids if pseudonym and i in case.mentions):
@@ -275,7 +280,8 @@ def redact_case(case: Case, *, withhold_testimony: bool = False) -> Case:
     """A copy of ``case`` in which no protected witness can be identified.
 
     Every proper name (and its given-name and surname forms), alias, pseudonym,
-    initial and real name of a protected person, and every mention of a protected
+    initial and real name of a protected person, every span a reviewer marked as
+    identifying one (wherever the same words occur), and every mention of a protected
     entity, is replaced by the witness's pseudonym in every document text and string
     field; every offset (including ``*_span``/``sentence`` attrs and review evidence) is
     re-mapped so ``text[start:end] == mention.text`` still holds (a mention overlapping
@@ -428,7 +434,8 @@ def redaction_notice(*, redacted: bool, withhold_testimony: bool = False, witnes
         return {"redacted": False, "mode": None,
                 "notice": "NOT REDACTED: this file contains the identities of protected witnesses" + count +
                           ". It must not be shared. Share a redacted export (--redact) instead."}
-    how = ("Every protected witness's name, alias, pseudonym, initial and real name is replaced by a stable "
+    how = ("Every protected witness's name, alias, pseudonym, initial and real name, and every detail a reviewer "
+           "marked as identifying them, is replaced by a stable "
            "label such as [Witness 1], in every text and field; offsets are remapped so spans stay exact.")
     if withhold_testimony:
         return {"redacted": True, "mode": "testimony_withheld",

@@ -16,7 +16,13 @@ Actions (``target`` is the id of a figure, quote, claim or entity):
 - ``claim.status`` (``after``: ``status`` in :data:`REVIEW_STATUSES`), ``claim.lock`` /
   ``claim.unlock``;
 - ``entity.merge`` (``after``: ``into``), ``entity.split`` (``after``: ``id, name,
-  mention_ids``), ``entity.protect`` / ``entity.unprotect``.
+  mention_ids``), ``entity.protect`` / ``entity.unprotect``;
+- ``document.mark_identifying`` (``target``: a document id; ``after``: ``start, end``,
+  optional ``text`` and ``witness``: a protected entity id, protected quote id or a
+  pseudonym such as ``[Witness 2]``): the selected characters identify that witness and
+  are redacted wherever they occur, in every output. The span is widened to whole words.
+  ``document.unmark_identifying`` (``after``: ``start, end`` of a mark, or ``seq`` of the
+  review that made it) undoes it (the editor who marked it, or an admin).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ ACTIONS = {
     "quote.confirm": "quote", "quote.reject": "quote", "quote.speaker": "quote",
     "claim.status": "claim", "claim.lock": "claim", "claim.unlock": "claim",
     "entity.merge": "entity", "entity.split": "entity", "entity.protect": "entity", "entity.unprotect": "entity",
+    "document.mark_identifying": "document", "document.unmark_identifying": "document",
 }
 #: Actions only an admin may take (lifting protection exposes a witness).
 ADMIN_ACTIONS = frozenset({"entity.unprotect"})
@@ -180,6 +187,10 @@ def snapshot(case: Case, action: str, target: str) -> dict[str, Any]:
     if kind == "claim":
         c = next((c for c in case.claims if c.id == target), None)
         return {"low": c.low, "high": c.high, "status": c.status} if c else {}
+    if kind == "document":
+        from corroborator._review_apply import identifying_marks
+
+        return {"marks": len([m for m in identifying_marks(case) if m.doc_id == target])}
     e = next((e for e in case.entities if e.id == target), None)
     return {"name": e.name, "aliases": list(e.aliases), "mentions": len(e.mention_ids), "protected": e.protected} if e else {}
 
@@ -194,7 +205,7 @@ def validate_review(case: Case, state: ReviewState, *, user: str, role: str, act
         user: Who acts.
         role: Their role (``editor`` or ``admin``; viewers cannot review).
         action: One of :data:`ACTIONS`.
-        target: The id of the figure, quote, claim or entity.
+        target: The id of the figure, quote, claim, entity or (marking identifying text) document.
         after: The new values the action asks for.
 
     Raises:

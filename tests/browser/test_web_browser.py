@@ -65,6 +65,8 @@ def test_browser_login_read_confirm_merge_search(page: Any, live: dict[str, Any]
     page.keyboard.press("Enter")
     page.wait_for_url("**/search?q=detained")
     assert page.locator("ol.results mark").count() >= 2
+    # The page sends the typed query only as digits; the browser shows it again as typed.
+    assert page.input_value("#sq") == "detained" and page.locator("strong .echo").inner_text() == "detained"
     shot(page, "06-search")
     assert page.errors == []
 

@@ -54,7 +54,7 @@ def _one(ctx: Ctx, kind: str, item_id: str) -> dict[str, Any]:
     for item in ctx.view.data()[kind]:
         if item.get("id") == item_id:
             return item
-    raise WebError(404, f"no {kind.rstrip('s')} {item_id!r} in this case")
+    raise WebError(404, f"no such {kind.rstrip('s')} in this case")
 
 
 OFFSET = Query(0, ge=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,11 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corroborator import __version__
 from corroborator.accounts import LoginLimiter
-from corroborator.errors import CaseFileError, CorroboratorError
+from corroborator.errors import CaseFileError, CorroboratorError, RedactionError
 from corroborator.web.deps import LoginRequired, WebError, current, render
-from corroborator.web.state import CaseState, Settings
+from corroborator.web.guard import REFUSED, check_output
+from corroborator.web.state import CaseState, Settings, View
 
 logger = logging.getLogger(__name__)
+# A value quoted in an error message (``{value!r}``).
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 STATIC = Path(__file__).parent / "static"
 # Scripts and styles come from this server only; nothing may frame the app or be fetched elsewhere.
@@ -85,6 +89,36 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
         return JSONResponse(app.openapi())
 
     @app.middleware("http")
+    async def final_check(request: Request, call_next):  # type: ignore[no-untyped-def]
+        """Check every body sent to a reader who may not see protected witnesses, whole.
+
+        Nothing of the request (query, path, form, headers, cookies) is left out of the
+        check or changes what it looks for: pages send the reader's own input only in a
+        form no name can be read in (:func:`~corroborator.web.deps.echo_codes`).
+        """
+        response: Response = await call_next(request)
+        if request.url.path.startswith("/static/"):
+            return response
+        view = _checked_view(request)
+        if view is None:
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+        try:
+            check_output(view, body.decode("utf-8", errors="replace"), where=request.url.path)
+        except RedactionError:
+            refused = _error(request, 500, REFUSED)
+            try:
+                check_output(view, bytes(refused.body).decode("utf-8", errors="replace"), where="error page")
+            except RedactionError:
+                refused = Response(REFUSED, status_code=500, media_type="text/plain")
+            return refused
+        checked = Response(body, status_code=response.status_code)
+        # Every header as sent (two Set-Cookie headers stay two), the length of this body.
+        checked.raw_headers = [(k, v) for k, v in response.raw_headers if k.lower() != b"content-length"] + \
+            [(b"content-length", str(len(body)).encode())]
+        return checked
+
+    @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response: Response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
@@ -115,15 +149,20 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     async def library_error(request: Request, exc: CorroboratorError) -> Response:
         logger.warning("%s %s: %s", request.method, request.url.path, exc)
         from corroborator.redact import RedactionError
+        from corroborator.accounts import AccountError
         from corroborator.review import ReviewError
 
         status = 503 if isinstance(exc, CaseFileError) else 409
+        message = str(exc)
+        if isinstance(exc, (ReviewError, AccountError)):
+            # A value the reader sent is not repeated back in the message (see final_check).
+            message = _QUOTED.sub("(the value given)", message)
         if isinstance(exc, ReviewError):
             status = 409 if "locked" in str(exc) else 400
         elif isinstance(exc, RedactionError):
             # Fail closed: nothing is shown when redaction cannot be guaranteed.
             status = 500
-        return _error(request, status, str(exc))
+        return _error(request, status, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -132,10 +171,30 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)
+            # Where and why, never the value sent: the reader's input is not repeated back.
+            errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+            return JSONResponse({"detail": errors}, status_code=422)
         return _error(request, 422, "the request was not understood: check the form fields")
 
     return app
+
+
+def _checked_view(request: Request) -> View | None:
+    """The view whose witnesses a response to this request is checked for; None for a revealing admin.
+
+    A request without a live session (the login form, a redirect, a 401) is checked
+    against the redacted view as well, once the case has been loaded.
+    """
+    ctx = getattr(request.state, "ctx", None)
+    if ctx is not None:
+        return ctx.view if ctx.view.redacted else None
+    state: CaseState = request.app.state.case
+    if not state.version:
+        return None
+    try:
+        return state.view(redacted=True)
+    except CorroboratorError:
+        return None
 
 
 def _error(request: Request, status: int, message: str) -> Response:

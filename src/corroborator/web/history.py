@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from corroborator._witness_names import PSEUDONYM_RE
 from corroborator.model import Mention
 from corroborator.review import Review
 from corroborator.web.guard import WITHHELD, quotes_testimony
@@ -21,7 +22,7 @@ from corroborator.web.state import View
 
 logger = logging.getLogger(__name__)
 
-KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities"}
+KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities", "document": "documents"}
 _HIDDEN_SELECTION = {"withheld": "the selection lies in a protected passage"}
 
 
@@ -55,6 +56,8 @@ class _Redacted:
 
     def values(self, values: dict[str, Any]) -> dict[str, Any]:
         """A ``before`` or ``after`` dict."""
+        if self.kind == "documents" and "start" in values:
+            return self.mark(values)
         out: dict[str, Any] = {}
         for key, value in values.items():
             if key == "text" and self.kind == "figures":
@@ -68,6 +71,23 @@ class _Redacted:
                 out[key] = pseudonym or self.value(value)
             else:
                 out[key] = self.value(value)
+        return out
+
+    def mark(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A mark of identifying text: the words are the witness's pseudonym, the span where it now stands."""
+        label = str(values.get("label") or "")
+        out: dict[str, Any] = {"text": label if PSEUDONYM_RE.fullmatch(label) else WITHHELD,
+                               "label": self.string(label),
+                               "witness": self.string(str(values.get("witness") or "")),
+                               "witness_kind": self.string(str(values.get("witness_kind") or ""))}
+        doc_id = self.view.view_id("documents", self.target)
+        alignment = self.view.alignment(doc_id)
+        try:
+            span = alignment.map_span(int(values["start"]), int(values["end"])) if alignment is not None else None
+        except (KeyError, TypeError, ValueError):
+            span = None
+        if span is not None:
+            out["start"], out["end"] = span
         return out
 
     def value(self, v: Any) -> Any:

@@ -79,7 +79,7 @@ def reader(doc_id: str, ctx: Ctx = Depends(current)) -> Response:
     view = ctx.view
     doc = view.docs.get(doc_id)
     if doc is None:
-        raise WebError(404, f"no document {doc_id!r} in this case")
+        raise WebError(404, "no such document in this case")
     pieces = present.cut(doc.text, present.doc_spans(view, doc))
     figures = [f for f in view.case.figures if f.mention.doc_id == doc.id]
     quotes = [q for q in view.case.quotes if q.mention.doc_id == doc.id]
@@ -109,7 +109,7 @@ def entity(entity_id: str, ctx: Ctx = Depends(current)) -> Response:
     view = ctx.view
     e = view.entities.get(entity_id)
     if e is None:
-        raise WebError(404, f"no entity {entity_id!r} in this case (it may have been merged)")
+        raise WebError(404, "no such entity in this case (it may have been merged)")
     mentions = []
     for mid in e.mention_ids[:300]:
         m = view.case.mentions.get(mid)
@@ -127,7 +127,7 @@ def entity(entity_id: str, ctx: Ctx = Depends(current)) -> Response:
 def search(ctx: Ctx = Depends(current), q: str = "", scope: str = "all", page: int = 1) -> Response:
     """Full-text search over documents and quotes, best matches first, with highlighted snippets."""
     if scope not in SCOPES:
-        raise WebError(400, f"unknown search scope {scope!r}; valid: {', '.join(SCOPES)}")
+        raise WebError(400, f"unknown search scope; valid: {', '.join(SCOPES)}")
     size = 20
     page = max(page, 1)
     results = ctx.view.search().search(q, scope=scope, limit=size, offset=(page - 1) * size) if q.strip() else None

@@ -13,14 +13,15 @@ from corroborator.model import EVENT_KINDS, QUALIFIERS
 from corroborator.review import REVIEW_STATUSES, Review, ReviewError
 from corroborator.web import present
 from corroborator.web.align import PSEUDONYM_ANY
-from corroborator.web.deps import Ctx, WebError, current, form_of, paginate, render, safe_next
+from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, paginate, render, safe_next
 from corroborator.web.history import present_review
 from corroborator.web.pages_case import locked_by, queue_items, status_of
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
-KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities"}
+KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities", "document": "documents"}
+MARK, UNMARK = "document.mark_identifying", "document.unmark_identifying"
 
 
 def _raw_evidence(ctx: Ctx, kind: str, view_id: str, ev: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -54,6 +55,71 @@ def _raw_evidence(ctx: Ctx, kind: str, view_id: str, ev: dict[str, Any] | None) 
     return {"start": raw[0], "end": raw[1], "text": text}
 
 
+def _raw_mark(ctx: Ctx, action: str, view_doc: str, after: dict[str, Any]) -> dict[str, Any]:
+    """A mark of identifying text moved from the reader's redacted text to the machine text.
+
+    The selection must be exactly those characters of the text the reader sees, hold no
+    pseudonym and lie in one stretch redaction left untouched; the witness may be given
+    by the id this reader sees or by its pseudonym.
+
+    Raises:
+        ReviewError: The selection cannot be placed exactly in the machine text.
+    """
+    view = ctx.view
+    if not view.redacted:
+        return after
+    out = {k: v for k, v in after.items() if k in ("seq", "witness")}
+    witness = str(after.get("witness") or "")
+    for kind in ("entities", "quotes"):
+        if witness and witness in (view.entities if kind == "entities" else view.quotes):
+            out["witness"] = view.raw_id(kind, witness)
+    if action == UNMARK and "start" not in after:
+        return out
+    try:
+        start, end = int(after["start"]), int(after["end"])
+    except (KeyError, TypeError, ValueError):
+        raise ReviewError("a mark needs integer start and end offsets") from None
+    doc_text = view.docs[view_doc].text
+    if not 0 <= start < end <= len(doc_text):
+        raise ReviewError(f"{start}-{end} is not a span of document {view_doc}")
+    text = doc_text[start:end]
+    if after.get("text") not in (None, "") and after["text"] != text:
+        raise ReviewError("the selected text does not match the source at those characters: select it again")
+    if PSEUDONYM_ANY.search(text):
+        raise ReviewError("the selection holds a pseudonym, which is hidden already: select the words around it")
+    alignment = view.alignment(view_doc)
+    raw = alignment.to_raw(start, end) if alignment is not None else None
+    if raw is None:
+        raise ReviewError("the selection cannot be placed exactly in the source: select a shorter stretch")
+    return out | {"start": raw[0], "end": raw[1], "text": text}
+
+
+def marking(request: Any, doc_id: str) -> dict[str, Any]:
+    """What the reader's "mark as identifying" form needs: the protected people to choose
+    from (by pseudonym) and the marks of this document, as this reader may see them."""
+    ctx: Ctx | None = getattr(request.state, "ctx", None)
+    if ctx is None:
+        return {"witnesses": [], "marks": []}
+    view = ctx.view
+    w = view.witnesses()
+    labels = sorted({*w.entities.values(), *w.quotes.values(), *w.persons, *w.marks.values()},
+                    key=lambda p: (len(p), p))
+    names: dict[str, list[str]] = {}
+    if not view.redacted:
+        for e in view.raw.entities:
+            if e.id in w.entities:
+                names.setdefault(w.entities[e.id], []).append(e.name)
+    witnesses = [(p, p + (" — " + ", ".join(sorted(set(names[p]))[:3]) if names.get(p) else "")) for p in labels]
+    marks = [{"seq": m.attrs.get("review_seq"), "text": m.text, "label": m.attrs.get("label"), "by": m.attrs.get("by"),
+              "at": m.attrs.get("at"), "start": m.start}
+             for m in sorted(view.case.mentions.values(), key=lambda m: m.start)
+             if m.kind == "identifying" and m.doc_id == doc_id]
+    return {"witnesses": witnesses, "marks": marks}
+
+
+ENV.globals["marking"] = marking
+
+
 def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], note: str = "") -> Review:
     """Check, map to machine ids and store one review action; the corrected case reloads.
 
@@ -66,8 +132,8 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
         raise ReviewError(f"unknown review action {action!r}; valid actions: {', '.join(sorted(review.ACTIONS))}")
     kind = KIND_OF[review.ACTIONS[action]]
     view = ctx.view
-    if view_target not in getattr(view, kind):
-        raise WebError(404, f"no {kind[:-1] if kind != 'entities' else 'entity'} {view_target!r} in this case")
+    if view_target not in (view.docs if kind == "documents" else getattr(view, kind)):
+        raise WebError(404, f"no such {kind[:-1] if kind != 'entities' else 'entity'} in this case")
     if not view.mapped(kind, view_target):
         raise WebError(409, "this item cannot be placed exactly in the machine output while identities are hidden: "
                             "an admin can review it with protected identities revealed")
@@ -81,6 +147,8 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
         after["mention_ids"] = [view.raw_id("mentions", str(m)) for m in after["mention_ids"] or []]
     if after.get("evidence"):
         after["evidence"] = _raw_evidence(ctx, kind, view_target, after["evidence"])
+    if kind == "documents":
+        after = _raw_mark(ctx, action, view_target, after)
     with ctx.state.db.store() as store:
         ctx.state.refresh(store)
         case = ctx.state.corrected
@@ -155,7 +223,7 @@ def _quote_context(ctx: Ctx, qid: str) -> dict[str, Any]:
 def quote(quote_id: str, ctx: Ctx = Depends(current)) -> Response:
     """One quote beside its source, with confirm / reject / correct-speaker forms."""
     if quote_id not in ctx.view.quotes:
-        raise WebError(404, f"no quote {quote_id!r} in this case")
+        raise WebError(404, "no such quote in this case")
     return render(ctx.request, "quote.html", ctx, guard=True, **_quote_context(ctx, quote_id))
 
 
@@ -197,7 +265,7 @@ def _figure_context(ctx: Ctx, fid: str) -> dict[str, Any]:
 def figure(figure_id: str, ctx: Ctx = Depends(current)) -> Response:
     """One figure beside its source, with confirm / reject / correct forms."""
     if figure_id not in ctx.view.figures:
-        raise WebError(404, f"no figure {figure_id!r} in this case (it may have been rejected)")
+        raise WebError(404, "no such figure in this case (it may have been rejected)")
     return render(ctx.request, "figure.html", ctx, guard=True, **_figure_context(ctx, figure_id))
 
 
@@ -235,7 +303,7 @@ def claim(claim_id: str, ctx: Ctx = Depends(current)) -> Response:
     """One claim: its figures side by side with their source spans; status and lock forms."""
     c = ctx.view.claims.get(claim_id)
     if c is None:
-        raise WebError(404, f"no claim {claim_id!r} in this case (it may have been rejected)")
+        raise WebError(404, "no such claim in this case (it may have been rejected)")
     cards = [{"f": ctx.view.figures[fid], "ev": present.evidence(ctx.view, ctx.view.figures[fid].mention),
               "doc": ctx.view.docs.get(ctx.view.figures[fid].mention.doc_id),
               "status": status_of(ctx, "figures", fid)} for fid in c.figure_ids if fid in ctx.view.figures]
@@ -271,6 +339,26 @@ async def entity_review(entity_id: str, ctx: Ctx = Depends(current)) -> Response
     return _done(form, present.url("entities", _shown_id(ctx, "entities", target)) + "?done=" + str(op))
 
 
+# -- documents: identifying details ------------------------------------------------------
+@router.post("/documents/{doc_id}/identifying")
+async def mark_identifying(doc_id: str, ctx: Ctx = Depends(current)) -> Response:
+    """Mark selected characters of a document as identifying a protected person, or undo a mark."""
+    form = await form_of(ctx)
+    op = form.get("op")
+    if op not in ("mark", "unmark"):
+        raise WebError(400, "unknown operation; valid: mark, unmark")
+    if op == "unmark":
+        after: dict[str, Any] = {"seq": form.get("seq")}
+    else:
+        try:
+            after = {"start": int(form.get("start", "")), "end": int(form.get("end", "")),
+                     "text": form.get("text") or None, "witness": form.get("witness")}
+        except ValueError:
+            raise ReviewError("select the identifying words in the text first") from None
+    do_review(ctx, MARK if op == "mark" else UNMARK, doc_id, after, str(form.get("note", "")))
+    return _done(form, present.url("documents", doc_id) + "?done=" + str(op))
+
+
 # -- the queue ---------------------------------------------------------------------------
 @router.get("/queue", response_class=HTMLResponse)
 def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unreviewed", at: str = "",
@@ -279,7 +367,7 @@ def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unr
     if kind not in ("figures", "quotes"):
         raise WebError(400, "the queue holds figures or quotes")
     if status not in ("unreviewed", "all", "confirmed", "rejected", "corrected"):
-        raise WebError(400, f"unknown queue status {status!r}")
+        raise WebError(400, "unknown queue status")
     every = queue_items(ctx, kind, "all")
     order = {x.mention.id: i for i, x in enumerate(every)}
     items = every if status == "all" else [x for x in every if status_of(ctx, kind, x.mention.id) == status]

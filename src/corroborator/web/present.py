@@ -98,6 +98,9 @@ def doc_spans(view: View, doc: Document, *, noise: bool = True) -> list[Span]:
                               url("entities", e.id), f"{e.type}: {e.name}"))
         elif m.kind == "date":
             spans.append(Span(m.start, m.end, "m-date", None, f"date: {m.attrs.get('value') or m.text}"))
+        elif m.kind == "identifying":
+            spans.append(Span(m.start, m.end, "m-protected m-identifying", None,
+                              f"marked as identifying {m.attrs.get('label') or 'a protected person'}"))
         elif m.kind == "speaker":
             spans.append(Span(m.start, m.end, "m-speaker", None, "speaker (set by a reviewer)"))
     for q in view.case.quotes:

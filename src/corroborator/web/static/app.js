@@ -123,4 +123,23 @@
     container.addEventListener("mouseup", capture);
     container.addEventListener("keyup", capture);
   });
+
+  // Reader: selecting words fills the "mark as identifying" form with their exact offsets.
+  var markForm = document.querySelector("form[data-mark-form]");
+  if (docText && markForm) {
+    var markSelection = function () {
+      var picked = selectionIn(docText);
+      if (!picked) return;
+      markForm.elements.start.value = picked.start;
+      markForm.elements.end.value = picked.end;
+      markForm.elements.text.value = picked.text;
+      var hint = markForm.querySelector("[data-mark-hint]");
+      if (hint) {
+        hint.textContent = "Selected \u201c" + picked.text + "\u201d (characters " + picked.start + "\u2013" +
+          picked.end + "). Choose who it identifies and mark it.";
+      }
+    };
+    docText.addEventListener("mouseup", markSelection);
+    docText.addEventListener("keyup", markSelection);
+  }
 })();
