@@ -1,6 +1,7 @@
 """A hostile witness corpus: every variant is built through ``corroborator.build`` and
-every redacted output (JSON, CSV, Markdown, the HTML report) must show 0 protected names,
-while the words of the testimony stay (issue 9).
+every redacted output (JSON, CSV, Markdown, the HTML report) and every page and API
+answer a viewer can reach in the review app must show 0 protected names, while the
+words of the testimony stay (issue 9).
 
 The checker here is written apart from the redactor: it folds look-alike letters,
 drops invisible characters, joins words hyphenated across lines and reads attributes,
@@ -194,6 +195,53 @@ def test_witness_corpus_leaks_no_protected_name(variant: Variant, tmp_path: Path
         docs = {d["id"]: d["text"] for d in data["documents"]}
         for q in data["quotes"]:
             assert docs[q["doc"]][q["start"]:q["end"]] == q["text"]
+
+    pages = _viewer_pages(case, variant.names)
+    assert len(pages) >= 20 and any(p.startswith("/documents/") for p in pages)  # the crawl reached the items
+    if variant.testimony:
+        assert variant.testimony in _reading(pages["/api/v1/quotes?limit=500"])  # a viewer reads the words
+    for where, body in pages.items():
+        seen = _reading(body)
+        leaked = [n for n in variant.names if _found(n, seen)]
+        assert not leaked, ("viewer", where, leaked)
+
+
+_LISTS = ("documents", "entities", "quotes", "figures", "claims")
+
+
+def _viewer_pages(case: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """Every page and API answer a viewer can reach in the review app, by path.
+
+    The lists, then every item's own page and API answer (ids taken from the API, as a
+    reader would follow them), the export, the totals, and a search for each protected
+    name. A page the last check refused (500) counts as a leak: redaction must not need it.
+    """
+    from fastapi.testclient import TestClient
+
+    from corroborator import accounts
+    from corroborator.store import open_case
+    from corroborator.web import create_app
+    from tests.webcase import PASSWORD, login
+
+    with open_case(case) as store:
+        accounts.add_user(store.con, "vic", "viewer", PASSWORD)
+    client = TestClient(create_app(case))
+    login(client, "vic")
+    paths = ["/", "/documents", "/entities", "/quotes", "/figures", "/claims", "/queue", "/reviews",
+             "/api/v1/case", "/api/v1/events", "/api/v1/totals", "/api/v1/export", "/export.json"]
+    for kind in _LISTS:
+        answer = client.get(f"/api/v1/{kind}", params={"limit": 500})
+        assert answer.status_code == 200, (kind, answer.status_code)
+        paths.append(f"/api/v1/{kind}?limit=500")
+        for item in answer.json()["items"]:
+            paths += [f"/{kind}/{item['id']}", f"/api/v1/{kind}/{item['id']}"]
+    paths += [f"/search?q={name}" for name in names] + [f"/api/v1/search?q={name}" for name in names]
+    pages = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code != 500, (path, "the last check refused the page: redaction missed a name")
+        pages[path] = response.text
+    return pages
 
 
 def test_witness_corpus_has_at_least_twenty_variants() -> None:
