@@ -43,7 +43,8 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None]]]] = {
     # -- honorifics and titles ------------------------------------------------------
     "Mr. and Ms.": ("“The deal is done,” said Mr. Kagame. “Not yet,” Ms. Hollis replied.",
                     [("The deal is done", "Kagame"), ("Not yet", "Hollis")]),
-    "Gen. and Dr.": ("“Our troops are ready,” Gen. Paul Marsh said. “So are the hospitals,” said Dr. Ines Vale.",
+    "Gen. and Dr.": ("“Our troops are ready,” Gen. Paul Marsh said. "
+                     "“So are the hospitals,” said Dr. Ines Vale.",
                      [("Our troops are ready", "Paul Marsh"), ("So are the hospitals", "Ines Vale")]),
     "party and state": ("“The veto will be overridden,” Senate Majority Leader Carl Hobbs, R-Ky., said Tuesday.",
                         [("The veto will be overridden", "Carl Hobbs")]),

@@ -102,7 +102,8 @@ _REGULAR = _W("add explain note recall continue ask claim insist state declare w
               "contend charge maintain agree caution reiterate muse retort interject proclaim decry concur mutter gush "
               "scoff snap advise pledge hint speculate theorize theorise wonder brag reassure yell chant demand "
               "inform reason opine recollect surmise sigh chuckle grumble fume rave blast slam huff joke bark beam "
-              "boom thunder roar bellow snarl hiss cheer sneer crack echo lecture answer decry hail pledge assure relate "
+              "boom thunder roar bellow snarl hiss cheer sneer crack echo lecture answer decry hail pledge assure "
+              "relate "
               "recount concede")
 #: Verbs that attribute a direct quote ("he says", "said X", "she told reporters").
 CUE_VERBS = frozenset(set().union(*map(_inflect, _REGULAR)) | set(_W("say says said saying tell tells told telling "
@@ -141,7 +142,8 @@ _INTRO_SKIP = frozenset(_W("in on at after before during since although though w
                            "again previously recently afterward afterwards sometimes often ultimately finally first "
                            "second third next plus notably specifically importantly interestingly otherwise regardless "
                            "besides thus hence therefore accordingly consequently eventually initially originally "
-                           "currently tonight monday tuesday wednesday thursday friday saturday sunday so or nor including "
+                           "currently tonight monday tuesday wednesday thursday friday saturday sunday so or nor "
+                           "including "
                            "even only meantime"))
 #: Words that open a sentence without naming anyone ("Instead, ...", "Asked about it, ...").
 INTRO_WORDS = _INTRO_SKIP

@@ -17,8 +17,11 @@ What counts as a quote:
   skipped; the headline is the report's own text.
 
 Speakers, first rule that applies: the attribution next to the quote ("“…,” he says",
-"said X according to Y", "Omar says: “…”"; a partial quote takes the subject of the
-speech verb before it, else an unnamed person subject); a person introduced earlier in
+"said X according to Y", "Omar says: “…”", "“…,” Graham, a former candidate, told CBS",
+"“…” ― Karen Bolado"; a partial quote takes the subject of the speech verb before it,
+else an unnamed person subject); the sentence that introduces it ("Pollster Dana Shaw:
+“…”", "as X put it", "Ryan worried that the net was “a hammock”", "…, saying “…”" with
+the main clause's subject); an attribution that closes the sentence after more words; a person introduced earlier in
 the same paragraph ("Another man spoke of ..."); another attributed quote of the
 paragraph; the chunk of a multi-paragraph quote that carries the attribution; for a
 quote opening its paragraph, the speaker or person introduced at the end of the
@@ -92,10 +95,12 @@ _ABBREVIATION_STOP = "|".join(rf"(?<=\b{a.capitalize()})\." for a in sorted(ABBR
 _AFTER_VERB_FIRST = re.compile(r"[\s,:—–-]*(?P<verb>" + _CUE + r")\s+", re.I)
 _AFTER_SPEAKER_FIRST = re.compile(
     # The phrase ends no sentence, but may hold an initial ("M. told us", "Ramzan A. Kadyrov said").
-    r"[\s,:—–-]*(?P<np>(?:[^“”\"‘’«»;.:()]|\([^()“”\"]{1,30}\)|" + _PARTY_STATE + r"|(?<=\w)’(?=\w)|(?<=\b[A-Z])\.|" + _ABBREVIATION_STOP
+    r"[\s,:—–-]*(?P<np>(?:[^“”\"‘’«»;.:()]|\([^()“”\"]{1,30}\)|" + _PARTY_STATE
+    + r"|(?<=\w)’(?=\w)|(?<=\b[A-Z])\.|" + _ABBREVIATION_STOP
     + r"){1,120}?)\s+" + _NOT_A_NOUN + r"(?P<verb>" + _CUE + r")\b(?!\s+that\b)")
 #: A quote signed with a dash: "“Fear. I am truly afraid.” ― Karen Bobadilla".
-_DASH_SIGNATURE = re.compile(r"[ \t]*(?:--|[―—–]|(?<=[ \t”\"])-(?=[ \t]))[ \t]*(?P<who>[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})"
+_DASH_SIGNATURE = re.compile(r"[ \t]*(?:--|[―—–]|(?<=[ \t”\"])-(?=[ \t]))[ \t]*"
+                             r"(?P<who>[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})"
                              r"(?=[ \t]*(?:[,.]|[“\"‘]|$|\n))", re.M)
 _CITED = re.compile(r"[\s,]*(?P<rep>[^,;.]{1,80}?)\s+(?:cited|quoted)\s+(?P<who>[^,;]{1,60}?)\s+as\s+saying")
 # The last cue of the lead: "a woman asked for a photo and Clinton said," is Clinton's.
@@ -296,6 +301,7 @@ def _tail_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] | 
                 and phrase.category in SPEAKING and phrase.kind != "pronoun" and phrase.end >= match.end("np") - 1:
             return phrase, match.group("verb").lower(), "after"
     return None
+
 
 def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, str] | None:
     """The attribution of a quote that the sentence before it introduces, however far back.
