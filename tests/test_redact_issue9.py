@@ -8,6 +8,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from corroborator.export import export
 from corroborator.extract.protection import detect_cues
 from corroborator.model import Case, Document, ProtectedPerson
 from corroborator.redact import RedactionError, assert_redacted, redact_case, redaction_notice
-from corroborator.store import open_case, remove_leftovers, scratch_dir
+from corroborator.store import STALE_SECONDS, open_case, remove_leftovers, scratch_dir
 from tests.test_redact import PROTECTED_NAMES, make_case
 
 _LABEL = re.compile(r"\[Witness \d+\]")
@@ -170,6 +171,9 @@ def test_crash_leftovers_are_removed_at_the_next_start(tmp_path: Path, monkeypat
         pass
     old = shared / "corroborator-mentions-abc123.jsonl"  # what an older version left after a crash
     old.write_text('{"text": "Azmad"}\n')
+    os.utime(old, (time.time() - 2 * STALE_SECONDS,) * 2)
+    running = shared / "corroborator-quotes-def456.jsonl"  # an older version's build writing right now
+    running.write_text('{"text": "Azmad"}\n')
     scratch = scratch_dir(case)
     scratch.mkdir(mode=0o700)
     mine = scratch / "corroborator-mentions-x1.jsonl"
@@ -179,6 +183,7 @@ def test_crash_leftovers_are_removed_at_the_next_start(tmp_path: Path, monkeypat
     with open_case(case, read_only=True):
         pass
     assert not old.exists() and not mine.exists() and other.exists()
+    assert running.exists()  # a build in progress keeps its file
     assert remove_leftovers(case) == 0
 
 

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -159,12 +160,14 @@ def remove_leftovers(case: str | Path) -> int:
 
     They hold unredacted names: the case file's scratch folder is emptied, and files
     an older version wrote into the system temporary folder
-    (``corroborator-<table>-*.jsonl``, owned by this user) are removed too.
+    (``corroborator-<table>-*.jsonl``, owned by this user, untouched for an hour) are removed too.
     """
     removed = 0
     candidates = list(scratch_dir(case).glob(f"{_SCRATCH_PREFIX}*.jsonl")) if scratch_dir(case).is_dir() else []
     shared = Path(tempfile.gettempdir())
-    candidates += [p for p in shared.glob(f"{_SCRATCH_PREFIX}*-*.jsonl") if _owned(p)]
+    # Only old ones: a file written in the last hour may belong to an older version's build that is still
+    # running (a build never writes one for that long), and deleting it would break that build.
+    candidates += [p for p in shared.glob(f"{_SCRATCH_PREFIX}*-*.jsonl") if _owned(p) and _stale(p)]
     for leftover in candidates:
         try:
             leftover.unlink()
@@ -176,6 +179,18 @@ def remove_leftovers(case: str | Path) -> int:
     if removed:
         logger.info("removed %d temporary file(s) left by an earlier run", removed)
     return removed
+
+
+#: How old a file in the system temporary folder must be to count as a crash's leftover.
+STALE_SECONDS = 3600
+
+
+def _stale(path: Path) -> bool:
+    """Whether ``path`` was last written over :data:`STALE_SECONDS` ago."""
+    try:
+        return time.time() - path.stat().st_mtime > STALE_SECONDS
+    except OSError:
+        return False
 
 
 def _owned(path: Path) -> bool:
