@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,15 @@ def sample_export(built_sample: Path) -> dict:
     from corroborator.api import export_case
 
     return json.loads(export_case(built_sample, "json"))
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> tuple[Path, dict[str, str], Any]:
+    """The hand-built review case (:func:`tests.webcase.build_case`): its path, ids and loaded case."""
+    from corroborator.store import open_case
+    from tests.webcase import build_case
+
+    path = tmp_path / "case.duckdb"
+    ids = build_case(path)
+    with open_case(path, read_only=True) as store:
+        return path, ids, store.load_case()

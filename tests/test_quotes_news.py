@@ -119,8 +119,8 @@ def _doc(text: str) -> Document:
     return Document(id="n" * 64, path="news.txt", sha256="n" * 64, media_type="text/plain", text=text + "\n")
 
 
-def _score(case: str) -> tuple[int, int, int, int]:
-    """(gold quotes, found, found with the right speaker, predicted) for one case."""
+def _score(case: str) -> tuple[int, int, int, int, list[tuple[str, str | None]]]:
+    """(gold quotes, found, found with the right speaker, predicted, what was found) for one case."""
     text, gold = CASES[case]
     quotes = extract_quotes(_doc(text), []).quotes
     found = right = 0
@@ -129,22 +129,19 @@ def _score(case: str) -> tuple[int, int, int, int]:
         if match is not None:
             found += 1
             right += match.speaker_label == speaker
-    return len(gold), found, right, len(quotes)
+    return len(gold), found, right, len(quotes), [(q.mention.text[:30], q.speaker_label) for q in quotes]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_news_construction(case: str) -> None:
-    n_gold, found, right, predicted = _score(case)
-    text, gold = CASES[case]
-    quotes = extract_quotes(_doc(text), []).quotes
-    detail = [(q.mention.text[:30], q.speaker_label) for q in quotes]
+    n_gold, found, right, predicted, detail = _score(case)
     assert found == n_gold, detail
     assert right == n_gold, detail
     assert predicted == n_gold, detail
 
 
 def test_news_constructions_quality_gate() -> None:
-    totals = [sum(column) for column in zip(*(_score(case) for case in CASES))]
+    totals = [sum(column) for column in zip(*(_score(case)[:4] for case in CASES))]
     n_gold, found, right, predicted = totals
     recall, speaker, precision = found / n_gold, right / found, found / predicted
     print(f"news constructions: recall {recall:.3f}  speaker {speaker:.3f}  precision {precision:.3f}  "
@@ -152,9 +149,12 @@ def test_news_constructions_quality_gate() -> None:
     assert recall >= 0.95 and speaker >= 0.95 and precision >= 0.95
 
 
-def test_news_gate_can_fail() -> None:
-    # The scorer is not vacuous: a wrong speaker and a missing quote both count against it.
-    text, gold = CASES["told"]
-    quotes = extract_quotes(_doc(text), []).quotes
-    assert quotes and quotes[0].speaker_label != "Someone Else"
-    assert _score("so-called") == (0, 0, 0, 0)
+def test_news_gate_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The scorer is not vacuous: a wrong speaker, a missing quote and an extra quote all count against it.
+    text, _ = CASES["told"]
+    monkeypatch.setitem(CASES, "wrong speaker", (text, [("We will appeal", "Someone Else")]))
+    monkeypatch.setitem(CASES, "missing quote", (text, [("We will appeal", "Marta Levin"), ("Not there", None)]))
+    monkeypatch.setitem(CASES, "extra quote", (text, []))
+    assert _score("wrong speaker")[:4] == (1, 1, 0, 1)
+    assert _score("missing quote")[:4] == (2, 1, 1, 1)
+    assert _score("extra quote")[:4] == (0, 0, 0, 1)

@@ -12,23 +12,15 @@ import pytest
 
 from corroborator import api, review
 from corroborator.errors import RedactionError
-from corroborator.model import Case
 from corroborator.redact import assert_redacted, redact_case
 from corroborator.review import Review, ReviewError, apply_reviews, load_reviews, review_state
 from corroborator.store import open_case
-from tests.webcase import DOC_A, DOC_B, build_case
+from tests.webcase import DOC_A, DOC_B
 
 MARK, UNMARK = "document.mark_identifying", "document.unmark_identifying"
 # Occurs in two documents, an entity's name, figures' sources and a claim's note.
 PHRASE = "Riverton Human Rights Centre"
 
-
-@pytest.fixture()
-def built(tmp_path: Path) -> tuple[Path, dict[str, str], Case]:
-    path = tmp_path / "case.duckdb"
-    ids = build_case(path)
-    with open_case(path, read_only=True) as store:
-        return path, ids, store.load_case()
 
 
 def _record(path: Path, action: str, target: str, after: dict[str, Any], *, user: str = "edna",

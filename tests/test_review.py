@@ -12,15 +12,8 @@ from corroborator import review
 from corroborator.model import Case
 from corroborator.review import Review, ReviewError, apply_reviews, load_reviews, parse_count, review_state
 from corroborator.store import open_case
-from tests.webcase import DOC_A, DOC_B, build_case
+from tests.webcase import DOC_A, DOC_B
 
-
-@pytest.fixture()
-def built(tmp_path: Path) -> tuple[Path, dict[str, str], Case]:
-    path = tmp_path / "case.duckdb"
-    ids = build_case(path)
-    with open_case(path, read_only=True) as store:
-        return path, ids, store.load_case()
 
 
 def _act(case: Case, reviews: list[Review], action: str, target: str, after: dict[str, Any] | None = None, *,
