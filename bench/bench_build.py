@@ -26,7 +26,7 @@ from synth import articles  # noqa: E402
 
 BUILD = """
 import json, resource, sys, time
-from corroborator.build import BuildOptions, build
+from corroborator import BuildOptions, build
 start = time.perf_counter()
 summary = build([sys.argv[1]], sys.argv[2], BuildOptions(workers=int(sys.argv[3])))
 elapsed = time.perf_counter() - start
@@ -40,7 +40,7 @@ SPACY = """
 import json, resource, sys, time
 from pathlib import Path
 import spacy
-from corroborator.nlp import MODEL_NAMES
+from corroborator.analyze.entities import MODEL_NAMES
 start = time.perf_counter()
 for name in MODEL_NAMES:
     try:

@@ -1,4 +1,4 @@
-"""Benchmark: how :func:`corroborator.extract.quotes.extract_quotes` scales with input size.
+"""Benchmark: how :func:`corroborator.analyze.quotes.extract_quotes` scales with input size.
 
 Each case builds a pathological-but-possible document at 1x, 2x and 4x its base size
 (one-line pages, thousands of unbalanced marks, quotes in guillemets, thousands of
@@ -18,7 +18,7 @@ import hashlib
 import time
 from collections.abc import Callable
 
-from corroborator.extract.quotes import extract_quotes
+from corroborator.analyze.quotes import extract_quotes
 from corroborator.model import Document, NoiseSpan
 
 _ONE_LINE = ("“We were taken at night,” said one woman, speaking on condition of anonymity. "

@@ -32,7 +32,7 @@ from typing import Any
 def _warm() -> None:
     """Load spaCy once per worker process (``load_pipeline`` is cached per process)."""
     logging.disable(logging.WARNING)
-    from corroborator.nlp import load_pipeline
+    from corroborator.analyze.entities import load_pipeline
 
     load_pipeline()
 
@@ -48,10 +48,7 @@ def _best(total: dict[str, Any] | None) -> tuple[int, str]:
 
 def evaluate(incident: dict[str, Any]) -> dict[str, Any]:
     """Build one incident's case and read its totals."""
-    # ``corroborator.build`` names both the function and its module: once the module is
-    # imported the package attribute is the module, so take the function from the module.
-    from corroborator.api import load_case
-    from corroborator.build import BuildOptions, build
+    from corroborator import BuildOptions, build, load_case
 
     with tempfile.TemporaryDirectory(prefix="gva-") as tmp:
         path = Path(tmp) / "reports.jsonl"

@@ -87,7 +87,7 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample case, built once per test session."""
-    from corroborator.build import build
+    from corroborator.engines.local import build
 
     root = tmp_path_factory.mktemp("sample")
     shutil.copytree(SAMPLE, root / "chechnya-2017")

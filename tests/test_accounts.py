@@ -8,8 +8,8 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from corroborator import accounts
-from corroborator.accounts import AccountError, LoginError, LoginLimiter
+from corroborator.review import accounts
+from corroborator.review.accounts import AccountError, LoginError, LoginLimiter
 from corroborator.store import open_case
 
 PASSWORD = "correct horse battery"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corroborator.briefing import build_briefing
+from corroborator.outputs.briefing import build_briefing
 from corroborator.consolidate import apply_consolidation, consolidate_case
 from corroborator.model import Case, Mention, Quote, mention_id
 from tests.test_consolidate_claims import shooting_case
@@ -86,7 +86,7 @@ def test_briefing_of_a_multi_report_incident() -> None:
 
 
 def test_briefing_of_a_redacted_case_keeps_exact_spans(sample_case: Case) -> None:
-    redact = pytest.importorskip("corroborator.redact")
+    redact = pytest.importorskip("corroborator.outputs.redact")
     redacted = redact.redact_case(sample_case)
     briefing = build_briefing(redacted)
     _check_citations(redacted, briefing)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from corroborator import analyze
+from corroborator.analyze import pipeline as analyze
 from corroborator.analyze import Stage
-from corroborator.build import BuildOptions, build
+from corroborator.engines.local import BuildOptions, build
 from corroborator.model import Extraction
 
 pytestmark = pytest.mark.slow

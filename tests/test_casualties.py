@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import pytest
 
 from corroborator.consolidate import consolidate_case
-from corroborator.extract.figures import extract_figures
+from corroborator.analyze.figures import extract_figures
 from corroborator.model import Case, Document, Figure, Mention, NoiseSpan, mention_id
 
 

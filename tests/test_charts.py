@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from corroborator import charts
-from corroborator.charts import Point, TimelineItem, evolution_chart, parse_date, timeline_chart, value_label
+from corroborator.outputs import charts
+from corroborator.outputs.charts import Point, TimelineItem, evolution_chart, parse_date, timeline_chart, value_label
 from corroborator.web import present
 from corroborator.web.state import View
 from tests.test_redact import DOC_A, DOC_B, make_case

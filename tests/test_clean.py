@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborator.clean import Cleaned, clean
+from corroborator.analyze.clean import Cleaned, clean
 from corroborator.model import NOISE_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]

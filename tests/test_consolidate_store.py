@@ -96,7 +96,7 @@ def test_consolidate_store_reads_the_file_a_kind_at_a_time_with_the_same_results
 
 
 def test_consolidate_store_lean_read_matches_on_the_tiny_corpus(corpus: Path, tmp_path: Path) -> None:
-    from corroborator.build import build
+    from corroborator.engines.local import build
     from corroborator.store import open_case
 
     build([corpus], tmp_path / "case.duckdb")
@@ -110,7 +110,7 @@ def test_consolidate_store_failing_midway_leaves_the_previous_results(corpus: Pa
     import pytest
 
     import corroborator.consolidate as consolidation
-    from corroborator.build import build
+    from corroborator.engines.local import build
     from corroborator.store import open_case
 
     build([corpus], tmp_path / "case.duckdb")

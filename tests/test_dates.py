@@ -1,4 +1,4 @@
-"""Tests for corroborator.extract.dates: date normalisation rules and dated events.
+"""Tests for corroborator.analyze.dates: date normalisation rules and dated events.
 
 Hand-written news-style texts whose right answers are known, plus a quality gate on
 hand-labelled gold for the five sample reports (tests/gold/dates_chechnya.json).
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborator.extract.dates import EXTRACTOR, WHAT_MAX_CHARS, extract_dates, extract_events
+from corroborator.analyze.dates import EXTRACTOR, WHAT_MAX_CHARS, extract_dates, extract_events
 from corroborator.model import Document, Mention, NoiseSpan, mention_id
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from corroborator.errors import ExportError
-from corroborator.export import FORMATS, case_to_dict, export, to_markdown, write_csv, write_json
+from corroborator.outputs.export import FORMATS, case_to_dict, export, to_markdown, write_csv, write_json
 from corroborator.model import Document, Mention, NoiseSpan, mention_id
 from tests.test_redact import DOC_A, PROTECTED_NAMES, exported_mentions, make_case
 

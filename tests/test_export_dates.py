@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from corroborator.export import case_to_dict, export, to_markdown
+from corroborator.outputs.export import case_to_dict, export, to_markdown
 from corroborator.model import DATE_PRECISIONS, Case, Document, Entity, Mention, ProtectedPerson, Quote, mention_id
-from corroborator.redact import RedactionError
+from corroborator.outputs.redact import RedactionError
 from tests.test_redact import DOC_A, DOC_B, PROTECTED_NAMES, TEXT_A, TEXT_B, make_case, span
 
 DATE_KEYS = {"id", "doc", "start", "end", "text", "value", "precision", "end_value", "in_noise"}
@@ -138,7 +138,7 @@ def test_export_redacted_dates_stay_aligned_and_hold_no_name(tmp_path: Path, fmt
 
 
 def test_export_redacted_leak_in_a_date_fails_the_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import corroborator.export as export_module
+    import corroborator.outputs.export as export_module
 
     real = export_module.redact_case
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from corroborator.extract.figures import EXTRACTOR, extract_figures
-from corroborator.extract.numbers import parse_count
+from corroborator.analyze.figures import EXTRACTOR, extract_figures
+from corroborator.analyze.numbers import parse_count
 from corroborator.model import EVENT_KINDS, QUALIFIERS, Document, Figure, Mention, NoiseSpan, mention_id
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from corroborator.extract._speakers import about_subject
-from corroborator.extract.protection import detect_cues
-from corroborator.extract.quotes import extract_quotes
+from corroborator.analyze._speakers import about_subject
+from corroborator.analyze.protection import detect_cues
+from corroborator.analyze.quotes import extract_quotes
 from corroborator.model import ProtectedPerson
 from corroborator.text import normalized
 from tests.test_quotes import GOLD, HANDWRITTEN, SAMPLE_FILES, make_doc, run_sample

@@ -18,10 +18,10 @@ from types import FrameType
 
 import pytest
 
-from corroborator.extract import quotes as quotes_module
-from corroborator.extract._marks import ParagraphQuotes, SpanIndex, clause_bounds, scan
-from corroborator.extract._speakers import clip_start
-from corroborator.extract.quotes import EXTRACTOR, QuoteResult, extract_quotes
+from corroborator.analyze import quotes as quotes_module
+from corroborator.analyze._marks import ParagraphQuotes, SpanIndex, clause_bounds, scan
+from corroborator.analyze._speakers import clip_start
+from corroborator.analyze.quotes import EXTRACTOR, QuoteResult, extract_quotes
 from corroborator.model import Document, Mention, NoiseSpan, mention_id
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from corroborator.extract.quotes import extract_quotes
+from corroborator.analyze.quotes import extract_quotes
 from corroborator.model import Document
 
 CASES: dict[str, tuple[str, list[tuple[str, str | None]]]] = {

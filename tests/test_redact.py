@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from corroborator.export import case_to_dict
+from corroborator.outputs.export import case_to_dict
 from corroborator.model import (
     Case,
     Claim,
@@ -23,7 +23,7 @@ from corroborator.model import (
     Quote,
     mention_id,
 )
-from corroborator.redact import RedactionError, assert_redacted, assign_pseudonyms, proper_names, redact_case
+from corroborator.outputs.redact import RedactionError, assert_redacted, assign_pseudonyms, proper_names, redact_case
 
 DOC_A = "aaaa1111" * 8
 DOC_B = "bbbb2222" * 8

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from corroborator.api import export_case, load_case, write_report
 from corroborator.cli import cli
-from corroborator.export import export
-from corroborator.extract.protection import detect_cues
+from corroborator.outputs.export import export
+from corroborator.analyze.protection import detect_cues
 from corroborator.model import Case, Document, ProtectedPerson
-from corroborator.redact import RedactionError, assert_redacted, redact_case, redaction_notice
+from corroborator.outputs.redact import RedactionError, assert_redacted, redact_case, redaction_notice
 from corroborator.store import STALE_SECONDS, open_case, remove_leftovers, scratch_dir
 from tests.test_redact import PROTECTED_NAMES, make_case
 
@@ -89,7 +89,7 @@ def test_redacted_outputs_keep_testimony_and_hide_names(tmp_path: Path) -> None:
 
 
 def test_export_leak_check_still_fails_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import corroborator.export as export_module
+    import corroborator.outputs.export as export_module
 
     monkeypatch.setattr(export_module, "redact_case", lambda case, **_: case)  # a redactor that does nothing
     for fmt in ("json", "md", "csv"):

@@ -11,9 +11,9 @@ import unicodedata
 
 import pytest
 
-from corroborator.export import case_to_dict
+from corroborator.outputs.export import case_to_dict
 from corroborator.model import Case, Claim, Document, Entity, Event, Figure, Mention, ProtectedPerson, Quote, mention_id
-from corroborator.redact import RedactionError, assert_redacted, assign_pseudonyms, redact_case, redact_case_with_ids
+from corroborator.outputs.redact import RedactionError, assert_redacted, assign_pseudonyms, redact_case, redact_case_with_ids
 from tests.test_redact import line_noise, make_case, span
 
 DOC = "d0c5" * 16

@@ -12,7 +12,7 @@ import pytest
 
 from corroborator import api, review
 from corroborator.errors import RedactionError
-from corroborator.redact import assert_redacted, redact_case
+from corroborator.outputs.redact import assert_redacted, redact_case
 from corroborator.review import Review, ReviewError, apply_reviews, load_reviews, review_state
 from corroborator.store import open_case
 from tests.webcase import DOC_A, DOC_B

@@ -218,7 +218,7 @@ def _viewer_pages(case: Path, names: tuple[str, ...]) -> dict[str, str]:
     """
     from fastapi.testclient import TestClient
 
-    from corroborator import accounts
+    from corroborator.review import accounts
     from corroborator.store import open_case
     from corroborator.web import create_app
     from tests.webcase import PASSWORD, login

@@ -9,12 +9,12 @@ from html.parser import HTMLParser
 
 import lxml.html
 
-from corroborator.briefing import build_briefing
+from corroborator.outputs.briefing import build_briefing
 from corroborator.consolidate import apply_consolidation, consolidate_case
-from corroborator.export import to_markdown
+from corroborator.outputs.export import to_markdown
 from corroborator.model import Case, Claim, Document, Entity, Figure, Mention, NoiseSpan, mention_id
-from corroborator.redact import redact_case
-from corroborator.report import render_report
+from corroborator.outputs.redact import redact_case
+from corroborator.outputs.report import render_report
 from tests.test_consolidate_sample import load_sample
 from tests.test_redact import DOC_A, DOC_B, PROTECTED_NAMES, make_case
 

@@ -151,7 +151,7 @@ def test_review_merge_and_split_entities(built) -> None:  # type: ignore[no-unty
 
 
 def test_review_protecting_a_person_redacts_them(built) -> None:  # type: ignore[no-untyped-def]
-    from corroborator.redact import redact_case
+    from corroborator.outputs.redact import redact_case
 
     _, ids, case = built
     reviews: list[Review] = []

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corroborator.model import Case, Document, Mention, Quote
-from corroborator.search import SearchIndex, snippet
+from corroborator.store.search import SearchIndex, snippet
 from corroborator.store import open_case
 from tests.webcase import build_case
 
@@ -75,7 +75,7 @@ def test_search_edge_cases() -> None:
 
 
 def test_search_redacted_index_cannot_find_protected_names(tmp_path: Path) -> None:
-    from corroborator.redact import redact_case
+    from corroborator.outputs.redact import redact_case
 
     build_case(tmp_path / "c.duckdb")
     with open_case(tmp_path / "c.duckdb", read_only=True) as store:

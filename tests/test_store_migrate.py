@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborator import accounts
+from corroborator.review import accounts
 from corroborator.api import export_case, load_case
 from corroborator.store import SCHEMA_VERSION, open_case
 

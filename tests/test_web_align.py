@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from corroborator.redact import assign_pseudonyms, redact_case
+from corroborator.outputs.redact import assign_pseudonyms, redact_case
 from corroborator.store import open_case
 from corroborator.web.align import Alignment
 from corroborator.web.idmap import id_maps

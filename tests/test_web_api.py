@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from corroborator.export import case_to_dict
-from corroborator.redact import redact_case
+from corroborator.outputs.export import case_to_dict
+from corroborator.outputs.redact import redact_case
 from corroborator.store import open_case
 from tests.webcase import login, make_app
 

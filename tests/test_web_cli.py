@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from corroborator import accounts
+from corroborator.review import accounts
 from corroborator.cli import cli
 from corroborator.store import open_case
 from tests.webcase import PASSWORD, build_case

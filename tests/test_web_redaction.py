@@ -170,7 +170,7 @@ def test_web_redaction_selection_answers_the_same_for_a_guessed_name(web) -> Non
 
 
 def test_web_redaction_reviews_are_presented_page_by_page(web, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from corroborator import redact
+    from corroborator.outputs import redact
     from corroborator.web import api
 
     app, _, _, _ = web

@@ -11,9 +11,9 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from corroborator import accounts
+from corroborator.review import accounts
 from corroborator.api import export_case, load_case
-from corroborator.redact import assign_pseudonyms
+from corroborator.outputs.redact import assign_pseudonyms
 from corroborator.store import open_case
 from corroborator.web import Settings, create_app
 from tests.webcase import PASSWORD, csrf, login

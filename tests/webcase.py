@@ -203,7 +203,7 @@ def make_app(tmp_path: Path, *, testimony: bool = False, **settings: object) -> 
     Returns:
         The app, the ids of :func:`build_case`, and ada's TOTP secret.
     """
-    from corroborator import accounts
+    from corroborator.review import accounts
     from corroborator.web import Settings, create_app
 
     case = tmp_path / "case.duckdb"

@@ -1,7 +1,5 @@
 """Corroborator: a verified, sourced case file from a pile of reports about one crisis."""
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from corroborator.errors import (
@@ -30,13 +28,13 @@ from corroborator.store import CaseStore, open_case
 
 if TYPE_CHECKING:
     from corroborator.api import CaseInfo, case_info, export_case, load_case, write_report
-    from corroborator.build import BuildOptions, BuildSummary, build
+    from corroborator.engines.local import BuildOptions, BuildSummary, build
 
 # The build pulls in every stage; importing it only when asked keeps `import corroborator` light.
 _LAZY = {
-    "BuildOptions": "corroborator.build",
-    "BuildSummary": "corroborator.build",
-    "build": "corroborator.build",
+    "BuildOptions": "corroborator.engines.local",
+    "BuildSummary": "corroborator.engines.local",
+    "build": "corroborator.engines.local",
     "CaseInfo": "corroborator.api",
     "case_info": "corroborator.api",
     "export_case": "corroborator.api",
@@ -52,18 +50,6 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'corroborator' has no attribute {name!r}")
 
-
-class _Package(types.ModuleType):
-    """The package module: importing the submodule ``corroborator.build`` must not hide the
-    public function ``corroborator.build`` behind the module of the same name."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return  # the lazy __getattr__ keeps answering with the function
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 

@@ -35,7 +35,7 @@ def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "re
     ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
     ``withhold_testimony`` also withholds the words of protected quotes (implies ``redact``).
     """
-    from corroborator.report import render_report
+    from corroborator.outputs.report import render_report
 
     html = render_report(load_case(case), redact=redact, withhold_testimony=withhold_testimony)
     out_path = Path(out)
@@ -56,7 +56,7 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
     Raises:
         ExportError: Unknown format, or csv without an output folder.
     """
-    from corroborator.export import export
+    from corroborator.outputs.export import export
 
     return export(load_case(case), fmt, Path(out) if out is not None else None, redact=redact,
                   withhold_testimony=withhold_testimony)

@@ -39,7 +39,7 @@ def cli(verbose: int) -> None:
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=32, show_default=True)
 def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int) -> None:
     """Build or extend CASE from report files and folders (read recursively)."""
-    from corroborator.build import BuildOptions, build as run_build
+    from corroborator.engines.local import BuildOptions, build as run_build
 
     bar = None
     progress = None

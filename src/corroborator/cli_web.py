@@ -31,7 +31,7 @@ def serve(case: Path, host: str, port: int, secure_cookies: bool) -> None:
     try:
         app = create_app(case, settings=Settings(secure_cookies=secure_cookies))
         with app.state.case.db.connect() as con:
-            from corroborator.accounts import list_users
+            from corroborator.review.accounts import list_users
 
             users = list_users(con)
     except CorroboratorError as exc:
@@ -65,7 +65,7 @@ def _store(case: Path):  # type: ignore[no-untyped-def]
 
 
 def _show_totp(name: str, secret: str) -> None:
-    from corroborator.accounts import totp_uri
+    from corroborator.review.accounts import totp_uri
 
     click.echo("Second factor (TOTP): add this to an authenticator app; it is shown only now.")
     click.echo(f"  secret: {secret}")
@@ -79,7 +79,7 @@ def _show_totp(name: str, secret: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def user_add(case: Path, name: str, role: str, password_stdin: bool) -> None:
     """Add user NAME to CASE (admins get a TOTP second factor)."""
-    from corroborator import accounts
+    from corroborator.review import accounts
 
     password = _password(password_stdin)
     try:
@@ -96,7 +96,7 @@ def user_add(case: Path, name: str, role: str, password_stdin: bool) -> None:
 @CASE_OPTION
 def user_list(case: Path) -> None:
     """List the users of CASE."""
-    from corroborator import accounts
+    from corroborator.review import accounts
 
     try:
         with _store(case) as store:
@@ -114,7 +114,7 @@ def user_list(case: Path) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def user_passwd(case: Path, name: str, password_stdin: bool) -> None:
     """Set a new password for NAME (ends their sessions)."""
-    from corroborator import accounts
+    from corroborator.review import accounts
 
     password = _password(password_stdin)
     try:
@@ -132,7 +132,7 @@ def user_passwd(case: Path, name: str, password_stdin: bool) -> None:
 @click.argument("name")
 def user_totp(case: Path, name: str) -> None:
     """Give NAME a new TOTP second factor (replacing any old one)."""
-    from corroborator import accounts
+    from corroborator.review import accounts
 
     try:
         with _store(case) as store:
@@ -150,7 +150,7 @@ def user_totp(case: Path, name: str) -> None:
 @click.argument("role", type=click.Choice(["viewer", "editor", "admin"]))
 def user_role(case: Path, name: str, role: str) -> None:
     """Change the role of NAME (ends their sessions)."""
-    from corroborator import accounts
+    from corroborator.review import accounts
 
     try:
         with _store(case) as store:

@@ -33,7 +33,7 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The review app of the hand-built case, served on a free port; users as in tests.webcase."""
-    from corroborator import accounts
+    from corroborator.review import accounts
     from corroborator.store import open_case
     from tests.webcase import PASSWORD, build_case
 

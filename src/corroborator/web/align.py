@@ -18,7 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from corroborator._witness_names import PSEUDONYM
+from corroborator.witnesses import PSEUDONYM
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class Alignment:
 
     def map_span(self, start: int, end: int) -> tuple[int, int] | None:
         """Where redaction moved machine ``[start, end)``: a span reaching into a replaced stretch
-        grows to cover its pseudonym, as :mod:`corroborator.redact` moves mentions."""
+        grows to cover its pseudonym, as :mod:`corroborator.outputs.redact` moves mentions."""
         lo, hi = self._map(start, is_end=False), self._map(end, is_end=True)
         return (lo, hi) if lo is not None and hi is not None else None
 

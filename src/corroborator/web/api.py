@@ -1,6 +1,6 @@
 """The JSON API: the case as the export contract defines it, paginated, plus review actions.
 
-Items are exactly the dicts of :func:`corroborator.export.case_to_dict`, taken from the
+Items are exactly the dicts of :func:`corroborator.outputs.export.case_to_dict`, taken from the
 reader's view: redacted unless an admin reveals protected identities.
 """
 

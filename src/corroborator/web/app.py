@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corroborator import __version__
-from corroborator.accounts import LoginLimiter
+from corroborator.review.accounts import LoginLimiter
 from corroborator.errors import CaseFileError, CorroboratorError, RedactionError
 from corroborator.web.deps import LoginRequired, WebError, current, render
 from corroborator.web.guard import REFUSED, check_output
@@ -148,8 +148,8 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     @app.exception_handler(CorroboratorError)
     async def library_error(request: Request, exc: CorroboratorError) -> Response:
         logger.warning("%s %s: %s", request.method, request.url.path, exc)
-        from corroborator.redact import RedactionError
-        from corroborator.accounts import AccountError
+        from corroborator.outputs.redact import RedactionError
+        from corroborator.review.accounts import AccountError
         from corroborator.review import ReviewError
 
         status = 503 if isinstance(exc, CaseFileError) else 409

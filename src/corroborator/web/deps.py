@@ -14,8 +14,8 @@ from markupsafe import Markup
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from corroborator import accounts
-from corroborator.accounts import Session
+from corroborator.review import accounts
+from corroborator.review.accounts import Session
 from corroborator.web.state import CaseState, View
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 Review records and audit records are not part of the redacted case: they were written
 by people, some of whom could see everything. Pages and answers built from them are
 checked once more just before they leave: no protected name (the check of
-:func:`corroborator.redact.assert_redacted`, with the witnesses assigned once per view)
+:func:`corroborator.outputs.redact.assert_redacted`, with the witnesses assigned once per view)
 and no protected testimony (the words of a protected quote, or of a figure inside one,
 that the redacted case does not show anywhere). A failing check answers 500 with a
 message that holds none of the content.
@@ -120,7 +120,7 @@ def quotes_testimony(view: View, text: str) -> bool:
 def _leaks(view: View, plain: str) -> bool:
     """Whether unescaped ``plain`` holds a protected name or protected testimony.
 
-    Names are checked as :func:`corroborator.redact.assert_redacted` checks them, with
+    Names are checked as :func:`corroborator.outputs.redact.assert_redacted` checks them, with
     the witnesses assigned once per view instead of once per call.
     """
     keys = testimony(view)

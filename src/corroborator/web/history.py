@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from corroborator._witness_names import PSEUDONYM_RE
+from corroborator.witnesses import PSEUDONYM_RE
 from corroborator.model import Mention
 from corroborator.review import Review
 from corroborator.web.guard import WITHHELD, quotes_testimony

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from corroborator.errors import CaseFileError
 from corroborator.model import Case, Mention, mention_id
-from corroborator.redact import Witnesses
+from corroborator.outputs.redact import Witnesses
 from corroborator.web.align import Alignment
 
 logger = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from corroborator import accounts
-from corroborator.accounts import AccountError, LoginError
+from corroborator.review import accounts
+from corroborator.review.accounts import AccountError, LoginError
 from corroborator.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
-from corroborator.search import SCOPES
+from corroborator.store.search import SCOPES
 from corroborator.web import present
 from corroborator.web.deps import Ctx, WebError, current, paginate, render
 

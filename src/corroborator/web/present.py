@@ -2,7 +2,7 @@
 
 Texts are never marked up by string replacement: a document is cut at span boundaries
 into plain pieces, each carrying its offset, classes and link; the template escapes
-every piece. Charts are plain coordinates from :mod:`corroborator.charts` (shared with the
+every piece. Charts are plain coordinates from :mod:`corroborator.outputs.charts` (shared with the
 static report) that the template draws as inline SVG.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote as urlquote
 
-from corroborator import charts
+from corroborator.outputs import charts
 from corroborator.model import Document, Event, Mention
 from corroborator.text import paragraphs
 from corroborator.web.state import View

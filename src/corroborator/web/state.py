@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corroborator import accounts, review
+from corroborator import review
+from corroborator.review import accounts
 from corroborator.errors import CaseFileError
 from corroborator.model import Case, Claim, Document, Entity, Figure, Quote
 from corroborator.review import Review, ReviewState
-from corroborator.search import SearchIndex
+from corroborator.store.search import SearchIndex
 from corroborator.store import CaseStore, open_case
 
 if TYPE_CHECKING:
-    from corroborator.redact import Witnesses
+    from corroborator.outputs.redact import Witnesses
     from corroborator.web.align import Alignment
 
 logger = logging.getLogger(__name__)
@@ -218,7 +219,7 @@ class View:
         """The view as the JSON export contract (``export.case_to_dict``), built once."""
         with self._lock:
             if self._data is None:
-                from corroborator.export import case_to_dict
+                from corroborator.outputs.export import case_to_dict
 
                 self._data = case_to_dict(self.case) | {"redacted": self.redacted}
             return self._data
@@ -232,7 +233,7 @@ class View:
 
     def witnesses(self) -> Witnesses:
         """The protected witnesses of the corrected case and their pseudonyms, assigned once."""
-        from corroborator.redact import assign_pseudonyms
+        from corroborator.outputs.redact import assign_pseudonyms
 
         found: Witnesses = self.cached("witnesses", lambda: assign_pseudonyms(self.raw))
         return found
@@ -334,7 +335,7 @@ def _redacted_view(corrected: Case, version: tuple[Any, ...]) -> View:
     Raises:
         RedactionError: Redaction could not guarantee that no protected name is left.
     """
-    from corroborator.redact import assign_pseudonyms, redact_case
+    from corroborator.outputs.redact import assign_pseudonyms, redact_case
     from corroborator.web.align import Alignment
     from corroborator.web.idmap import id_maps
 

@@ -40,6 +40,8 @@ SCHEMA_VERSION = 1
 DEFAULT_CASE = "case.duckdb"
 DEFAULT_MEMORY_LIMIT = "1GB"
 
+#: Mentions in text order; ties (one start, two spans) broken by end and id so every load is the same.
+_IN_TEXT = 'm.doc_id, m.start, m."end", m.id'
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
@@ -378,7 +380,7 @@ class CaseStore:
     def entity_mentions(self) -> list[Mention]:
         """Every entity mention of the case, in document order."""
         rows = self.con.execute(
-            "SELECT * FROM mentions WHERE kind = 'entity' ORDER BY doc_id, start").fetchall()
+            f"SELECT * FROM mentions m WHERE kind = 'entity' ORDER BY {_IN_TEXT}").fetchall()
         return [_mention(r) for r in rows]
 
     def protected_names(self) -> list[str]:
@@ -390,16 +392,16 @@ class CaseStore:
         """Load the whole case into memory for report and export."""
         con = self.con
         shared: dict[str, dict[str, Any]] = {}
-        mentions = {r[0]: _mention(r, shared) for r in _rows(con.execute("SELECT * FROM mentions ORDER BY doc_id, start"))}
+        mentions = {r[0]: _mention(r, shared) for r in _rows(con.execute(f"SELECT * FROM mentions m ORDER BY {_IN_TEXT}"))}
         documents = [_document(r) for r in _rows(con.execute("SELECT * FROM documents ORDER BY path, id"))]
         quotes = [
             Quote(mentions[r[0]], speaker_label=r[2], speaker_mention_id=r[3], speaker=r[4], protected=bool(r[5]),
                   reported_by=r[6])
-            for r in _rows(con.execute("SELECT q.* FROM quotes q JOIN mentions m ON m.id = q.mention_id ORDER BY m.doc_id, m.start"))
+            for r in _rows(con.execute(f"SELECT q.* FROM quotes q JOIN mentions m ON m.id = q.mention_id ORDER BY {_IN_TEXT}"))
         ]
         figures = [
             Figure(mentions[r[0]], event=r[2], value=r[3], qualifier=r[4], subject=r[5], attributed_to=r[6], when=r[7])
-            for r in _rows(con.execute("SELECT f.* FROM figures f JOIN mentions m ON m.id = f.mention_id ORDER BY m.doc_id, m.start"))
+            for r in _rows(con.execute(f"SELECT f.* FROM figures f JOIN mentions m ON m.id = f.mention_id ORDER BY {_IN_TEXT}"))
         ]
         events = [
             Event(id=r[0], doc_id=r[1], date=r[2], precision=r[3], what=r[4], mention_ids=tuple(json.loads(r[5])))

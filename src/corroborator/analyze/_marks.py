@@ -20,10 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corroborator.extract._speakers import QUOTE_CHARS, Phrase
+from corroborator.analyze._speakers import QUOTE_CHARS, Phrase
 
 if TYPE_CHECKING:
-    from corroborator.extract.protection import Person
+    from corroborator.analyze.protection import Person
 
 _MARKS = re.compile(r"[\"'“”‘’«»„‹›]")
 

@@ -39,8 +39,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from corroborator.extract._marks import Candidate, ParagraphQuotes, clause_bounds, link_chains, scan
-from corroborator.extract._speakers import (
+from corroborator.analyze._marks import Candidate, ParagraphQuotes, clause_bounds, link_chains, scan
+from corroborator.analyze._speakers import (
     ABBREVIATIONS,
     CUE_VERBS,
     INTRO_VERBS,
@@ -56,7 +56,7 @@ from corroborator.extract._speakers import (
     sentence_subject,
     trailing_name,
 )
-from corroborator.extract.protection import EXTRACTOR, People, Person
+from corroborator.analyze.protection import EXTRACTOR, People, Person
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Mention, ProtectedPerson, Quote, mention_id
 from corroborator.text import normalized, paragraphs, sentences
 

@@ -1,10 +1,10 @@
 """Export a case file: JSON (the fixed export contract), CSV tables, a Markdown digest.
 
 Everything here works on an in-memory :class:`~corroborator.model.Case`. With
-``redact=True`` the case goes through :func:`corroborator.redact.redact_case` first and
+``redact=True`` the case goes through :func:`corroborator.outputs.redact.redact_case` first and
 the final serialised text is checked once more before anything is written; with
 ``withhold_testimony=True`` the words of protected testimony are withheld as well.
-Every export says at its top what it is (:func:`corroborator.redact.redaction_notice`):
+Every export says at its top what it is (:func:`corroborator.outputs.redact.redaction_notice`):
 the JSON field ``redaction``, a notice under the Markdown title, ``NOTICE.txt`` beside
 the CSV tables, a banner at the top of the HTML report.
 """
@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import corroborator
-from corroborator.briefing import Briefing, build_briefing
+from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.errors import ExportError
 from corroborator.model import Case, Document, Mention
-from corroborator.redact import assert_redacted, assign_pseudonyms, redact_case, redaction_notice
+from corroborator.outputs.redact import assert_redacted, assign_pseudonyms, redact_case, redaction_notice
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _document_dict(d: Document) -> dict[str, Any]:
 def date_mentions(case: Case) -> list[Mention]:
     """The normalised date mentions of a case, in document order then text order.
 
-    A date mention (kind ``"date"``, see :mod:`corroborator.extract.dates`) counts when
+    A date mention (kind ``"date"``, see :mod:`corroborator.analyze.dates`) counts when
     the extractor resolved it: ``attrs["value"]`` holds its ISO date, month, season,
     year or range start. Dates it could not place in time (``value`` None, e.g. a
     yearless "May 26" in an undated report) are not normalised and are left out.
@@ -272,7 +272,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def to_markdown(case: Case, *, notice: str | None = None) -> str:
     """A readable Markdown digest of the case; every fact carries its citation.
 
-    Sections: the cited briefing (:func:`corroborator.briefing.build_briefing`: its
+    Sections: the cited briefing (:func:`corroborator.outputs.briefing.build_briefing`: its
     sentences with ``[n]`` reference markers, its figures table and the numbered
     references), then summary, totals, claims, figures, quotes (with speakers),
     timeline, dates (every normalised date mention), entities, documents. A citation
@@ -415,7 +415,7 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
     elif kind == "md":
         files = {"case.md": to_markdown(shared, notice=str(notice["notice"])) + "\n"}
     else:
-        from corroborator.report import render_report  # report imports this module's helpers
+        from corroborator.outputs.report import render_report  # report imports this module's helpers
 
         # Redacts and checks on its own.
         files = {"case.html": render_report(case, redact=redact, withhold_testimony=withhold_testimony)}

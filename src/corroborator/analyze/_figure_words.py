@@ -1,4 +1,4 @@
-"""Word lists and token tests for :mod:`corroborator.extract.figures`."""
+"""Word lists and token tests for :mod:`corroborator.analyze.figures`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from corroborator.extract.numbers import NUMBER_WORDS
+from corroborator.analyze.numbers import NUMBER_WORDS
 
 
 def wordset(words: str) -> frozenset[str]:

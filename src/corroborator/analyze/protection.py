@@ -29,8 +29,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from corroborator.extract._marks import SpanIndex
-from corroborator.extract._speakers import (
+from corroborator.analyze._marks import SpanIndex
+from corroborator.analyze._speakers import (
     ASTERISK_NAME,
     DETERMINERS,
     GROUP_NOUNS,

@@ -21,13 +21,13 @@ from typing import Any
 
 import jinja2
 
-from corroborator import charts
-from corroborator.briefing import Briefing, build_briefing
+from corroborator.outputs import charts
+from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.consolidate._facts import phrase
 from corroborator.consolidate.duplicates import DuplicateLink, find_duplicates
-from corroborator.export import generated_by
+from corroborator.outputs.export import generated_by
 from corroborator.model import Case, Document, Entity, Event, Mention, Quote
-from corroborator.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case, redaction_notice
+from corroborator.outputs.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case, redaction_notice
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Who a figure is attributed to, and when it happened, for :mod:`corroborator.extract.figures`.
+"""Who a figure is attributed to, and when it happened, for :mod:`corroborator.analyze.figures`.
 
 A *cue* is a reporting clause in the figure's sentence: "X reported (that) ...",
 "..., X has reported.", "..., said X", "according to X", "X released a report ...".
@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corroborator.extract import _figure_words as w
+from corroborator.analyze import _figure_words as w
 from corroborator.model import Mention
 
 _SKIP_BEFORE_VERB = w.wordset("has have had is was are were also first initially later previously earlier now "

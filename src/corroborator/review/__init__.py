@@ -188,7 +188,7 @@ def snapshot(case: Case, action: str, target: str) -> dict[str, Any]:
         c = next((c for c in case.claims if c.id == target), None)
         return {"low": c.low, "high": c.high, "status": c.status} if c else {}
     if kind == "document":
-        from corroborator._review_apply import identifying_marks
+        from corroborator.review.apply import identifying_marks
 
         return {"marks": len([m for m in identifying_marks(case) if m.doc_id == target])}
     e = next((e for e in case.entities if e.id == target), None)
@@ -217,7 +217,7 @@ def validate_review(case: Case, state: ReviewState, *, user: str, role: str, act
         raise ReviewError("only editors and admins can review")
     if action in ADMIN_ACTIONS and role != "admin":
         raise ReviewError(f"only an admin can {action.replace('.', ' ')}")
-    from corroborator._review_apply import clean_after
+    from corroborator.review.apply import clean_after
 
     return clean_after(case, state, user=user, role=role, action=action, target=target, after=after)
 
@@ -239,7 +239,7 @@ def apply_reviews(case: Case, reviews: list[Review]) -> Case:
     Returns:
         A new :class:`~corroborator.model.Case`.
     """
-    from corroborator._review_apply import apply
+    from corroborator.review.apply import apply
 
     return apply(case, reviews) if reviews else case
 

@@ -1,6 +1,6 @@
 """Who the protected witnesses of a case are, and where their names and testimony occur.
 
-Used by :mod:`corroborator.redact`. A label is a *name* when it reads as a proper name
+Used by :mod:`corroborator.outputs.redact`. A label is a *name* when it reads as a proper name
 ("Azmad", "Mr Ali Ahmed"); a *description* ("the man", "one person who was
 arrested") identifies no one and is never searched for in the text. A protected
 quote's words (and each of its sentences) can be searched for like a name

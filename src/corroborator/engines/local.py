@@ -21,7 +21,7 @@ from corroborator.consolidate import consolidate
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
-from corroborator.nlp import load_pipeline
+from corroborator.analyze.entities import load_pipeline
 from corroborator.store import DEFAULT_CASE, open_case
 
 logger = logging.getLogger(__name__)

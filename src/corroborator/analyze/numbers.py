@@ -1,6 +1,6 @@
 """Counts as news English writes them: digits, number words, dozens, ranges, qualifiers.
 
-Pure functions over lower-cased tokens (the tokenizer of :mod:`corroborator.extract.figures`
+Pure functions over lower-cased tokens (the tokenizer of :mod:`corroborator.analyze.figures`
 keeps ``"1,200"``, ``"thirty-six"`` and ``"31-page"`` as single tokens). They answer
 "is there a count here, how big, how hedged?"; *what* is counted is decided by the
 caller.

@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from corroborator.clean import clean
-from corroborator.extract.dates import extract_dates, extract_events
-from corroborator.extract.figures import extract_figures
-from corroborator.extract.quotes import extract_quotes
+from corroborator.analyze.clean import clean
+from corroborator.analyze.dates import extract_dates, extract_events
+from corroborator.analyze.figures import extract_figures
+from corroborator.analyze.quotes import extract_quotes
 from corroborator.model import Document, Extraction
-from corroborator.nlp import entity_mentions, load_pipeline
+from corroborator.analyze.entities import entity_mentions, load_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def analyze(docs: Sequence[Document], nlp: Any = None, *, batch_size: int = 64) 
 
     Args:
         docs: Documents as read by :mod:`corroborator.ingest`.
-        nlp: A loaded spaCy pipeline; by default :func:`~corroborator.nlp.load_pipeline`.
+        nlp: A loaded spaCy pipeline; by default :func:`~corroborator.analyze.entities.load_pipeline`.
         batch_size: Documents per ``nlp.pipe`` batch.
 
     Returns:

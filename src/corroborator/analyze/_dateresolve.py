@@ -1,6 +1,6 @@
 """Normalising matched date phrases against a reference date (private to ``dates``).
 
-:mod:`corroborator.extract.dates` finds the phrases and documents the rules; this
+:mod:`corroborator.analyze.dates` finds the phrases and documents the rules; this
 module turns one matched phrase (its kind and regex groups) into the ``attrs`` of a
 date mention: ``value``, ``precision``, ``end_value`` for ranges, and what it was
 resolved against.

@@ -2,7 +2,7 @@
 
 Rule-based and pure Python: precompiled regexes with a month table find candidate
 phrases, a little context decides whether a number or a month name really is a date,
-and :mod:`corroborator.extract._dateresolve` normalises each one to ``YYYY-MM-DD``
+and :mod:`corroborator.analyze._dateresolve` normalises each one to ``YYYY-MM-DD``
 (day), ``YYYY-MM`` (month), ``YYYY-<season>`` (season; ``fall`` is ``autumn``, winter
 is named by its December), ``YYYY`` (year) or a ``range`` (``value`` = start,
 ``attrs["end_value"]`` = end). Spans never include a leading preposition or article:
@@ -48,7 +48,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from corroborator.extract._dateresolve import MONTH_NAMES, NUMBERS, month_number, reference, resolve
+from corroborator.analyze._dateresolve import MONTH_NAMES, NUMBERS, month_number, reference, resolve
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Event, Mention, mention_id
 from corroborator.text import enclosing, normalized, paragraphs, sentences
 

@@ -8,7 +8,7 @@ import hashlib
 import logging
 from typing import Any
 
-from corroborator._witness_names import IDENTIFYING, PSEUDONYM_RE, assign_pseudonyms, person_key
+from corroborator.witnesses import IDENTIFYING, PSEUDONYM_RE, assign_pseudonyms, person_key
 from corroborator.model import Case, Claim, Entity, Figure, Mention, Quote, mention_id
 from corroborator.review import (
     ACTIONS,

@@ -25,9 +25,9 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from corroborator._witness_names import WITHHELD, Witnesses, assign_pseudonyms, proper_names
+from corroborator.witnesses import WITHHELD, Witnesses, assign_pseudonyms, proper_names
 from corroborator.errors import RedactionError
-from corroborator.extract.dates import event_summary
+from corroborator.analyze.dates import event_summary
 from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, ProtectedPerson, mention_id
 
 logger = logging.getLogger(__name__)

@@ -53,9 +53,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corroborator.extract import _figure_sources as src
-from corroborator.extract import _figure_words as w
-from corroborator.extract.numbers import (
+from corroborator.analyze import _figure_sources as src
+from corroborator.analyze import _figure_words as w
+from corroborator.analyze.numbers import (
     NUMBER_WORDS,
     non_count_reason,
     parse_count,
