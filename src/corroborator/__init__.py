@@ -3,12 +3,18 @@
 from typing import TYPE_CHECKING, Any
 
 from corroborator.errors import (
+    AccountError,
+    CaseFileBusyError,
     CaseFileError,
     CorroboratorError,
     ExportError,
     InputError,
+    LoginError,
     ModelNotInstalledError,
+    Problem,
     RedactionError,
+    ReviewConflictError,
+    ReviewError,
     StageError,
 )
 from corroborator.model import (
@@ -65,6 +71,8 @@ __all__ = [
     "load_case",
     "open_case",
     "write_report",
+    "AccountError",
+    "CaseFileBusyError",
     "CaseFileError",
     "Claim",
     "CorroboratorError",
@@ -75,12 +83,16 @@ __all__ = [
     "Extraction",
     "Figure",
     "InputError",
+    "LoginError",
     "Mention",
     "ModelNotInstalledError",
     "NoiseSpan",
     "ProtectedPerson",
     "Quote",
+    "Problem",
     "RedactionError",
+    "ReviewConflictError",
+    "ReviewError",
     "StageError",
     "__version__",
 ]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from corroborator.errors import CorroboratorError
+from corroborator.errors import ReviewError
 from corroborator.model import EVENT_KINDS, QUALIFIERS, Case
 
 logger = logging.getLogger(__name__)
@@ -69,9 +69,6 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "dozen": 12, 
 _DIGITS = re.compile(r"\d{1,3}(?:[,\u00a0 ]\d{3})+|\d+")
 _WORD = re.compile(r"[a-z]+")
 
-
-class ReviewError(CorroboratorError):
-    """A review action cannot be taken (the message says why)."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from corroborator.errors import CorroboratorError
+from corroborator.errors import AccountError, LoginError
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +53,6 @@ CREATE TABLE IF NOT EXISTS audit (
     action VARCHAR NOT NULL, target VARCHAR, detail VARCHAR);
 """
 
-
-class AccountError(CorroboratorError):
-    """A user cannot be created or changed as asked (the message says why)."""
-
-
-class LoginError(CorroboratorError):
-    """Login failed. The message never says whether the name or the password was wrong."""
 
 
 @dataclass(frozen=True)

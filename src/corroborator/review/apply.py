@@ -8,6 +8,7 @@ import hashlib
 import logging
 from typing import Any
 
+from corroborator.errors import ReviewConflictError
 from corroborator.witnesses import IDENTIFYING, PSEUDONYM_RE, assign_pseudonyms, person_key
 from corroborator.model import Case, Claim, Entity, Figure, Mention, Quote, mention_id
 from corroborator.review import (
@@ -93,7 +94,7 @@ def clean_after(case: Case, state: ReviewState, *, user: str, role: str, action:
         figure = _find(case.figures, target, "figure")
         locked = _locked_claim(case, state, target)
         if locked:
-            raise ReviewError(f"claim {locked} is locked by {state.locks[locked]}: unlock it first")
+            raise ReviewConflictError(f"claim {locked} is locked by {state.locks[locked]}: unlock it first")
         return _figure_after(case, figure, action, after)
     if kind == "quote":
         quote = _find(case.quotes, target, "quote")
@@ -105,12 +106,12 @@ def clean_after(case: Case, state: ReviewState, *, user: str, role: str, action:
         locker = state.locks.get(target)
         if action == "claim.unlock":
             if locker is None:
-                raise ReviewError(f"claim {target} is not locked")
+                raise ReviewConflictError(f"claim {target} is not locked")
             if locker != user and role != "admin":
-                raise ReviewError(f"claim {target} was locked by {locker}: only they or an admin can unlock it")
+                raise ReviewConflictError(f"claim {target} was locked by {locker}: only they or an admin can unlock it")
             return {}
         if locker is not None:
-            raise ReviewError(f"claim {target} is locked by {locker}: unlock it first")
+            raise ReviewConflictError(f"claim {target} is locked by {locker}: unlock it first")
         if action == "claim.lock":
             return {}
         status = after.get("status")

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from corroborator.errors import CaseFileError
+from corroborator.errors import CaseFileBusyError, CaseFileError
 from corroborator.model import (
     Case,
     Claim,
@@ -219,7 +219,7 @@ class CaseStore:
             self.con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": memory_limit})
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise CaseFileError(f"{self.path}: in use by another Corroborator process ({exc})") from exc
+                raise CaseFileBusyError(f"{self.path}: in use by another Corroborator process ({exc})") from exc
             raise CaseFileError(f"{self.path}: not a readable case file ({exc})") from exc
         except duckdb.Error as exc:
             raise CaseFileError(f"{self.path}: not a readable case file ({exc})") from exc

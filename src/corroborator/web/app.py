@@ -141,28 +141,16 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
 
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
-    @app.exception_handler(WebError)
-    async def web_error(request: Request, exc: WebError) -> Response:
-        return _error(request, exc.status, exc.message)
-
     @app.exception_handler(CorroboratorError)
     async def library_error(request: Request, exc: CorroboratorError) -> Response:
-        logger.warning("%s %s: %s", request.method, request.url.path, exc)
-        from corroborator.outputs.redact import RedactionError
-        from corroborator.review.accounts import AccountError
-        from corroborator.review import ReviewError
-
-        status = 503 if isinstance(exc, CaseFileError) else 409
+        # Every error carries its status; a RedactionError is a 500 and shows nothing of the case.
+        if exc.status >= 500 or not isinstance(exc, WebError):
+            logger.warning("%s %s: %s", request.method, request.url.path, exc)
         message = str(exc)
-        if isinstance(exc, (ReviewError, AccountError)):
+        if exc.echoes_input:
             # A value the reader sent is not repeated back in the message (see final_check).
             message = _QUOTED.sub("(the value given)", message)
-        if isinstance(exc, ReviewError):
-            status = 409 if "locked" in str(exc) else 400
-        elif isinstance(exc, RedactionError):
-            # Fail closed: nothing is shown when redaction cannot be guaranteed.
-            status = 500
-        return _error(request, status, message)
+        return _error(request, exc.status, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from corroborator.errors import CorroboratorError, WebError
 from corroborator.review import accounts
 from corroborator.review.accounts import Session
 from corroborator.web.state import CaseState, View
@@ -25,17 +26,10 @@ LOGIN_CSRF_COOKIE = "corroborator_login"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-class WebError(Exception):
-    """An error a route answers with: an HTTP status and a message safe to show."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-class LoginRequired(Exception):
+class LoginRequired(CorroboratorError):
     """No live session: pages redirect to the login form, the API answers 401."""
+
+    status = 401
 
 
 @dataclass

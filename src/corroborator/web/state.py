@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from corroborator import review
 from corroborator.review import accounts
-from corroborator.errors import CaseFileError
+from corroborator.errors import CaseFileBusyError, CaseFileError
 from corroborator.model import Case, Claim, Document, Entity, Figure, Quote
 from corroborator.review import Review, ReviewState
 from corroborator.store.search import SearchIndex
@@ -114,9 +114,9 @@ class CaseDb:
             try:
                 store = open_case(self.path)
                 break
-            except CaseFileError as exc:
+            except CaseFileBusyError:
                 # Another process (a CLI export) may hold the file for a moment.
-                if "in use" not in str(exc) or time.monotonic() > deadline:
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
         accounts.ensure_schema(store.con)
