@@ -38,8 +38,16 @@ _FACT_KINDS = frozenset({"figure", "date", "entity", "event"})
 _ITEM_KEYS = ("id", "claim", "figure", "mention")
 
 
-class _OffsetMap:
-    """Maps offsets of a text to offsets of the text with some spans replaced."""
+class TextMap:
+    """Where redaction moved the characters of one document's text.
+
+    Redaction replaces some stretches of the text (``spans``: machine ``start``, ``end``
+    and the pseudonym put there) and leaves every other character where it was, so this
+    map is exact: nothing is guessed from the texts.
+
+    Args:
+        spans: The replaced stretches, sorted and not overlapping.
+    """
 
     def __init__(self, spans: list[tuple[int, int, str]]):
         self.starts = [s for s, _, _ in spans]
@@ -58,6 +66,48 @@ class _OffsetMap:
         if i < len(self.starts) and self.starts[i] < pos < self.ends[i]:
             return self.new_ends[i] if is_end else self.new_starts[i]
         return pos + (self.new_ends[i - 1] - self.ends[i - 1] if i else 0)
+
+    def map_span(self, start: int, end: int) -> tuple[int, int]:
+        """Where redaction moved machine ``[start, end)``: a span reaching into a replaced
+        stretch grows to cover its pseudonym, as mentions do."""
+        return self.map(start, is_end=False), self.map(end, is_end=True)
+
+    def to_shown(self, start: int, end: int) -> tuple[int, int] | None:
+        """Redacted offsets of machine ``[start, end)``, or None if any of it was replaced."""
+        return _unchanged(self.starts, self.ends, self.new_starts, self.new_ends, start, end)
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int] | None:
+        """Machine offsets of redacted ``[start, end)``, or None if it touches a pseudonym."""
+        return _unchanged(self.new_starts, self.new_ends, self.starts, self.ends, start, end)
+
+
+def _unchanged(starts: list[int], ends: list[int], other_starts: list[int], other_ends: list[int],
+               start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` in the other text, if it lies wholly between replaced stretches."""
+    if start >= end or start < 0:
+        return None
+    i = bisect.bisect_right(ends, start)  # the first replaced stretch ending after ``start``
+    if i < len(starts) and starts[i] < end:
+        return None
+    shift = other_ends[i - 1] - ends[i - 1] if i else 0
+    return start + shift, end + shift
+
+
+@dataclasses.dataclass(frozen=True)
+class Redaction:
+    """A redacted case, and how to find the machine item and offset behind what it shows.
+
+    Attributes:
+        case: The redacted case.
+        ids: Per kind (``documents``, ``mentions``, ``quotes``, ``figures``, ``entities``,
+            ``events``, ``claims``), redacted id -> machine id of every item kept. Quotes
+            and figures are keyed by their mention's id.
+        texts: Machine document id -> the :class:`TextMap` of its text.
+    """
+
+    case: Case
+    ids: dict[str, dict[str, str]]
+    texts: dict[str, TextMap]
 
 
 def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -150,7 +200,7 @@ class _Redactor:
     def __init__(self, case: Case, w: Witnesses, withhold: bool = False):
         self.case, self.w, self.withhold = case, w, withhold
         spans = _document_spans(case, w, withhold)
-        self.maps = {doc_id: _OffsetMap(s) for doc_id, s in spans.items()}
+        self.maps = {doc_id: TextMap(s) for doc_id, s in spans.items()}
         self.texts = {d.id: _replace(d.text, spans[d.id]) for d in case.documents}
         # Facts inside testimony are the testimony's words: they go only when the words do.
         self.dropped = _testimony_facts(case, w) if withhold else set()
@@ -185,8 +235,7 @@ class _Redactor:
 
     def span(self, doc_id: str, start: int, end: int) -> tuple[int, int]:
         """New offsets of a span of a document."""
-        omap = self.maps[doc_id]
-        return omap.map(start, is_end=False), omap.map(end, is_end=True)
+        return self.maps[doc_id].map_span(start, end)
 
     def mention(self, m: Mention) -> Mention:
         """The mention in the redacted text, with its new id."""
@@ -315,13 +364,25 @@ def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tup
     When testimony is withheld, facts taken from it are dropped, so the redacted lists
     no longer line up with the original's by position: pair items through this map.
 
-    Args:
-        case: The case, unredacted.
-        withhold_testimony: As for :func:`redact_case`.
-
     Returns:
         The redacted case, and redacted id -> original id of every document, mention,
         entity, event and claim it keeps.
+    """
+    done = redact(case, withhold_testimony=withhold_testimony)
+    return done.case, {k: v for kind in ("documents", "mentions", "entities", "events", "claims")
+                       for k, v in done.ids[kind].items()}
+
+
+def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
+    """:func:`redact_case`, with the redaction's own id and offset maps.
+
+    Everything the redaction moved or renamed it knows exactly, so a reader's selection
+    in a redacted text, or an id on a redacted page, leads back to the machine's without
+    aligning texts.
+
+    Args:
+        case: The case, unredacted.
+        withhold_testimony: As for :func:`redact_case`.
 
     Raises:
         RedactionError: A protected name (or withheld testimony) is still present after redaction.
@@ -334,10 +395,15 @@ def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tup
     # A total whose every claim came from testimony goes too.
     totals = {k: t for (k, t), old in zip(totals.items(), case.totals.values())
               if not (isinstance(old, dict) and old.get("claims") and isinstance(t, dict) and not t.get("claims"))}
-    ids = {r.scrub(d.id): d.id for d in case.documents}
-    ids.update((r.refs[m.id], m.id) for m in _all_mentions(case) if m.id not in gone)
-    ids.update((r.value(x.id), x.id) for x in (*case.entities, *case.events, *case.claims) if x.id not in gone)
-    return _checked(Case(
+    ids = {
+        "documents": {r.scrub(d.id): d.id for d in case.documents},
+        "mentions": {r.refs[m.id]: m.id for m in _all_mentions(case) if m.id not in gone},
+        "quotes": {r.refs[q.mention.id]: q.mention.id for q in case.quotes},
+        "figures": {r.refs[f.mention.id]: f.mention.id for f in case.figures if f.mention.id not in gone},
+        **{kind: {r.value(x.id): x.id for x in getattr(case, kind) if x.id not in gone}
+           for kind in ("entities", "events", "claims")},
+    }
+    redacted = _checked(Case(
         documents=[dataclasses.replace(
             d, id=r.scrub(d.id), path=r.scrub(d.path), title=r.value(d.title), outlet=r.value(d.outlet),
             author=r.value(d.author), published=r.value(d.published), url=r.value(d.url), text=r.texts[d.id],
@@ -361,7 +427,8 @@ def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tup
                    for i, p in enumerate(case.protected)],
         totals=totals,
         schema_version=case.schema_version,
-    ), w, withhold_testimony), ids
+    ), w, withhold_testimony)
+    return Redaction(redacted, ids, r.maps)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
