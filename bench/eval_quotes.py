@@ -5,7 +5,7 @@
 The articles are built into one case through the public API (``corroborator.build`` on a
 temporary JSONL file, then ``corroborator.load_case``); nothing from the data set is
 copied into the repository. ``--direct`` skips the case file and runs the per-document
-stages alone (``corroborator.analyze.analyze``), which is quicker while developing.
+stages alone (``corroborator.analyze.analyze_batch``), which is quicker while developing.
 
 Scoring (as issue 8 defines it):
 
@@ -171,14 +171,14 @@ def predict_built(texts: dict[str, str], workdir: Path) -> tuple[list[Prediction
 
 def predict_direct(texts: dict[str, str]) -> tuple[list[Prediction], float]:
     """Run the per-document stages only (no case file, no case-wide entity resolution)."""
-    from corroborator.analyze import analyze
+    from corroborator.analyze import analyze_batch
     from corroborator.ingest import _sha256  # noqa: PLC2701 - same id the build would give
     from corroborator.model import Document
 
     docs = [Document(id=_sha256(a.encode()), path=a, sha256="", media_type="text/plain", text=t)
             for a, t in texts.items()]
     started = time.perf_counter()
-    extractions = analyze(docs)
+    extractions = analyze_batch(docs)
     elapsed = time.perf_counter() - started
     preds = []
     for ex in extractions:

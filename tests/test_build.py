@@ -10,6 +10,7 @@ from corroborator.analyze import pipeline as analyze
 from corroborator.analyze import Stage
 from corroborator.engines.local import BuildOptions, build
 from corroborator.model import Extraction
+from corroborator.settings import DEFAULTS, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -24,13 +25,15 @@ def _mentions_of(data: dict) -> list[dict]:
 
 def test_build_stage_failure_is_recorded_and_other_stages_run(corpus: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(ex: Extraction) -> None:
+    def explode(ex: Extraction, settings: Settings) -> None:
         if "Zürich" in ex.document.text:
             raise RuntimeError("boom")
 
-    stages = (Stage("explode.v1", (), (), explode), *analyze.STAGES)
+    stages = analyze.STAGES.with_stages(Stage("explode.v1", (), (), explode))
     monkeypatch.setattr(analyze, "STAGES", stages)
-    summary = build([corpus / "latin1.txt", corpus / "article.txt"], tmp_path / "c.duckdb", BuildOptions(workers=1))
+    settings = DEFAULTS.overlay({"stages": {"document": ["explode.v1", *DEFAULTS.stages.document]}})
+    summary = build([corpus / "latin1.txt", corpus / "article.txt"], tmp_path / "c.duckdb",
+                    BuildOptions(workers=1, settings=settings))
     assert summary.documents_added == 2
     assert len(summary.problems) == 1
     path, problem = summary.problems[0]

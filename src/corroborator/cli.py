@@ -11,6 +11,7 @@ import duckdb
 
 from corroborator import api
 from corroborator.errors import CorroboratorError
+from corroborator.settings import load_settings
 from corroborator.store import DEFAULT_CASE
 
 _REDACT_HELP = ("Replace every protected witness's name, alias and pseudonym by a stable label ([Witness 1]); "
@@ -37,9 +38,16 @@ def cli(verbose: int) -> None:
               help="The case file to create or extend.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: by input size).")
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=32, show_default=True)
-def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int) -> None:
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A TOML file of settings to change (tables and keys as in the packaged defaults.toml).")
+def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int, config: Path | None) -> None:
     """Build or extend CASE from report files and folders (read recursively)."""
     from corroborator.engines.local import BuildOptions, build as run_build
+
+    try:
+        settings = load_settings(config)
+    except CorroboratorError as exc:
+        raise click.ClickException(str(exc)) from exc
 
     bar = None
     progress = None
@@ -51,7 +59,8 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
             bar.update(done - bar.pos)
 
     try:
-        summary = run_build(paths, case, BuildOptions(workers=workers, batch_size=batch_size, progress=progress))
+        summary = run_build(paths, case, BuildOptions(workers=workers, batch_size=batch_size, progress=progress,
+                                                      settings=settings))
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     except duckdb.Error as exc:

@@ -11,6 +11,8 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
+from corroborator.errors import Problem
+
 #: Kinds of event a figure can count (export contract).
 EVENT_KINDS = (
     "killed",
@@ -207,7 +209,7 @@ class Extraction:
     figures: list[Figure] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     protected: list[ProtectedPerson] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 #: Noise kinds whose text still belongs to the report itself (its own headline).

@@ -1,18 +1,19 @@
 """Per-document analysis: cleaning, entities, and the rule extractors, run as stages.
 
-:func:`analyze` runs every stage over a batch of documents; the stages themselves are
-the modules of this package (``clean``, ``entities``, ``dates``, ``quotes``,
-``figures``, ``protection``) and are looked up by name in the stage registry.
+:func:`analyze` runs the stages over one document and :func:`analyze_batch` over a
+batch; the stages are the modules of this package (``clean``, ``entities``, ``dates``,
+``quotes``, ``figures``, ``protection``), registered by name in :data:`STAGES` (see
+:mod:`corroborator.registry`) and chosen by ``Settings.stages.document``.
 """
 
 from corroborator.analyze.pipeline import (
     STAGES,
-    Stage,
     analyze,
-    analyze_in_worker,
+    analyze_batch,
     clean_document,
     init_worker,
-    run_stages,
+    plan_stages,
 )
+from corroborator.registry import Stage
 
-__all__ = ["STAGES", "Stage", "analyze", "analyze_in_worker", "clean_document", "init_worker", "run_stages"]
+__all__ = ["STAGES", "Stage", "analyze", "analyze_batch", "clean_document", "init_worker", "plan_stages"]

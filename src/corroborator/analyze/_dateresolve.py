@@ -32,9 +32,6 @@ NUMBERS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50})
 #: The month each season starts; a season runs three months, winter is named by its December.
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
-#: How long after a yearless day a report may still speak of it as ahead ("by May 26").
-FUTURE_GRACE_DAYS = 31
-
 _ISO_PREFIX = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -66,10 +63,14 @@ def reference(published: str | None, case_ref: str | None, text_years: list[int]
     return Ref(None, None, "none", None)
 
 
-def resolve(kind: str, f: dict[str, str], ref: Ref, future: bool, anchor_year: int | None) -> dict[str, Any] | None:
-    """Normalised ``attrs`` of one matched phrase, or None if it is not a date after all."""
+def resolve(kind: str, f: dict[str, str], ref: Ref, future: bool, anchor_year: int | None,
+            grace_days: int) -> dict[str, Any] | None:
+    """Normalised ``attrs`` of one matched phrase, or None if it is not a date after all.
+
+    ``grace_days``: how long after a yearless day a report may still speak of it as ahead.
+    """
     if kind in ("md", "month", "season"):
-        return _calendar(kind, f, ref, future, anchor_year)
+        return _calendar(kind, f, ref, future, anchor_year, grace_days)
     if kind == "year":
         return _resolved(f["year"], "year", None, "explicit")
     if kind == "weekday":
@@ -84,7 +85,8 @@ def month_number(name: str) -> int:
     return int(name) if name.isdigit() else MONTHS[name.rstrip(".").lower()]
 
 
-def _calendar(kind: str, f: dict[str, str], ref: Ref, future: bool, anchor: int | None) -> dict[str, Any] | None:
+def _calendar(kind: str, f: dict[str, str], ref: Ref, future: bool, anchor: int | None,
+              grace_days: int) -> dict[str, Any] | None:
     """A day, month or season, with or without its year."""
     season = f.get("season", "").lower().replace("fall", "autumn")
     month = SEASONS[season] if kind == "season" else month_number(f["month"])
@@ -94,7 +96,7 @@ def _calendar(kind: str, f: dict[str, str], ref: Ref, future: bool, anchor: int 
         year, source = int(f["year"]), "explicit"
     else:
         months_long = {"md": 0, "month": 1, "season": 3}[kind]
-        year, source = _year_for(month, day, months_long, ref, future, anchor)
+        year, source = _year_for(month, day, months_long, ref, future, anchor, grace_days)
     if year is None:
         partial = f"--{month:02d}-{day:02d}" if kind == "md" else f"--{month:02d}"
         return _unresolved(precision, "no reference year", f"XXXX-{season}" if kind == "season" else partial)
@@ -110,12 +112,12 @@ def _calendar(kind: str, f: dict[str, str], ref: Ref, future: bool, anchor: int 
 
 
 def _year_for(
-    month: int, day: int, months_long: int, ref: Ref, future: bool, anchor: int | None
+    month: int, day: int, months_long: int, ref: Ref, future: bool, anchor: int | None, grace_days: int
 ) -> tuple[int | None, str]:
     """Year of a yearless date: anchor, else the latest not after the reference.
 
     In future context, the first one not over at the reference instead; a day gets
-    FUTURE_GRACE_DAYS of grace, so a deadline reported just after it passed keeps its year.
+    ``grace_days`` of grace, so a deadline reported just after it passed keeps its year.
     """
     if anchor is not None:
         return anchor, "paragraph"
@@ -133,7 +135,7 @@ def _year_for(
             y
             for d, y in options
             if (months_long and y * 12 + month - 1 + months_long - 1 >= now)
-            or (not months_long and d >= ref.day - timedelta(days=FUTURE_GRACE_DAYS))
+            or (not months_long and d >= ref.day - timedelta(days=grace_days))
         ]
         return (min(ahead) if ahead else None), "reference"
     past = [y for d, y in options if d <= ref.day]

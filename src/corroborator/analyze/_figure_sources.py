@@ -23,7 +23,6 @@ _NP_RIGHT_STOP = w.wordset("that who which according in on at after when as beca
                            "! ? — –")
 _PASSIVE_AUX = w.wordset("is are was were be been being")
 _NP_PREPOSITIONS = w.wordset("in at from of for")
-_LONGEST_NAME = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +172,12 @@ def _applies(cue: Cue, start: int, end: int) -> bool:
 
 def attribute(
     sent: w.Sentence, cues: Sequence[Cue], start: int, end: int, text: str, sources: Sequence[Mention],
-    source_starts: Sequence[int],
+    source_starts: Sequence[int], longest_name: int,
 ) -> tuple[str | None, tuple[int, int] | None, list[str]]:
     """The original source of the count at tokens ``[start, end)``, its span and the relays.
+
+    Entity names in ``sources`` start at most ``longest_name`` characters before the
+    source phrase they name.
 
     Returns:
         ``(attributed_to, span, relayed_by)``; ``attributed_to`` is None when no cue
@@ -190,10 +192,10 @@ def attribute(
         return inside, -min(abs(cue.src - end), abs(start - cue.src_end))
 
     best = max(found, key=depth)
-    label, span = _label(sent, best, text, sources, source_starts)
+    label, span = _label(sent, best, text, sources, source_starts, longest_name)
     enclosing = sorted((c for c in found if c is not best and _applies(c, best.src, best.src_end)),
                        key=depth, reverse=True)
-    relays = [_label(sent, c, text, sources, source_starts) for c in enclosing]
+    relays = [_label(sent, c, text, sources, source_starts, longest_name) for c in enclosing]
     if label is None and relays and relays[0][0]:
         # "X told ... that he said ...": a pronoun speaks for the named source around it.
         (label, span), relays = relays[0], relays[1:]
@@ -201,14 +203,15 @@ def attribute(
 
 
 def _label(
-    sent: w.Sentence, cue: Cue, text: str, sources: Sequence[Mention], source_starts: Sequence[int]
+    sent: w.Sentence, cue: Cue, text: str, sources: Sequence[Mention], source_starts: Sequence[int],
+    longest_name: int,
 ) -> tuple[str | None, tuple[int, int]]:
     """The source's name: an overlapping ORG/PERSON entity, else the phrase itself."""
     start, end = sent.starts[cue.src], sent.ends[cue.src_end - 1]
     lead = sent.starts[cue.src + 1] if sent.lows[cue.src] in w.DETERMINERS and cue.src_end - cue.src > 1 else start
     best: Mention | None = None
     k = bisect.bisect_left(source_starts, end) - 1
-    while k >= 0 and sources[k].start > start - _LONGEST_NAME:
+    while k >= 0 and sources[k].start > start - longest_name:
         entity = sources[k]
         k -= 1
         # Only a name that heads the phrase names the source: "newspaper Novaya Gazeta",

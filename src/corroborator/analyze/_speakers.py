@@ -79,8 +79,6 @@ _STOP = frozenset(_W("in on to during after before when while as because via thr
 ABBREVIATIONS = frozenset(_W("mr mrs ms dr prof st gen col lt sgt jr sr no gov sen rep capt maj cmdr adm supt insp det "
                              "rev hon pres"))
 QUOTE_CHARS = "\"'“”‘’«»„‹›"
-#: How far back from its verb a subject phrase (with any relative clause) is looked for.
-SUBJECT_REACH = 400
 
 
 def _inflect(base: str) -> set[str]:
@@ -341,17 +339,18 @@ def _classify(view: str, kept: list[tuple[int, int, str]], pseudonym: tuple[int,
     return Phrase(start, end, "description", label, category, {head} | titles, plural, gender)
 
 
-def parse_subject_before(view: str, start: int, end: int) -> Phrase | None:
+def parse_subject_before(view: str, start: int, end: int, *, reach: int) -> Phrase | None:
     """The subject phrase that ends right before ``end`` (a verb), searched from ``start``.
 
     Relative clauses (", who asked not to be named,"), ages and brackets are skipped;
     auxiliaries and adverbs before the verb ("has also") are dropped; the phrase starts
     after the last clause boundary, so "The opposition leader, David Okafor," gives the
     name and "In a meeting with the king, Smith" gives "Smith". An appositive after a
-    name ("Sarah Jones, a virologist at Oxford,") gives the name. Only the last
-    :data:`SUBJECT_REACH` characters are read, so a run-on sentence costs no more.
+    name ("Sarah Jones, a virologist at Oxford,") gives the name. Only the last ``reach``
+    characters (``quotes.subject_reach``: how far back from its verb a subject phrase,
+    with any relative clause, is looked for) are read, so a run-on sentence costs no more.
     """
-    start = clip_start(view, start, end, SUBJECT_REACH)
+    start = clip_start(view, start, end, reach)
     masked = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), view[start:end])
     words = masked.rstrip(" ,").split(" ")
     while words and words[-1].lower() in AUXILIARIES:
@@ -477,13 +476,16 @@ def trim_name(name: str) -> str:
     return " ".join(words).rstrip("’'")
 
 
-def noun_before(view: str, start: int, end: int) -> Phrase | None:
-    """The person phrase right before a "who" at ``end``: "said *Zelimkhan*, who ...", "told *Smith*, who"."""
-    start = clip_start(view, start, end, SUBJECT_REACH)
+def noun_before(view: str, start: int, end: int, *, reach: int) -> Phrase | None:
+    """The person phrase right before a "who" at ``end``: "said *Zelimkhan*, who ...", "told *Smith*, who".
+
+    Reads at most ``reach`` characters back, as :func:`parse_subject_before` does.
+    """
+    start = clip_start(view, start, end, reach)
     for verb in _WORD.finditer(view, start, end):
         if verb.group().lower() in CUE_VERBS:
             start = verb.end()  # the noun is after the speech verb
-    noun = parse_subject_before(view, start, end)
+    noun = parse_subject_before(view, start, end, reach=reach)
     if noun is None or noun.category not in SPEAKING or noun.category == "pronoun":
         return None
     return noun

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corroborator.model import NoiseSpan
+from corroborator.settings import DEFAULTS, CleanSettings
 from corroborator.text import normalized
 
 logger = logging.getLogger(__name__)
@@ -73,15 +74,6 @@ _BY = re.compile(r"by\s+", re.I)
 _BY_SEPARATOR = re.compile(r"\s*[,|•·–—]\s*|\s+-\s+")
 _NAME_PARTICLES = frozenset("van von de da del der den di du al el bin ibn le la and".split())
 
-_MAX_CAPTION_WORDS = 15  # a bare caption names a scene; a body sentence runs longer
-_MAX_TITLE_WORDS = 20
-_MAX_STANDFIRST_WORDS = 60
-_MAX_PULL_QUOTE_WORDS = 60
-_MIN_QUOTED_WORDS = 8  # shorter repeats are ordinary re-use of a phrase, not pull quotes
-_SHINGLE = 4
-_CONTAINMENT = 0.8
-_HEADER_LINES = 8  # bylines and display quotes are looked for among the first lines only
-
 
 @dataclass(frozen=True)
 class Cleaned:
@@ -110,7 +102,7 @@ class _Line:
         return not self.text
 
 
-def clean(text: str, *, media_type: str = "text/plain") -> Cleaned:
+def clean(text: str, *, media_type: str = "text/plain", settings: CleanSettings = DEFAULTS.clean) -> Cleaned:
     """Mark the noise lines of a report and lift its title, author, date and outlet.
 
     Args:
@@ -118,6 +110,7 @@ def clean(text: str, *, media_type: str = "text/plain") -> Cleaned:
             already be extracted to text (ingest runs trafilatura); the same line rules
             apply to every media type.
         media_type: The document's media type, used only for logging.
+        settings: Line lengths and overlaps that decide what is noise.
 
     Returns:
         A :class:`Cleaned` whose ``noise`` spans cover whole lines of ``text`` (without
@@ -130,11 +123,11 @@ def clean(text: str, *, media_type: str = "text/plain") -> Cleaned:
     if not body:
         return Cleaned(noise=(), title=None, author=None, published=None, outlet=None)
     published = _mark_line_rules(lines)
-    author = _mark_header(lines, body)
-    title = _mark_headline(lines, body)
-    _mark_teasers(lines)
-    _mark_pull_quotes(lines)
-    _mark_bare_captions(lines, body)
+    author = _mark_header(lines, body, settings)
+    title = _mark_headline(lines, body, settings)
+    _mark_teasers(lines, settings)
+    _mark_pull_quotes(lines, settings)
+    _mark_bare_captions(lines, body, settings)
     outlets = (_outlet(line.text) for line in lines if line.kind == "footer")
     outlet = next((name for name in outlets if name), None)
     noise = tuple(NoiseSpan(line.start, line.end, line.kind) for line in lines if line.kind)
@@ -179,9 +172,12 @@ def _mark_line_rules(lines: list[_Line]) -> str | None:
     return published
 
 
-def _mark_header(lines: list[_Line], body: list[int]) -> str | None:
-    """Mark the byline beside a dateline and display quotes above them; return the author."""
-    header = body[:_HEADER_LINES]
+def _mark_header(lines: list[_Line], body: list[int], settings: CleanSettings) -> str | None:
+    """Mark the byline beside a dateline and display quotes above them; return the author.
+
+    Bylines and display quotes are looked for among the first ``header_lines`` lines only.
+    """
+    header = body[:settings.header_lines]
     author = None
     for pos, i in enumerate(header):
         line = lines[i]
@@ -205,10 +201,10 @@ def _mark_header(lines: list[_Line], body: list[int]) -> str | None:
     return author
 
 
-def _mark_headline(lines: list[_Line], body: list[int]) -> str | None:
+def _mark_headline(lines: list[_Line], body: list[int], settings: CleanSettings) -> str | None:
     """Mark the first line as headline when it is title-like and stands apart; return it."""
     first = lines[body[0]]
-    if first.kind or not _title_like(first.text):
+    if first.kind or not _title_like(first.text, settings):
         return None
     after = lines[body[0] + 1] if body[0] + 1 < len(lines) else None
     if after is not None and not after.blank and after.kind not in ("byline", "dateline"):
@@ -217,7 +213,7 @@ def _mark_headline(lines: list[_Line], body: list[int]) -> str | None:
     return first.text
 
 
-def _mark_teasers(lines: list[_Line]) -> None:
+def _mark_teasers(lines: list[_Line], settings: CleanSettings) -> None:
     """Mark "related article" teasers: a headline-like line and its one-line standfirst."""
     free = [line for line in lines if not line.blank]
     adjacent = sum(1 for a, b in zip(lines, lines[1:]) if not a.blank and not b.blank)
@@ -234,9 +230,9 @@ def _mark_teasers(lines: list[_Line]) -> None:
             and not head.blank
             and not stand.kind
             and not stand.blank
-            and _title_like(head.text)
-            and stand.words <= _MAX_STANDFIRST_WORDS
-            and (not blank_separated or _stands_apart(before, after, bool(pairs) and pairs[-1] == i - 2))
+            and _title_like(head.text, settings)
+            and stand.words <= settings.max_standfirst_words
+            and (not blank_separated or _stands_apart(before, after, bool(pairs) and pairs[-1] == i - 2, settings))
         ):
             pairs.append(i)
             i += 2
@@ -250,10 +246,11 @@ def _mark_teasers(lines: list[_Line]) -> None:
         lines[p].kind = lines[p + 1].kind = "teaser"
 
 
-def _stands_apart(before: _Line | None, after: _Line | None, follows_pair: bool) -> bool:
+def _stands_apart(before: _Line | None, after: _Line | None, follows_pair: bool, settings: CleanSettings) -> bool:
     """True when a glued pair is set off from the paragraphs around it (or continues a run)."""
     apart_before = before is None or before.blank or before.kind is not None or follows_pair
-    return apart_before and (after is None or after.blank or after.kind is not None or _title_like(after.text))
+    return apart_before and (
+        after is None or after.blank or after.kind is not None or _title_like(after.text, settings))
 
 
 def _closing_run(lines: list[_Line], pairs: list[int]) -> set[int]:
@@ -268,28 +265,31 @@ def _closing_run(lines: list[_Line], pairs: list[int]) -> set[int]:
     return run if len(run) > 1 else set()
 
 
-def _mark_pull_quotes(lines: list[_Line]) -> None:
-    """Mark lines whose quoted words repeat, almost word for word, another body line."""
+def _mark_pull_quotes(lines: list[_Line], settings: CleanSettings) -> None:
+    """Mark lines whose quoted words repeat, almost word for word, another body line.
+
+    Shorter repeats than ``min_quoted_words`` are ordinary re-use of a phrase, not pull quotes.
+    """
     candidates = [i for i, line in enumerate(lines) if not line.blank and not line.kind]
     probes: dict[int, set[tuple[str, ...]]] = {}
     for i in candidates:
-        if lines[i].words <= _MAX_PULL_QUOTE_WORDS:
+        if lines[i].words <= settings.max_pull_quote_words:
             quoted = " ".join(_QUOTED.findall(lines[i].text)) or lines[i].text
             words = _WORD.findall(quoted.lower())
-            if len(words) >= _MIN_QUOTED_WORDS:
-                probes[i] = _shingles(words)
+            if len(words) >= settings.min_quoted_words:
+                probes[i] = _shingles(words, settings.shingle_words)
     if not probes:
         return
     index: dict[tuple[str, ...], list[int]] = {}
     for i in candidates:
-        for g in _shingles(_WORD.findall(lines[i].text.lower())):
+        for g in _shingles(_WORD.findall(lines[i].text.lower()), settings.shingle_words):
             index.setdefault(g, []).append(i)
     edges: dict[int, int] = {}
     for i, mine in probes.items():
         hits = Counter(j for g in mine for j in index.get(g, ()) if j != i)
         if hits:
             j, n = hits.most_common(1)[0]
-            if n >= _CONTAINMENT * len(mine):
+            if n >= settings.containment * len(mine):
                 edges[i] = j
     for i, j in edges.items():
         if lines[j].kind or lines[i].kind:
@@ -299,11 +299,14 @@ def _mark_pull_quotes(lines: list[_Line]) -> None:
         lines[i].kind = "pull_quote"
 
 
-def _mark_bare_captions(lines: list[_Line], body: list[int]) -> None:
-    """Mark short lines without final punctuation standing alone between blank lines."""
+def _mark_bare_captions(lines: list[_Line], body: list[int], settings: CleanSettings) -> None:
+    """Mark short lines without final punctuation standing alone between blank lines.
+
+    A bare caption names a scene in at most ``max_caption_words``; a body sentence runs longer.
+    """
     for i in body[1:]:
         line = lines[i]
-        if line.kind or line.words > _MAX_CAPTION_WORDS or not _title_like(line.text):
+        if line.kind or line.words > settings.max_caption_words or not _title_like(line.text, settings):
             continue
         before = lines[i - 1]
         after = lines[i + 1] if i + 1 < len(lines) else None
@@ -328,10 +331,10 @@ def _is_credit(s: str) -> bool:
     return s.endswith(")") and bool(_CREDIT_END.fullmatch(s, s.rfind("(")))
 
 
-def _title_like(s: str) -> bool:
+def _title_like(s: str, settings: CleanSettings) -> bool:
     """A headline-form line: short, no sentence-final period, not a bare quote."""
     words = s.split()
-    if not 3 <= len(words) <= _MAX_TITLE_WORDS or _quote_dominated(s):
+    if not 3 <= len(words) <= settings.max_title_words or _quote_dominated(s):
         return False
     tail = s.rstrip(_CLOSERS)
     return bool(tail) and tail[-1] not in ".,;:…" and (s[0].isupper() or s[0].isdigit() or s[0] in "“\"‘'")
@@ -394,8 +397,8 @@ def _outlet(s: str) -> str | None:
     return name or None
 
 
-def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+def _shingles(words: list[str], n: int) -> set[tuple[str, ...]]:
     """Word n-grams of ``words`` (the whole list when it is shorter than one n-gram)."""
-    if len(words) < _SHINGLE:
+    if len(words) < n:
         return {tuple(words)} if words else set()
-    return set(zip(*(words[k:] for k in range(_SHINGLE))))
+    return set(zip(*(words[k:] for k in range(n))))

@@ -50,13 +50,15 @@ from collections.abc import Sequence
 
 from corroborator.analyze._dateresolve import MONTH_NAMES, NUMBERS, month_number, reference, resolve
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Event, Mention, mention_id
+from corroborator.settings import DEFAULTS, DateSettings
 from corroborator.text import enclosing, normalized, paragraphs, sentences
 
 logger = logging.getLogger(__name__)
 
 EXTRACTOR = "dates.rules.v1"
 EVENT_EXTRACTOR = "events.rules.v1"
-WHAT_MAX_CHARS = 240
+#: The packaged default of ``dates.what_max_chars``: the longest event ``what``.
+WHAT_MAX_CHARS = DEFAULTS.dates.what_max_chars
 
 
 def _cased(words: str) -> str:
@@ -123,13 +125,16 @@ _FUTURE = re.compile(
 _SPECIFICITY = {"day": 0, "month": 1, "season": 2, "range": 3, "year": 4}
 
 
-def extract_dates(doc: Document, *, case_reference: str | None = None) -> list[Mention]:
+def extract_dates(doc: Document, *, case_reference: str | None = None,
+                  settings: DateSettings = DEFAULTS.dates) -> list[Mention]:
     """Find date expressions in a report and normalise them.
 
     Args:
         doc: The report; ``doc.published`` (ISO date or None) is the reference date.
         case_reference: A case-level ISO date (``YYYY[-MM[-DD]]``) used only when the
             report has no publish date, e.g. the case's median publish date.
+        settings: ``future_grace_days`` is how long after a yearless day a report may
+            still speak of it as ahead ("by May 26").
 
     Returns:
         Mentions of kind ``"date"`` in text order, with ``attrs`` ``value``,
@@ -155,7 +160,7 @@ def extract_dates(doc: Document, *, case_reference: str | None = None) -> list[M
             sents = sents if sents is not None else sentences(text)
             sent = enclosing(sents, start, end) or (start, end)
             future = _FUTURE.search(text, sent[0], sent[1]) is not None
-        attrs = resolve(kind, fields, ref, future, anchor_year)
+        attrs = resolve(kind, fields, ref, future, anchor_year, settings.future_grace_days)
         if attrs is None:
             continue
         attrs["in_noise"] = noisy
@@ -166,7 +171,8 @@ def extract_dates(doc: Document, *, case_reference: str | None = None) -> list[M
     return mentions
 
 
-def extract_events(doc: Document, dates: Sequence[Mention]) -> tuple[list[Event], list[Mention]]:
+def extract_events(doc: Document, dates: Sequence[Mention],
+                   settings: DateSettings = DEFAULTS.dates) -> tuple[list[Event], list[Mention]]:
     """Turn the resolved body dates of a report into dated statements.
 
     One event per sentence holding a resolved date outside noise spans; when a sentence
@@ -176,6 +182,7 @@ def extract_events(doc: Document, dates: Sequence[Mention]) -> tuple[list[Event]
     Args:
         doc: The report.
         dates: Its date mentions, as :func:`extract_dates` returns them.
+        settings: ``what_max_chars`` bounds an event's summary.
 
     Returns:
         The events, and the sentence mentions (kind ``"event"``) they point at.
@@ -216,7 +223,7 @@ def extract_events(doc: Document, dates: Sequence[Mention]) -> tuple[list[Event]
                 doc.id,
                 best.attrs["value"],
                 best.attrs["precision"],
-                event_summary(doc.text[s:e]),
+                event_summary(doc.text[s:e], settings.what_max_chars),
                 (best.id, sentence.id),
             )
         )
@@ -340,10 +347,10 @@ def _sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n"
 
 
-def event_summary(sentence: str) -> str:
-    """The sentence on one line, cut at a word boundary to ``WHAT_MAX_CHARS`` (an event's ``what``)."""
+def event_summary(sentence: str, max_chars: int = WHAT_MAX_CHARS) -> str:
+    """The sentence on one line, cut at a word boundary to ``max_chars`` (an event's ``what``)."""
     flat = " ".join(normalized(sentence).split())
-    if len(flat) <= WHAT_MAX_CHARS:
+    if len(flat) <= max_chars:
         return flat
-    cut = flat.rfind(" ", 0, WHAT_MAX_CHARS - 1)
-    return flat[: cut if cut > 0 else WHAT_MAX_CHARS - 1].rstrip(" ,;:") + "…"
+    cut = flat.rfind(" ", 0, max_chars - 1)
+    return flat[: cut if cut > 0 else max_chars - 1].rstrip(" ,;:") + "…"

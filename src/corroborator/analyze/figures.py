@@ -63,6 +63,7 @@ from corroborator.analyze.numbers import (
     qualifier_before,
 )
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Figure, Mention, mention_id
+from corroborator.settings import DEFAULTS, FigureSettings
 from corroborator.text import sentences
 
 logger = logging.getLogger(__name__)
@@ -112,9 +113,11 @@ class _Context:
     dated: list[Mention]
     date_starts: list[int]
     persons: dict[int, int]  # start -> end of PERSON names
+    settings: FigureSettings
 
 
-def extract_figures(doc: Document, entities: Sequence[Mention], dates: Sequence[Mention] = ()) -> list[Figure]:
+def extract_figures(doc: Document, entities: Sequence[Mention], dates: Sequence[Mention] = (),
+                    settings: FigureSettings = DEFAULTS.figures) -> list[Figure]:
     """Find the counts of people killed, injured, detained, ... in one document.
 
     Args:
@@ -123,6 +126,7 @@ def extract_figures(doc: Document, entities: Sequence[Mention], dates: Sequence[
             a source phrase become ``attributed_to``.
         dates: Date mentions (``attrs["value"]``); the one nearest the figure in its
             sentence becomes ``when``.
+        settings: ``longest_source_name`` bounds the entity names looked for in a source phrase.
 
     Returns:
         Figures in text order, one per (count, event).
@@ -130,7 +134,7 @@ def extract_figures(doc: Document, entities: Sequence[Mention], dates: Sequence[
     sources = sorted((m for m in entities if m.attrs.get("label") in _SOURCE_LABELS), key=lambda m: m.start)
     dated = sorted((m for m in dates if m.kind == "date" and m.attrs.get("value")), key=lambda m: m.start)
     persons = {m.start: m.end for m in sources if m.attrs.get("label") == "PERSON"}
-    ctx = _Context(doc, sources, [m.start for m in sources], dated, [m.start for m in dated], persons)
+    ctx = _Context(doc, sources, [m.start for m in sources], dated, [m.start for m in dated], persons, settings)
     quotes: list[tuple[int, int]] | None = None
     figures: list[Figure] = []
     seen: set[str] = set()
@@ -237,7 +241,8 @@ def _figures(ctx: _Context, sent: w.Sentence, item: _Count, cues: list[src.Cue])
     subject = item.subject
     end_tok = max(item.end, subject[1] if subject and not item.inherited else 0)
     value_span = (sent.starts[item.start], sent.ends[item.end - 1])
-    source, source_span, relays = src.attribute(sent, cues, start_tok, end_tok, text, ctx.sources, ctx.source_starts)
+    source, source_span, relays = src.attribute(sent, cues, start_tok, end_tok, text, ctx.sources, ctx.source_starts,
+                                                ctx.settings.longest_source_name)
     when = src.nearest_date(ctx.dated, ctx.date_starts, (sent.start, sent.end), value_span)
     figures = []
     for event, (a, b) in by_event.items():

@@ -1,74 +1,52 @@
-"""The per-document stages: clean, recognise entities, then the rule-based extractors.
+"""The per-document stages, registered by name, and the interface every engine calls.
 
-Each stage is registered under a versioned name and declares what it needs. The error
-policy is skip-and-record: a stage that fails on a document leaves a problem on that
-document's :class:`~corroborator.model.Extraction` and the other stages still run.
+:func:`analyze` analyses one document and :func:`analyze_batch` several (spaCy runs
+over the whole batch with ``nlp.pipe``). Both take a
+:class:`~corroborator.settings.Settings`: the stages run are those it names
+(``settings.stages.document``), looked up in :data:`STAGES` and ordered by what they
+require and provide. Nothing is kept between calls except the spaCy pipeline, loaded
+once per process and model name (:func:`~corroborator.analyze.entities.load_pipeline`).
+
+Registered stages (requires -> provides; ``text`` is the document as read):
+
+- ``clean.rules.v1``: text -> noise, metadata
+- ``entities.spacy.v1``: noise -> entities
+- ``dates.rules.v1``: noise, metadata -> dates (the publish date is the reference)
+- ``quotes.rules.v1``: noise, entities -> quotes, protected
+- ``figures.rules.v1``: noise, entities, dates -> figures
+- ``events.rules.v1``: dates -> events
+
+The error policy is skip-and-record: a stage that fails on a document leaves a
+:class:`~corroborator.errors.Problem` on that document's extraction and the other
+stages still run.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from corroborator.analyze.clean import clean
 from corroborator.analyze.dates import extract_dates, extract_events
+from corroborator.analyze.entities import entity_mentions, load_pipeline
 from corroborator.analyze.figures import extract_figures
 from corroborator.analyze.quotes import extract_quotes
+from corroborator.errors import Problem
 from corroborator.model import Document, Extraction
-from corroborator.analyze.entities import entity_mentions, load_pipeline
+from corroborator.registry import DOCUMENT, Registry, Stage, prepare_stages, run_stages
+from corroborator.settings import DEFAULTS, CleanSettings, Settings
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Stage:
-    """A registered extraction stage: ``func(extraction)`` fills in what it provides."""
-
-    name: str
-    requires: tuple[str, ...]
-    provides: tuple[str, ...]
-    func: Callable[[Extraction], None]
+#: What every document has before any stage runs.
+GIVEN = ("text",)
 
 
-def _dates(ex: Extraction) -> None:
-    ex.mentions.extend(extract_dates(ex.document))
-
-
-def _kind(ex: Extraction, kind: str) -> list[Any]:
-    return [m for m in ex.mentions if m.kind == kind]
-
-
-def _quotes(ex: Extraction) -> None:
-    result = extract_quotes(ex.document, _kind(ex, "entity"))
-    ex.quotes.extend(result.quotes)
-    ex.mentions.extend(result.mentions)
-    ex.protected.extend(result.protected)
-
-
-def _figures(ex: Extraction) -> None:
-    ex.figures.extend(extract_figures(ex.document, _kind(ex, "entity"), _kind(ex, "date")))
-
-
-def _events(ex: Extraction) -> None:
-    events, mentions = extract_events(ex.document, _kind(ex, "date"))
-    ex.events.extend(events)
-    ex.mentions.extend(mentions)
-
-
-#: The stages after NER, in the order they run.
-STAGES: tuple[Stage, ...] = (
-    Stage("dates.rules.v1", ("text", "noise"), ("dates",), _dates),
-    Stage("quotes.rules.v1", ("entities",), ("quotes", "protected"), _quotes),
-    Stage("figures.rules.v1", ("entities", "dates"), ("figures",), _figures),
-    Stage("events.rules.v1", ("dates",), ("events",), _events),
-)
-
-
-def clean_document(doc: Document) -> Document:
+def clean_document(doc: Document, settings: CleanSettings = DEFAULTS.clean) -> Document:
     """Mark the document's noise and fill metadata the text states but the file lacked."""
-    cleaned = clean(doc.text, media_type=doc.media_type)
+    cleaned = clean(doc.text, media_type=doc.media_type, settings=settings)
     return replace(
         doc,
         noise=cleaned.noise,
@@ -79,64 +57,122 @@ def clean_document(doc: Document) -> Document:
     )
 
 
-def analyze(docs: Sequence[Document], nlp: Any = None, *, batch_size: int = 64) -> list[Extraction]:
-    """Run every per-document stage over a batch of documents.
+def _clean(ex: Extraction, settings: Settings) -> None:
+    ex.document = clean_document(ex.document, settings.clean)
+
+
+def _nlp(settings: Settings) -> Any:
+    """The spaCy pipeline the settings name (loaded once per process)."""
+    return load_pipeline(settings.entities.model or None)
+
+
+def _load_nlp(settings: Settings) -> None:
+    _nlp(settings)
+
+
+def _entities(ex: Extraction, settings: Settings) -> None:
+    ex.mentions.extend(entity_mentions(ex.document, _nlp(settings)(ex.document.text)))
+
+
+def _entities_batch(extractions: Sequence[Extraction], settings: Settings) -> None:
+    texts = [ex.document.text for ex in extractions]
+    parsed = list(_nlp(settings).pipe(texts, batch_size=max(len(texts), 1)))
+    found = [entity_mentions(ex.document, spacy_doc) for ex, spacy_doc in zip(extractions, parsed)]
+    for ex, mentions in zip(extractions, found):  # nothing is changed before every document is parsed
+        ex.mentions.extend(mentions)
+
+
+def _kind(ex: Extraction, kind: str) -> list[Any]:
+    return [m for m in ex.mentions if m.kind == kind]
+
+
+def _dates(ex: Extraction, settings: Settings) -> None:
+    ex.mentions.extend(extract_dates(ex.document, settings=settings.dates))
+
+
+def _quotes(ex: Extraction, settings: Settings) -> None:
+    result = extract_quotes(ex.document, _kind(ex, "entity"), settings.quotes)
+    ex.quotes.extend(result.quotes)
+    ex.mentions.extend(result.mentions)
+    ex.protected.extend(result.protected)
+
+
+def _figures(ex: Extraction, settings: Settings) -> None:
+    ex.figures.extend(extract_figures(ex.document, _kind(ex, "entity"), _kind(ex, "date"), settings.figures))
+
+
+def _events(ex: Extraction, settings: Settings) -> None:
+    events, mentions = extract_events(ex.document, _kind(ex, "date"), settings.dates)
+    ex.events.extend(events)
+    ex.mentions.extend(mentions)
+
+
+#: The per-document stages by name; ``settings.stages.document`` says which run.
+STAGES = Registry([
+    Stage("clean.rules.v1", ("text",), ("noise", "metadata"), _clean),
+    Stage("entities.spacy.v1", ("noise",), ("entities",), _entities, batch=_entities_batch, prepare=_load_nlp),
+    Stage("dates.rules.v1", ("noise", "metadata"), ("dates",), _dates),
+    Stage("quotes.rules.v1", ("noise", "entities"), ("quotes", "protected"), _quotes),
+    Stage("figures.rules.v1", ("noise", "entities", "dates"), ("figures",), _figures),
+    Stage("events.rules.v1", ("dates",), ("events",), _events),
+])
+
+
+def plan_stages(settings: Settings = DEFAULTS) -> tuple[Stage, ...]:
+    """The document stages ``settings`` names, in the order they run.
+
+    Raises:
+        RegistryError: A name is unknown or a requirement is not provided.
+    """
+    return STAGES.plan(settings.stages.document, kind=DOCUMENT, given=GIVEN)
+
+
+def analyze(doc: Document, settings: Settings = DEFAULTS) -> Extraction:
+    """Run the document stages over one document.
+
+    Args:
+        doc: A document as read by :mod:`corroborator.ingest`.
+        settings: Which stages run, and their thresholds.
+
+    Returns:
+        Its extraction; stage failures are in ``problems``.
+    """
+    return analyze_batch([doc], settings)[0]
+
+
+def analyze_batch(docs: Sequence[Document], settings: Settings = DEFAULTS, *,
+                  batch_size: int = 64) -> list[Extraction]:
+    """Run the document stages over a batch of documents; the same results as :func:`analyze` on each.
 
     Args:
         docs: Documents as read by :mod:`corroborator.ingest`.
-        nlp: A loaded spaCy pipeline; by default :func:`~corroborator.analyze.entities.load_pipeline`.
-        batch_size: Documents per ``nlp.pipe`` batch.
+        settings: Which stages run, and their thresholds. Pickles, so worker processes
+            can be sent it with each batch.
+        batch_size: Documents that go through the stages together (one ``nlp.pipe`` batch).
 
     Returns:
         One extraction per document, in order; stage failures are in ``problems``.
+
+    Raises:
+        RegistryError: The settings name stages that cannot run.
+        ModelNotInstalledError: The spaCy pipeline is not installed.
     """
-    nlp = nlp if nlp is not None else load_pipeline()
-    extractions = []
-    for doc in docs:
-        try:
-            extractions.append(Extraction(clean_document(doc)))
-        except Exception as exc:  # noqa: BLE001 - policy: one stage's failure must not lose the document
-            logger.warning("clean failed on %s: %s", doc.path, exc)
-            extractions.append(Extraction(doc, problems=[f"clean.rules.v1: {type(exc).__name__}: {exc}"]))
-    texts = [ex.document.text for ex in extractions]
-    try:
-        parsed = list(nlp.pipe(texts, batch_size=batch_size))
-    except Exception as exc:  # noqa: BLE001 - fall back to one document at a time to isolate the bad one
-        logger.warning("NER batch failed (%s); retrying one document at a time", exc)
-        parsed = []
-        for ex in extractions:
-            try:
-                parsed.append(nlp(ex.document.text))
-            except Exception as inner:  # noqa: BLE001
-                ex.problems.append(f"entities.spacy.v1: {type(inner).__name__}: {inner}")
-                parsed.append(None)
-    for ex, spacy_doc in zip(extractions, parsed):
-        if spacy_doc is not None:
-            ex.mentions.extend(entity_mentions(ex.document, spacy_doc))
-        run_stages(ex)
+    plan = plan_stages(settings)
+    prepare_stages(plan, settings)
+    extractions: list[Extraction] = []
+    for first in range(0, len(docs), max(batch_size, 1)):
+        chunk = [Extraction(doc) for doc in docs[first:first + max(batch_size, 1)]]
+        run_stages(plan, chunk, settings, _record)
+        extractions.extend(chunk)
     return extractions
 
 
-def run_stages(ex: Extraction, stages: Sequence[Stage] | None = None) -> None:
-    """Run the rule stages (by default :data:`STAGES`) on one extraction, recording failures."""
-    for stage in STAGES if stages is None else stages:
-        try:
-            stage.func(ex)
-        except Exception as exc:  # noqa: BLE001 - skip-and-record is the pipeline's error policy
-            logger.warning("%s failed on %s: %s", stage.name, ex.document.path, exc)
-            ex.problems.append(f"{stage.name}: {type(exc).__name__}: {exc}")
+def _record(stage: Stage, ex: Extraction, exc: Exception) -> None:
+    """Skip-and-record: the failure becomes a problem of the document."""
+    logger.warning("%s failed on %s: %s", stage.name, ex.document.path, exc)
+    ex.problems.append(Problem.from_exception(stage.name, ex.document.id, exc))
 
 
-# -- worker processes ---------------------------------------------------------------
-_WORKER_NLP: Any = None
-
-
-def init_worker(model: str | None) -> None:
-    """Load the pipeline once per worker process."""
-    global _WORKER_NLP
-    _WORKER_NLP = load_pipeline(model)
-
-
-def analyze_in_worker(docs: Sequence[Document]) -> list[Extraction]:
-    """Entry point of a worker process: analyse one batch with the worker's pipeline."""
-    return analyze(docs, _WORKER_NLP)
+def init_worker(settings: Settings = DEFAULTS) -> None:
+    """Worker-process initialiser: load what the stages need before the first batch arrives."""
+    prepare_stages(plan_stages(settings), settings)

@@ -36,7 +36,6 @@ from corroborator.analyze._speakers import (
     GROUP_NOUNS,
     INTRO_WORDS,
     PRONOUNS as SUBJECT_PRONOUNS,
-    SUBJECT_REACH,
     Phrase,
     about_subject,
     noun_before,
@@ -186,10 +185,13 @@ class Person:
 
 
 class People:
-    """The people of one document: resolution of phrases to people, and protection."""
+    """The people of one document: resolution of phrases to people, and protection.
 
-    def __init__(self, doc: Document, view: str, entities: Sequence[Mention]):
-        self.doc, self.view = doc, view
+    ``subject_reach`` is how far back (characters) from a verb or cue its subject is looked for.
+    """
+
+    def __init__(self, doc: Document, view: str, entities: Sequence[Mention], subject_reach: int):
+        self.doc, self.view, self.subject_reach = doc, view, subject_reach
         self.entities = sorted((m for m in entities if m.attrs.get("label")), key=lambda m: m.start)
         self.entity_starts = [m.start for m in self.entities]
         self.people: list[Person] = []
@@ -374,10 +376,10 @@ class People:
             # "His real name is Ruslan Bakayev.": the person the pronoun points back to.
             return self._antecedent(Phrase(cue.start, cue.start + len(pronoun), "pronoun", pronoun, "pronoun"))
         # A "who" further back than a subject phrase reaches governs some other clause.
-        who = self.view.rfind(" who ", max(start, cue.start - SUBJECT_REACH), cue.start)
+        who = self.view.rfind(" who ", max(start, cue.start - self.subject_reach), cue.start)
         # "Smith, who interviewed survivors on condition of anonymity": the cue is not Smith's.
         if who > start and about_subject(self.view, who + 4, cue.start) and (
-                noun := noun_before(self.view, start, who + 1)) is not None:
+                noun := noun_before(self.view, start, who + 1, reach=self.subject_reach)) is not None:
             return self._appositive(speaker, phrase, noun) or self.resolve(noun)
         if speaker is not None and speaker.category != "name":
             return speaker

@@ -11,10 +11,10 @@ What counts as a quote:
   whose only mark is a closing one followed by an attribution ("...didn’t,” said one
   person") is a quote from the paragraph start.
 - Partial quotes inside a sentence (claiming “you can’t detain ...”) need at least
-  :data:`MIN_WORDS` words; shorter ones are scare quotes (“eliminate”, ‘purge’) and are
-  not emitted. Stand-alone quotes need two words, or one with an attribution right after
-  ("“No,” he said"). Quotes in noise spans (captions, pull quotes, teasers ...) are
-  skipped; the headline is the report's own text.
+  ``quotes.min_words`` words (:data:`MIN_WORDS` by default); shorter ones are scare
+  quotes (“eliminate”, ‘purge’) and are not emitted. Stand-alone quotes need two words,
+  or one with an attribution right after ("“No,” he said"). Quotes in noise spans
+  (captions, pull quotes, teasers ...) are skipped; the headline is the report's own text.
 
 Speakers, first rule that applies: the attribution next to the quote ("“…,” he says",
 "said X according to Y", "Omar says: “…”", "“…,” Graham, a former candidate, told CBS",
@@ -58,20 +58,20 @@ from corroborator.analyze._speakers import (
 )
 from corroborator.analyze.protection import EXTRACTOR, People, Person
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Mention, ProtectedPerson, Quote, mention_id
+from corroborator.settings import DEFAULTS, QuoteSettings
 from corroborator.text import normalized, paragraphs, sentences
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR", "MIN_WORDS", "QuoteResult", "extract_quotes"]
 
-#: Partial quotes (inside a sentence) shorter than this are scare quotes, not quotes.
-MIN_WORDS = 4
-#: How far before and after its marks a quote's attribution is looked for. Attributions sit
-#: within a sentence of the quote; the bound keeps a paragraph of thousands of quotes linear.
-REACH = 600
+#: The packaged default of ``quotes.min_words``: partial quotes (inside a sentence) shorter
+#: than this are scare quotes, not quotes.
+MIN_WORDS = DEFAULTS.quotes.min_words
+# ``quotes.reach`` is how far before and after its marks a quote's attribution is looked for.
+# Attributions sit within a sentence of the quote; the bound keeps a paragraph of thousands of
+# quotes linear.
 _DIRECT = ("after", "before", "partial", "subject", "according")
-_CONFIDENCE = {"after": 0.95, "before": 0.9, "partial": 0.8, "according": 0.8, "paragraph": 0.85, "chain": 0.85,
-               "continued": 0.85, "previous": 0.75, "intro": 0.7, "subject": 0.6, "forward": 0.6}
 
 
 def _alternation(words: frozenset[str]) -> str:
@@ -136,7 +136,8 @@ class QuoteResult:
     protected: list[ProtectedPerson] = field(default_factory=list)
 
 
-def extract_quotes(doc: Document, entities: Sequence[Mention]) -> QuoteResult:
+def extract_quotes(doc: Document, entities: Sequence[Mention],
+                   settings: QuoteSettings = DEFAULTS.quotes) -> QuoteResult:
     """Find the direct quotes of ``doc``, their speakers and the protected people.
 
     Args:
@@ -144,6 +145,7 @@ def extract_quotes(doc: Document, entities: Sequence[Mention]) -> QuoteResult:
         entities: Entity mentions of ``doc`` from NER (``attrs["label"]`` PERSON, ORG,
             ...); they give speaker mention ids and tell people from organisations, but
             the rules find speakers without them.
+        settings: Word counts, reaches and confidences of the rules.
 
     Returns:
         A :class:`QuoteResult`: the quotes (mention span = the words inside the marks,
@@ -156,16 +158,16 @@ def extract_quotes(doc: Document, entities: Sequence[Mention]) -> QuoteResult:
     by_para = {para: list(group) for para, group in itertools.groupby(candidates, key=lambda r: r.para)}
     for para, group in by_para.items():
         for raw, (lead_from, after_to) in zip(group, clause_bounds(view, group, *body[para])):
-            _attribute(view, raw, lead_from, after_to)
-    raws = [r for r in candidates if _keep(view, r)]
+            _attribute(view, raw, lead_from, after_to, settings)
+    raws = [r for r in candidates if _keep(view, r, settings)]
     for index, raw in enumerate(raws):
         raw.index = index
     by_para = {para: list(group) for para, group in itertools.groupby(raws, key=lambda r: r.para)}
     link_chains(by_para, body)
-    people = People(doc, view, entities)
+    people = People(doc, view, entities, settings.subject_reach)
     headlines = {i for i, p in enumerate(body) if (n := doc.in_noise(*p)) is not None and n.kind == "headline"}
-    _Walker(view, people, raws, by_para, body, headlines).run()
-    result = _result(doc, people, raws)
+    _Walker(view, people, raws, by_para, body, headlines, settings).run()
+    result = _result(doc, people, raws, settings)
     logger.debug("%s: %d quotes, %d protected", doc.id, len(result.quotes), len(result.protected))
     return result
 
@@ -213,9 +215,9 @@ def _noise(doc: Document, start: int, end: int) -> bool:
     return span is not None and span.kind not in OWN_TEXT_NOISE_KINDS
 
 
-def _clause_end(view: str, start: int, end: int) -> int:
-    """Where the sentence that runs on at ``start`` ends (before ``end``, and within :data:`REACH`)."""
-    end = min(end, start + REACH)
+def _clause_end(view: str, start: int, end: int, reach: int) -> int:
+    """Where the sentence that runs on at ``start`` ends (before ``end``, and within ``reach``)."""
+    end = min(end, start + reach)
     return next(_sentence_ends(view, start, end), (end, end))[0]
 
 
@@ -249,9 +251,9 @@ def _abbreviation(word: str) -> bool:
     return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
-def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None:
+def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int, settings: QuoteSettings) -> None:
     """Find the attribution written next to one quote (before or after its marks)."""
-    lead_start = clip_start(view, lead_from, raw.open, REACH)
+    lead_start = clip_start(view, lead_from, raw.open, settings.reach)
     for _, stop in _sentence_ends(view, lead_start, raw.open):
         lead_start = stop
     if (signed := _DASH_SIGNATURE.match(view, lead_start, raw.open)) and not view[signed.end(): raw.open].strip():
@@ -259,9 +261,10 @@ def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None
     raw.lead_start = lead_start
     lead = view[lead_start: raw.open].strip()
     raw.partial = bool(lead) and not lead.endswith((":", ",")) and not raw.orphan
-    after_end = _clause_end(view, raw.close, after_to)
-    after = _after_cue(view, raw, after_end)
-    lead_cue = _lead_cue(view, raw, lead_start) if lead else None
+    after_end = _clause_end(view, raw.close, after_to, settings.reach)
+    reach = settings.subject_reach
+    after = _after_cue(view, raw, after_end, reach)
+    lead_cue = _lead_cue(view, raw, lead_start, reach) if lead else None
     if raw.partial:
         # "Rubio “apologized numerous times,” Hannity said": an attribution beats a bare subject.
         raw.cue = after if after and (lead_cue is None or lead_cue[2] == "subject") else (lead_cue or after)
@@ -276,16 +279,16 @@ def _attribute(view: str, raw: Candidate, lead_from: int, after_to: int) -> None
         elif not (raw.cue[0].start <= according.start("who") < raw.cue[0].end):
             raw.reported_by = who
     if raw.cue is None and lead:
-        raw.cue = _sentence_cue(view, raw, lead_start)
+        raw.cue = _sentence_cue(view, raw, lead_start, reach)
     if raw.cue is None and not raw.unclosed:
-        raw.cue = _tail_cue(view, raw, after_end)
+        raw.cue = _tail_cue(view, raw, after_end, reach)
 
 
-def _tail_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] | None:
+def _tail_cue(view: str, raw: Candidate, end: int, reach: int) -> tuple[Phrase, str, str] | None:
     """An attribution that closes the sentence after more words: "“…” if she lost, said David Wasserman."
 
     Tried from the last comma of the sentence backwards (three at most); the attribution
-    must run to the sentence's end.
+    must run to the sentence's end. ``reach`` bounds how far back a subject is read.
     """
     tail = view[raw.close:end]
     if _NEXT_QUOTE.search(tail):
@@ -297,13 +300,13 @@ def _tail_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] | 
             return phrase, first.group("verb").lower(), "after"
         if (match := _AFTER_SPEAKER_FIRST.match(view, comma + 1, end)) and len(match.group("np").split()) <= 9 \
                 and not view[match.end():end].strip(" ,").count(",") and (
-                phrase := parse_subject_before(view, match.start("np"), match.start("verb"))) \
+                phrase := parse_subject_before(view, match.start("np"), match.start("verb"), reach=reach)) \
                 and phrase.category in SPEAKING and phrase.kind != "pronoun" and phrase.end >= match.end("np") - 1:
             return phrase, match.group("verb").lower(), "after"
     return None
 
 
-def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, str] | None:
+def _sentence_cue(view: str, raw: Candidate, lead_start: int, reach: int) -> tuple[Phrase, str, str] | None:
     """The attribution of a quote that the sentence before it introduces, however far back.
 
     - A colon introduction: "Republican pollster Daron Shaw: “…”", "Cruz called them on
@@ -312,6 +315,8 @@ def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, s
     - A speech or thought verb that governs a later clause holding the quote: "Ryan says
       no matter what Obama takes, “…”", "Ryan worried that the net was “a hammock”":
       the subject of the last such verb.
+
+    ``reach`` bounds how far back from its verb a subject is read.
     """
     lead_end = len(view[:raw.open].rstrip())
     if lead_end <= lead_start:
@@ -344,15 +349,18 @@ def _sentence_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, s
             if phrase is not None and phrase.category in SPEAKING:
                 return phrase, verb, "partial"
             continue
-        phrase = parse_subject_before(view, lead_start, verb_start)
+        phrase = parse_subject_before(view, lead_start, verb_start, reach=reach)
         if phrase is not None and phrase.category in SPEAKING:
             return phrase, verb, "partial"
         return None
     return None
 
 
-def _after_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] | None:
-    """An attribution right after the closing mark: "…," he says / said X / X cited Y as saying."""
+def _after_cue(view: str, raw: Candidate, end: int, reach: int) -> tuple[Phrase, str, str] | None:
+    """An attribution right after the closing mark: "…," he says / said X / X cited Y as saying.
+
+    ``reach`` bounds how far back from its verb a subject is read.
+    """
     if raw.unclosed:
         return None
     if (signed := _DASH_SIGNATURE.match(view, raw.close, end)) and (
@@ -371,7 +379,7 @@ def _after_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] |
     opens_clause = view[raw.close: match.start("np")].strip() in (",", ":", "—", "–", "-")
     if not (content_end in ",!?—–-" or opens_clause or np[:1].islower()):
         return None
-    phrase = parse_subject_before(view, match.start("np"), match.start("verb"))
+    phrase = parse_subject_before(view, match.start("np"), match.start("verb"), reach=reach)
     if phrase is None:
         return None
     # "…," Graham, a former candidate, told CBS: the name, then an appositive set off by commas.
@@ -382,8 +390,11 @@ def _after_cue(view: str, raw: Candidate, end: int) -> tuple[Phrase, str, str] |
     return phrase, match.group("verb").lower(), "after"
 
 
-def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, str] | None:
-    """An attribution before the opening mark: "Omar says:", "says X,", or a partial quote's subject."""
+def _lead_cue(view: str, raw: Candidate, lead_start: int, reach: int) -> tuple[Phrase, str, str] | None:
+    """An attribution before the opening mark: "Omar says:", "says X,", or a partial quote's subject.
+
+    ``reach`` bounds how far back from its verb a subject is read.
+    """
     lead = view[lead_start: raw.open]
     if not raw.partial:
         # "says Smith," and a sentence that opens "Said Ellis:"; never "Asked if he thought that …,".
@@ -398,13 +409,13 @@ def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, 
                 phrase = sentence_subject(view, lead_start, verb_start)
                 if phrase is not None and phrase.category in SPEAKING:
                     return phrase, match.group("verb").lower(), "before"
-            elif phrase := parse_subject_before(view, lead_start, verb_start):
+            elif phrase := parse_subject_before(view, lead_start, verb_start, reach=reach):
                 return phrase, match.group("verb").lower(), "before"
         return None
     for verb_start, _, verb in reversed(_verbs(view, lead_start, raw.open, PARTIAL_VERBS)):
         if verb.endswith("ing") and view[lead_start:verb_start].rstrip().endswith(","):
             continue  # "..., claiming “...”": the subject is the main clause's
-        phrase = parse_subject_before(view, lead_start, verb_start)
+        phrase = parse_subject_before(view, lead_start, verb_start, reach=reach)
         if phrase and phrase.category in SPEAKING:
             return phrase, verb, "partial"
         if _ELIDED_SUBJECT.search(view, max(lead_start, verb_start - 12), verb_start):
@@ -420,26 +431,24 @@ def _lead_cue(view: str, raw: Candidate, lead_start: int) -> tuple[Phrase, str, 
     return None
 
 
-def _keep(view: str, raw: Candidate) -> bool:
+def _keep(view: str, raw: Candidate, settings: QuoteSettings) -> bool:
     """Quote or scare quote? Long enough for where it stands."""
     words = sum(1 for w in view[raw.start: raw.end].split() if any(c.isalnum() for c in w))
     if raw.partial and _title_case(view[raw.start: raw.end]):
         return False  # "read “The Long Road Home”": the name of a work
-    if words >= MIN_WORDS or ((raw.unclosed or raw.orphan) and words >= 2):
+    if words >= settings.min_words or ((raw.unclosed or raw.orphan) and words >= 2):
         return True
     if raw.orphan or raw.unclosed:
         return False
     if not raw.partial:
         return words >= 2 or (words == 1 and raw.cue is not None and raw.cue[2] == "after")
-    return _spoken_partial(view, raw)
+    return _spoken_partial(view, raw, settings.partial_gap)
 
 
 #: Words before a short quote that make it a name for something, not speech ("the so-called “deal”").
 _NAMING = re.compile(r"(?:so-called|so called|dubbed|nicknamed|known as|the term|the word|the phrase|the label|"
                      r"is called|are called|was called|were called|what is called|the slogan|titled|entitled|"
                      r"headlined|the hashtag)\s*$", re.I)
-#: How many words may stand between a speech verb and the short quote it governs ("called Trump “unhinged”").
-_PARTIAL_GAP = 12
 
 
 def _title_case(text: str) -> bool:
@@ -450,14 +459,17 @@ def _title_case(text: str) -> bool:
         w[0].isupper() or w.lower() in small for w in words)
 
 
-def _spoken_partial(view: str, raw: Candidate) -> bool:
-    """A short quote inside a sentence that a speaker's verb governs: "Bush called Trump “unhinged.”"."""
+def _spoken_partial(view: str, raw: Candidate, gap_words: int) -> bool:
+    """A short quote inside a sentence that a speaker's verb governs: "Bush called Trump “unhinged.”".
+
+    At most ``gap_words`` words may stand between the verb and the quote ("called Trump “unhinged”").
+    """
     if raw.cue is None or raw.cue[0].category not in SPEAKING or not raw.cue[1] or raw.cue[1] == ":":
         return False
     lead = view[raw.lead_start: raw.open]
     if _NAMING.search(lead.rstrip(" “\"‘'")) or _title_case(view[raw.start: raw.end]):
         return False
-    gap = lead.split()[-_PARTIAL_GAP:]
+    gap = lead.split()[-gap_words:] if gap_words else []
     return any(w.strip(",").lower() in _GOVERNING_VERBS for w in gap)
 
 
@@ -465,9 +477,9 @@ class _Walker:
     """Reads the body in order, narrative sentences and quotes alike, giving quotes speakers."""
 
     def __init__(self, view: str, people: People, raws: list[Candidate], by_para: dict[int, list[Candidate]],
-                 body: list[tuple[int, int]], headlines: set[int]):
+                 body: list[tuple[int, int]], headlines: set[int], settings: QuoteSettings):
         self.view, self.people, self.raws, self.by_para, self.body = view, people, raws, by_para, body
-        self.headlines = headlines
+        self.headlines, self.settings = headlines, settings
         self.para = ParagraphQuotes([])
 
     def run(self) -> None:
@@ -535,7 +547,8 @@ class _Walker:
             raw.speaker_mention = self.people.mention_for(raw.phrase) if named_here else person.mention_id
             person.spoke = True
             self.people.touch(person)
-            end = _clause_end(self.view, raw.close, self.para.next_open(raw.close, self.body[raw.para][1]))
+            end = _clause_end(self.view, raw.close, self.para.next_open(raw.close, self.body[raw.para][1]),
+                              self.settings.reach)
             self.people.protect_in(raw.lead_start, end, speaker=person, skip=self.para.spans,
                                    phrase=raw.phrase if how in _DIRECT else None)
 
@@ -550,7 +563,7 @@ class _Walker:
             if verb == "according to":
                 phrase = parse_phrase(self.view, verb_end, end)
             else:
-                phrase = parse_subject_before(self.view, start, verb_start)
+                phrase = parse_subject_before(self.view, start, verb_start, reach=self.settings.subject_reach)
             if phrase and phrase.category in SPEAKING:
                 return self.people.resolve(phrase)
         if subject and subject.category in SPEAKING:
@@ -558,7 +571,7 @@ class _Walker:
         return None
 
 
-def _result(doc: Document, people: People, raws: list[Candidate]) -> QuoteResult:
+def _result(doc: Document, people: People, raws: list[Candidate], settings: QuoteSettings) -> QuoteResult:
     """The final quotes with speaker labels, the mentions made, and the protected people."""
     first_quote: dict[Person, int] = {}
     for raw in raws:
@@ -577,7 +590,7 @@ def _result(doc: Document, people: People, raws: list[Candidate]) -> QuoteResult
                 label = person.names[0] if person.names else person.label
         attrs: dict[str, object] = {"cue": raw.cue[1] if raw.cue else None, "how": raw.how,
                                     "continued": raw.continued, "partial": raw.partial,
-                                    "confidence": _CONFIDENCE.get(raw.how or "", 0.0)}
+                                    "confidence": settings.confidence.of(raw.how)}
         if raw.phrase is not None and raw.how in _DIRECT:
             attrs["speaker_text"] = doc.text[raw.phrase.start: raw.phrase.end]
         mention = Mention(mention_id(doc.id, "quote", raw.start, raw.end), doc.id, raw.start, raw.end, "quote",

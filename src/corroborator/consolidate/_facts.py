@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from corroborator.consolidate.provenance import Provenance, event_family
 from corroborator.model import Document, Figure, Mention
+from corroborator.settings import DEFAULTS
 from corroborator.text import sentences
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,6 @@ INF = math.inf
 HIT_SUFFIX = "/hit"
 #: Family suffix of figures about a time well before their report (another, earlier incident).
 BACKGROUND_SUFFIX = "/background"
-#: How far back a first-hand figure without a date reaches before its report's publication.
-REPORT_WINDOW_DAYS = 7
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
 _INCREMENT = re.compile(r"\b(?:another|a further|an additional|additional)\b|\bmore\b(?!\s+than)", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|a further|an additional|additional)\s*$", re.I)
@@ -132,8 +131,13 @@ def _month_end(first: date) -> date:
     return nxt - timedelta(days=1)
 
 
-def make_fact(figure: Figure, prov: Provenance, doc: Document | None, places: frozenset[str] = frozenset()) -> Fact:
-    """A figure with its constraint, period, report order, subject class and places."""
+def make_fact(figure: Figure, prov: Provenance, doc: Document | None, places: frozenset[str] = frozenset(),
+              report_window_days: int = DEFAULTS.claims.report_window_days) -> Fact:
+    """A figure with its constraint, period, report order, subject class and places.
+
+    A first-hand figure without a date is about the ``report_window_days`` before its
+    report's publication.
+    """
     lo, hi = constraint(figure, doc)
     period = parse_period(figure.when)
     published = parse_period(doc.published[:10]) if doc is not None and doc.published else None
@@ -141,7 +145,7 @@ def make_fact(figure: Figure, prov: Provenance, doc: Document | None, places: fr
     span: tuple[date, date] | None = (period[0], period[1]) if period else None
     if span is None and published and prov.how in ("first-hand", "copy"):
         # A report's own undated figure describes the days just before it was published.
-        span, fine = (published[0] - timedelta(days=REPORT_WINDOW_DAYS), published[1]), True
+        span, fine = (published[0] - timedelta(days=report_window_days), published[1]), True
     order = span[0].isoformat() if span else (published[0].isoformat() if published else "")
     subject_words = (figure.subject or "").casefold().split()
     classes = {_SUBJECT_CLASS[w] for w in subject_words if w in _SUBJECT_CLASS}

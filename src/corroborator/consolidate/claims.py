@@ -35,16 +35,14 @@ from corroborator.consolidate._facts import BACKGROUND_SUFFIX, INF, Fact, inters
 from corroborator.consolidate._names import UnionFind
 from corroborator.consolidate.provenance import Provenance, Source
 from corroborator.model import EVENT_KINDS, OWN_TEXT_NOISE_KINDS, Claim, Document, Figure
+from corroborator.settings import DEFAULTS, ClaimSettings
 
 logger = logging.getLogger(__name__)
 
-#: Groups a figure without a precise time may join, nearest first.
-CANDIDATES = 20
-#: The longest time one claim covers: a month, so "April" is one period but a year of daily reports is not.
-MAX_SPAN_DAYS = 31
-MAX_SPAN = timedelta(days=MAX_SPAN_DAYS)
-#: A figure about a time that ends this long before its report is about an earlier incident.
-BACKGROUND_DAYS = 60
+# Settings (``claims``): ``candidates``, the groups a figure without a precise time may join,
+# nearest first; ``max_span_days``, the longest time one claim covers (a month, so "April" is
+# one period but a year of daily reports is not); ``background_days``, how long before the
+# first report a figure's time must end to be about an earlier incident.
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,8 @@ def usable(figure: Figure, doc: Document | None) -> bool:
 
 
 def build_claims(figures: Sequence[Figure], documents: Sequence[Document], provenance: Mapping[str, Provenance],
-                 places: Mapping[str, frozenset[str]] | None = None) -> ClaimSet:
+                 places: Mapping[str, frozenset[str]] | None = None,
+                 settings: ClaimSettings = DEFAULTS.claims) -> ClaimSet:
     """Group figures into claims and give each its independent sources and status.
 
     Args:
@@ -111,6 +110,7 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
         documents: The documents (publication dates order reports).
         provenance: Original source of each figure, by figure mention id.
         places: Place entity ids named in each figure's sentence, by figure mention id.
+        settings: Candidate counts and time windows of the grouping.
 
     Returns:
         The claims, ordered by event and time, with their details.
@@ -126,8 +126,8 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
         prov = provenance.get(f.mention.id) or Provenance(
             f.mention.id, f.mention.doc_id, Source("doc:" + f.mention.doc_id, f.mention.doc_id[:12], "report"),
             "first-hand", original_doc=f.mention.doc_id)
-        fact = make_fact(f, prov, doc, places.get(f.mention.id, frozenset()))
-        if _background(fact, first):
+        fact = make_fact(f, prov, doc, places.get(f.mention.id, frozenset()), settings.report_window_days)
+        if _background(fact, first, settings.background_days):
             fact.family += BACKGROUND_SUFFIX  # grouped apart, listed, never counted
         facts.append(fact)
     _parts_of_larger_counts(facts)
@@ -136,10 +136,10 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
         by_family[fact.family].append(fact)
     groups: list[_Group] = []
     for family in sorted(by_family):
-        for group in _group_by_time(by_family[family]):
+        for group in _group_by_time(by_family[family], settings):
             for part in _split_disagreement(group):
                 groups.extend(_split_updates(part, len(groups)))
-    _supersede_across(groups)
+    _supersede_across(groups, settings.candidates)
     return _claims(groups, {f.id: f for f in facts})
 
 
@@ -154,12 +154,12 @@ def _first_report(documents: Sequence[Document]) -> date | None:
     return min(found, default=None)
 
 
-def _background(fact: Fact, first: date | None) -> bool:
-    """True for a figure about a time well before the case's first report ("In 2008, a man was
-    killed at the club", "Last year, two people died there"): another, earlier incident."""
+def _background(fact: Fact, first: date | None, days: int) -> bool:
+    """True for a figure about a time that ends ``days`` before the case's first report ("In 2008, a
+    man was killed at the club", "Last year, two people died there"): another, earlier incident."""
     if fact.period is None or first is None or fact.figure.when is None:
         return False
-    return fact.period[1] < first - timedelta(days=BACKGROUND_DAYS)
+    return fact.period[1] < first - timedelta(days=days)
 
 
 def _parts_of_larger_counts(facts: list[Fact]) -> None:
@@ -174,21 +174,22 @@ def _parts_of_larger_counts(facts: list[Fact]) -> None:
             f.hi = INF
 
 
-def _group_by_time(facts: list[Fact]) -> list[_Group]:
+def _group_by_time(facts: list[Fact], settings: ClaimSettings) -> list[_Group]:
     """Sweep precise periods into groups of one time and place, then place the imprecise figures.
 
     Facts are taken in order of their period's start; a fact joins an open group whose
     period it overlaps and whose places it shares (or that names none), and a group
-    never spans more than :data:`MAX_SPAN_DAYS`, so daily reports of many incidents do
+    never spans more than ``max_span_days``, so daily reports of many incidents do
     not chain into one claim. Only open groups are looked at: the work is
     ``n log n`` for the sort plus a bounded scan per fact.
     """
+    candidates, max_span = settings.candidates, timedelta(days=settings.max_span_days)
     groups: list[_Group] = []
     by_place: dict[str, list[_Group]] = defaultdict(list)  # recent groups naming each place
     for fact in sorted((f for f in facts if f.fine), key=lambda f: (f.period[0], f.period[1], f.id)):
-        placed = {id(g): g for p in fact.places for g in by_place[p][-CANDIDATES:]}
-        near = [g for g in [*placed.values(), *groups[-CANDIDATES:]] if g.end >= fact.period[0]
-                and fact.period[1] <= g.start + MAX_SPAN and _same_place(fact, g)]
+        placed = {id(g): g for p in fact.places for g in _last(by_place[p], candidates)}
+        near = [g for g in [*placed.values(), *_last(groups, candidates)] if g.end >= fact.period[0]
+                and fact.period[1] <= g.start + max_span and _same_place(fact, g)]
         group = max(near, key=lambda g: (bool(fact.places & g.places), _fits(fact, g), len(g.facts)), default=None)
         if group is None:
             group = _Group([], fact.period[0], fact.period[1])
@@ -207,7 +208,7 @@ def _group_by_time(facts: list[Fact]) -> list[_Group]:
         group = said.get((fact.prov.source.key, fact.statement))
         stale = group is not None and fact.order and group.start and group.start > _date(fact.order)
         if group is None or stale or not _same_place(fact, group):
-            group = _best_candidate(fact, _candidates(fact, groups, starts, loose))
+            group = _best_candidate(fact, _candidates(fact, groups, starts, loose, candidates))
         if group is None:
             group = _Group([], fact.period[0] if fact.period else None, fact.period[1] if fact.period else None)
             loose.append(group)
@@ -227,17 +228,22 @@ def _fits(fact: Fact, group: _Group) -> bool:
     return allowed is not None and intersect([allowed, (fact.lo, fact.hi)]) is not None
 
 
-def _candidates(fact: Fact, groups: list[_Group], starts: list[Any], loose: list[_Group]) -> list[_Group]:
-    """Groups a figure without a precise time could belong to, nearest in time first."""
+def _candidates(fact: Fact, groups: list[_Group], starts: list[Any], loose: list[_Group], n: int) -> list[_Group]:
+    """Groups a figure without a precise time could belong to: the ``n`` nearest in time first."""
     if fact.period is not None:
         k = bisect.bisect_right(starts, fact.period[1])
-        near = [g for g in groups[max(0, k - CANDIDATES):k] if g.end >= fact.period[0]]
+        near = [g for g in groups[max(0, k - n):k] if g.end >= fact.period[0]]
     elif fact.order:
         k = bisect.bisect_right(starts, _date(fact.order))
-        near = groups[max(0, k - CANDIDATES):k]
+        near = groups[max(0, k - n):k]
     else:
-        near = sorted(groups, key=lambda g: -len(g.facts))[:CANDIDATES]
-    return [g for g in [*reversed(near), *loose[-CANDIDATES:]] if _same_place(fact, g)]
+        near = sorted(groups, key=lambda g: -len(g.facts))[:n]
+    return [g for g in [*reversed(near), *_last(loose, n)] if _same_place(fact, g)]
+
+
+def _last(groups: list[_Group], n: int) -> list[_Group]:
+    """The last ``n`` groups (none for ``n`` 0)."""
+    return groups[-n:] if n else []
 
 
 def _best_candidate(fact: Fact, candidates: list[_Group]) -> _Group | None:
@@ -297,12 +303,13 @@ def _split_updates(group: _Group, offset: int) -> list[_Group]:
     return [group] + [_Group(fs, group.start, group.end, offset, group.part) for fs in earlier.values()]
 
 
-def _supersede_across(groups: list[_Group]) -> None:
+def _supersede_across(groups: list[_Group], candidates: int) -> None:
     """A group is superseded when each of its named sources later reported another count of the same thing.
 
     Only named sources (organisations, people, outlets) are followed across groups:
     "police" in one town is not "police" in another. The next later statement of each
-    source is found by bisection in its date-sorted list.
+    source is found by bisection in its date-sorted list; the ``candidates`` statements
+    after it are looked at.
     """
     said: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
     for i, g in enumerate(groups):
@@ -319,7 +326,7 @@ def _supersede_across(groups: list[_Group]) -> None:
             last = max((f.reported for f in facts), default="")
             found = said.get((facts[0].family, key), []) if last else []
             k = bisect.bisect_right(found, (last, len(groups), 0))
-            update = next(((o, j) for o, j, n in found[k:k + CANDIDATES] if j != i and groups[j].superseded_by is None
+            update = next(((o, j) for o, j, n in found[k:k + candidates] if j != i and groups[j].superseded_by is None
                            and _updates(groups[j].facts[n], facts, g)), None)
             later.append(update)
         if later and all(later):

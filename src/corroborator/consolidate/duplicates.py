@@ -22,12 +22,10 @@ from datasketch import MinHash, MinHashLSH
 
 from corroborator.consolidate._names import UnionFind
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document
+from corroborator.settings import DEFAULTS, DuplicateSettings
 
 logger = logging.getLogger(__name__)
 
-SHINGLE_WORDS = 5
-NUM_PERM = 64
-THRESHOLD = 0.5
 _WORD = re.compile(r"\w+")
 _MIX = np.uint64(1_000_003)
 _LOW32 = np.uint64(0xFFFFFFFF)
@@ -57,7 +55,7 @@ def own_text(doc: Document) -> str:
     return "".join(parts)
 
 
-def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+def shingle_hashes(text: str, k: int = DEFAULTS.duplicates.shingle_words) -> np.ndarray:
     """32-bit hashes of the ``k``-word shingles of ``text`` (case-folded words)."""
     words = _WORD.findall(text.casefold())
     if not words:
@@ -73,12 +71,13 @@ def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
     return np.unique(combined & _LOW32)
 
 
-def signatures(documents: Iterable[Document], num_perm: int = NUM_PERM) -> dict[str, MinHash]:
-    """A MinHash signature of each document's own text (documents without words are left out)."""
+def signatures(documents: Iterable[Document], num_perm: int = DEFAULTS.duplicates.num_perm,
+               k: int = DEFAULTS.duplicates.shingle_words) -> dict[str, MinHash]:
+    """A MinHash signature of each document's own text (``k``-word shingles; documents without words are left out)."""
     template = MinHash(num_perm=num_perm, hashfunc=int)
     result = {}
     for doc in documents:
-        hashes = shingle_hashes(own_text(doc))
+        hashes = shingle_hashes(own_text(doc), k)
         if len(hashes):
             sig = MinHash(num_perm=num_perm, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
             sig.update_batch(hashes.tolist())
@@ -86,21 +85,25 @@ def signatures(documents: Iterable[Document], num_perm: int = NUM_PERM) -> dict[
     return result
 
 
-def find_duplicates(documents: Sequence[Document], *, threshold: float = THRESHOLD,
-                    num_perm: int = NUM_PERM) -> list[DuplicateLink]:
+def find_duplicates(documents: Sequence[Document], *, threshold: float | None = None, num_perm: int | None = None,
+                    settings: DuplicateSettings = DEFAULTS.duplicates) -> list[DuplicateLink]:
     """Link every near-duplicate document to the original of its cluster.
 
     Args:
         documents: The case's documents.
         threshold: Estimated Jaccard similarity of shingle sets above which two
-            documents are copies of one another.
-        num_perm: MinHash permutations (precision of the estimate).
+            documents are copies of one another; by default ``settings.threshold``.
+        num_perm: MinHash permutations (precision of the estimate); by default
+            ``settings.num_perm``.
+        settings: Shingle size, permutations and threshold.
 
     Returns:
         One link per copy, to the earliest published member of its cluster (ties:
         the longer text, then the id). Originals and unique documents have none.
     """
-    sigs = signatures(documents, num_perm)
+    threshold = settings.threshold if threshold is None else threshold
+    num_perm = settings.num_perm if num_perm is None else num_perm
+    sigs = signatures(documents, num_perm, settings.shingle_words)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     clusters = UnionFind()
     similar: dict[tuple[str, str], float] = {}

@@ -22,12 +22,10 @@ from datasketch import MinHash
 
 from corroborator.consolidate._names import UnionFind
 from corroborator.model import Claim, Document, Event, Mention
+from corroborator.settings import DEFAULTS, TimelineSettings
 
 logger = logging.getLogger(__name__)
 
-#: Word overlap (Jaccard) above which two event sentences of the same date tell one event.
-SIMILARITY = 0.3
-_PERM, _ROWS = 16, 2
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+")
 _STOP = frozenset(
     "the and that with from this have has had was were are for not but its his her their they them said says "
@@ -42,7 +40,8 @@ def content_words(text: str) -> frozenset[str]:
 
 def build_timeline(events: Sequence[Event], documents: Sequence[Document], mentions: Mapping[str, Mention] | None = None,
                    originals: Mapping[str, str] | None = None,
-                   claims: Sequence[Claim] = ()) -> list[dict[str, Any]]:
+                   claims: Sequence[Claim] = (),
+                   settings: TimelineSettings = DEFAULTS.timeline) -> list[dict[str, Any]]:
     """Merge the dated events of all reports into one timeline.
 
     Events of the same date merge when their sentences share enough content words, or
@@ -55,6 +54,9 @@ def build_timeline(events: Sequence[Event], documents: Sequence[Document], menti
         mentions: Mentions by id, to cite each event's sentence span and find its figures.
         originals: Copy document id to original document id.
         claims: Claims of the case, to merge events that report the same figures.
+        settings: ``similarity``, the word overlap (Jaccard) from which two event sentences
+            of the same date tell one event; ``num_perm`` and ``band_rows``, the MinHash
+            bands that pick the pairs compared.
 
     Returns:
         Entries in date order: ``{"id", "date", "precision", "what", "events", "docs",
@@ -64,20 +66,21 @@ def build_timeline(events: Sequence[Event], documents: Sequence[Document], menti
     mentions = mentions or {}
     originals = originals or {}
     words = [content_words(e.what) for e in events]
-    template = MinHash(num_perm=_PERM, hashfunc=int)
+    perm, rows = settings.num_perm, settings.band_rows
+    template = MinHash(num_perm=perm, hashfunc=int)
     merged = UnionFind()
     buckets: dict[tuple[Any, ...], int] = {}
     for i, (event, ws) in enumerate(zip(events, words)):
         merged.find(i)
         if not ws:
             continue
-        sig = MinHash(num_perm=_PERM, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+        sig = MinHash(num_perm=perm, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
         sig.update_batch([zlib.crc32(w.encode()) for w in ws])
         values = np.asarray(sig.hashvalues)
-        for band in range(0, _PERM, _ROWS):
-            key = (event.date, event.precision, band, values[band:band + _ROWS].tobytes())
+        for band in range(0, perm, rows):
+            key = (event.date, event.precision, band, values[band:band + rows].tobytes())
             first = buckets.setdefault(key, i)
-            if first != i and _jaccard(ws, words[first]) >= SIMILARITY:
+            if first != i and _jaccard(ws, words[first]) >= settings.similarity:
                 merged.union(first, i)
     for i, key in _claim_keys(events, mentions, claims):
         first = buckets.setdefault(key, i)

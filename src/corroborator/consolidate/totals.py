@@ -27,11 +27,10 @@ from typing import Any
 from corroborator.consolidate._facts import BACKGROUND_SUFFIX, HIT_SUFFIX, INF, Fact, intersect, parse_period, phrase
 from corroborator.consolidate.claims import ClaimSet
 from corroborator.model import Claim
+from corroborator.settings import DEFAULTS, TotalSettings
 
 logger = logging.getLogger(__name__)
 
-#: Claims per event kind whose details and series points totals carry (the rest are in ``claim_details``).
-MAX_DETAILS = 200
 RULE = ("ACLED rule: the most conservative credible figure. Claims are overlapping counts, never summed; "
         "compatible claims narrow the range (of lower bounds the highest holds); a later count that excludes "
         "the earlier one replaces it; a dispute keeps the lower count; a later report by the same source "
@@ -41,11 +40,13 @@ HIT_RULE = ("Injured: victims reported hit by gunfire (shot, hospitalised) count
             "them from injured to killed); a larger stated injured count holds. " + RULE)
 
 
-def compute_totals(claim_set: ClaimSet) -> dict[str, dict[str, Any]]:
+def compute_totals(claim_set: ClaimSet, settings: TotalSettings = DEFAULTS.totals) -> dict[str, dict[str, Any]]:
     """One total per event kind found.
 
     Args:
         claim_set: Claims with their details and facts (from :func:`build_claims`).
+        settings: ``max_details``, the claims per event kind whose details and series
+            points a total carries (the rest are in ``claim_details``).
 
     Returns:
         ``{event: {"best", "qualifier", "low", "high", "claims", "note", "rule", "citations",
@@ -59,9 +60,10 @@ def compute_totals(claim_set: ClaimSet) -> dict[str, dict[str, Any]]:
             hit.append(claim)
         else:
             by_event[claim.event].append(claim)
-    totals = {event: _total(claims, claim_set) for event, claims in by_event.items()}
+    shown = settings.max_details
+    totals = {event: _total(claims, claim_set, shown) for event, claims in by_event.items()}
     if hit:
-        totals["injured"] = _injured(totals.get("injured"), _total(hit, claim_set), totals.get("killed"))
+        totals["injured"] = _injured(totals.get("injured"), _total(hit, claim_set, shown), totals.get("killed"))
     return totals
 
 
@@ -91,13 +93,13 @@ def _injured(stated: dict[str, Any] | None, hit: dict[str, Any], killed: dict[st
     return result
 
 
-def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
-    """The total of one event kind."""
+def _total(claims: list[Claim], cs: ClaimSet, max_details: int) -> dict[str, Any]:
+    """The total of one event kind, with the details of at most ``max_details`` claims."""
     details = cs.details
     # Claims about a time well before the first report are other, earlier incidents.
     background = [c for c in claims if str(details[c.id].get("family", "")).endswith(BACKGROUND_SUFFIX)]
     if len(background) == len(claims):
-        return _background_only(claims, cs)
+        return _background_only(claims, cs, max_details)
     excluded: list[dict[str, str]] = [
         {"claim": c.id, "reason": f"about an earlier time ({details[c.id]['when']}) than the reports"}
         for c in background]
@@ -156,7 +158,7 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
     sources = sorted({s["name"] for c in considered for s in details[c.id]["sources"]})
     # Large cases: the claims that decide the total, then the best attested; all are in claim_details.
     decisive = {c.id for c in considered}
-    shown = sorted(claims, key=lambda c: (c.id not in decisive, -c.independent_sources, c.id))[:MAX_DETAILS]
+    shown = sorted(claims, key=lambda c: (c.id not in decisive, -c.independent_sources, c.id))[:max_details]
     note = _note(best, qualifier, best_facts, sources, moved, disputes, excluded, len(considered), parts)
     return {
         "best": best, "qualifier": qualifier,
@@ -176,10 +178,10 @@ def _total(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
     }
 
 
-def _background_only(claims: list[Claim], cs: ClaimSet) -> dict[str, Any]:
+def _background_only(claims: list[Claim], cs: ClaimSet, max_details: int) -> dict[str, Any]:
     """A total whose every claim is about a time well before the reports: nothing counted."""
     details = cs.details
-    shown = claims[:MAX_DETAILS]
+    shown = claims[:max_details]
     excluded = [{"claim": c.id, "reason": f"about an earlier time ({details[c.id]['when']}) than the reports"}
                 for c in claims]
     return {

@@ -2,7 +2,9 @@
 
 Documents stream through in batches: at most a few batches are held at once, whatever the
 size of the input, and each batch is committed on its own so an interrupted build keeps
-everything finished before it.
+everything finished before it. Each batch goes through
+:func:`~corroborator.analyze.analyze_batch` with the build's settings, in this process or
+in worker processes that get the settings with every batch.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from corroborator.analyze import analyze, analyze_in_worker, init_worker
+from corroborator.analyze import analyze_batch, init_worker, plan_stages
 from corroborator.consolidate import consolidate
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
-from corroborator.analyze.entities import load_pipeline
+from corroborator.settings import DEFAULTS, Settings
 from corroborator.store import DEFAULT_CASE, open_case
 
 logger = logging.getLogger(__name__)
@@ -38,9 +40,10 @@ class BuildOptions:
         workers: Worker processes for analysis; ``None`` picks one per core for large
             inputs and one for small ones.
         batch_size: Documents analysed and committed together.
-        model: spaCy pipeline name; by default the first English pipeline installed.
+        model: spaCy pipeline name; when given, it replaces ``settings.entities.model``.
         ingest: How inputs are found and read.
         progress: Called with ``(files_done, files_total)`` as the build goes.
+        settings: Stages and thresholds (:func:`~corroborator.settings.load_settings`).
     """
 
     workers: int | None = None
@@ -48,11 +51,22 @@ class BuildOptions:
     model: str | None = None
     ingest: IngestOptions = field(default_factory=IngestOptions)
     progress: Callable[[int, int], None] | None = None
+    settings: Settings = DEFAULTS
+
+    def effective_settings(self) -> Settings:
+        """The settings the build runs with: ``settings``, with ``model`` put over it if given."""
+        if self.model and self.model != self.settings.entities.model:
+            return self.settings.overlay({"entities": {"model": self.model}}, "BuildOptions.model")
+        return self.settings
 
 
 @dataclass
 class BuildSummary:
-    """What a build did: every input is in exactly one of read, unchanged or skipped."""
+    """What a build did: every input is in exactly one of read, unchanged or skipped.
+
+    ``problems`` pairs each failing document's path with its problem as text
+    (``"stage: Error: message"``); ``settings`` are those the build ran with.
+    """
 
     case: Path
     read: list[str] = field(default_factory=list)
@@ -61,6 +75,7 @@ class BuildSummary:
     documents_added: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    settings: Settings = DEFAULTS
 
     @property
     def ok(self) -> bool:
@@ -82,9 +97,14 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
     Returns:
         A summary listing what was read, what was already in the case, and every
         skipped input with its reason.
+
+    Raises:
+        RegistryError: The settings name stages that cannot run.
     """
     options = options or BuildOptions()
-    summary = BuildSummary(case=Path(case))
+    settings = options.effective_settings()
+    plan_stages(settings)  # a stage list that cannot run fails before anything is read
+    summary = BuildSummary(case=Path(case), settings=settings)
     files: list[Path] = []
     for path in paths:
         try:
@@ -94,10 +114,10 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
     with open_case(case, create=True) as store:
         known = store.known_document_ids()
         batches = _new_batches(files, known, summary, options)
-        for extractions in _analysed(batches, options, len(files)):
+        for extractions in _analysed(batches, options, settings, len(files)):
             store.add_extractions(extractions)
             summary.documents_added += len(extractions)
-            summary.problems.extend((ex.document.path, p) for ex in extractions for p in ex.problems)
+            summary.problems.extend((ex.document.path, str(p)) for ex in extractions for p in ex.problems)
         store.record_inputs(
             [(p, "read", None) for p in summary.read]
             + [(p, "unchanged", None) for p in summary.unchanged]
@@ -133,21 +153,20 @@ def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,
         yield batch
 
 
-def _analysed(batches: Iterator[list[Document]], options: BuildOptions, n_files: int) -> Iterator[list[Extraction]]:
+def _analysed(batches: Iterator[list[Document]], options: BuildOptions, settings: Settings,
+              n_files: int) -> Iterator[list[Extraction]]:
     """Analyse batches, in worker processes when the input is large enough to pay off."""
     workers = options.workers or ((os.cpu_count() or 1) if n_files >= PARALLEL_THRESHOLD else 1)
     if workers <= 1:
-        nlp = None
         for batch in batches:
-            nlp = nlp or load_pipeline(options.model)
-            yield analyze(batch, nlp)
+            yield analyze_batch(batch, settings)
         return
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=init_worker,
-                             initargs=(options.model,)) as pool:
+                             initargs=(settings,)) as pool:
         pending: deque[Future[list[Extraction]]] = deque()
         for batch in batches:
-            pending.append(pool.submit(analyze_in_worker, batch))
+            pending.append(pool.submit(analyze_batch, batch, settings))
             # A bounded window keeps memory flat in the number of documents.
             while len(pending) >= 2 * workers:
                 yield pending.popleft().result()

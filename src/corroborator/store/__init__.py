@@ -290,7 +290,7 @@ class CaseStore:
             noise = json.dumps([[n.start, n.end, n.kind] for n in d.noise])
             rows["documents"].append(
                 (d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url, d.text,
-                 noise, json.dumps(ex.problems), now)
+                 noise, json.dumps([str(p) for p in ex.problems]), now)
             )
             mentions = {m.id: m for m in ex.mentions}
             mentions.update((q.mention.id, q.mention) for q in ex.quotes)
