@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from corroborator.store import SCHEMA_VERSION
 from tests.conftest import SAMPLE
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,7 @@ def test_cli_build_reports_read_unchanged_and_skipped(corpus: Path, tmp_path: Pa
     assert again.returncode == 0, again.stderr
     assert "0 read, 4 unchanged, 5 skipped; 0 document(s) added" in again.stdout
     info = run("info", case)
-    assert "documents: 5" in info.stdout and f"Schema version: 1" in info.stdout
+    assert "documents: 5" in info.stdout and f"Schema version: {SCHEMA_VERSION}" in info.stdout
 
 
 def test_cli_build_adds_new_files_incrementally(corpus: Path, tmp_path: Path) -> None:

@@ -143,14 +143,14 @@ def test_bulk_insert_keeps_no_temporary_file_in_the_system_temp_dir(tmp_path: Pa
     shared.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(shared))
     seen: list[Path] = []
-    real = store_module.tempfile.mkstemp
+    real = tempfile.mkstemp
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         fd, name = real(*args, **kwargs)
         seen.append(Path(name))
         return fd, name
 
-    monkeypatch.setattr(store_module.tempfile, "mkstemp", spy)
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
     case = tmp_path / "case" / "case.duckdb"
     case.parent.mkdir()
     with open_case(case, create=True) as store:
@@ -195,7 +195,7 @@ def test_in_memory_bulk_insert_writes_no_file(monkeypatch: pytest.MonkeyPatch) -
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("an in-memory database needs no temporary file")
 
-    monkeypatch.setattr(store_module.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     con = duckdb.connect(":memory:")
     con.execute("CREATE TABLE t (id VARCHAR, n INTEGER)")
     store_module.bulk_insert(con, "t", ((f"r{i}", i) for i in range(600)))

@@ -27,12 +27,11 @@ def _record(path: Path, action: str, target: str, after: dict[str, Any], *, user
             role: str = "editor") -> Review:
     """Validate against the corrected case in the file and append the review, as the web app does."""
     with open_case(path) as store:
-        review.ensure_schema(store.con)
-        reviews = load_reviews(store.con)
+        reviews = load_reviews(store)
         corrected = apply_reviews(store.load_case(), reviews)
         clean = review.validate_review(corrected, review_state(reviews), user=user, role=role, action=action,
                                        target=target, after=after)
-        return review.record_review(store.con, user=user, action=action, target=target,
+        return review.record_review(store, user=user, action=action, target=target,
                                     before=review.snapshot(corrected, action, target), after=clean)
 
 
@@ -82,7 +81,7 @@ def test_marking_is_an_audited_review_record(built) -> None:  # type: ignore[no-
     path, ids, _ = built
     _mark(path, ids)
     with open_case(path, read_only=True) as store:
-        (stored,) = load_reviews(store.con)
+        (stored,) = load_reviews(store)
     assert (stored.user, stored.action, stored.target) == ("edna", MARK, ids["doc_a"])
     assert stored.after["witness"] == "ent-karim" and stored.after["witness_kind"] == "entity"
     assert stored.before == {"marks": 0}

@@ -224,7 +224,7 @@ def _viewer_pages(case: Path, names: tuple[str, ...]) -> dict[str, str]:
     from tests.webcase import PASSWORD, login
 
     with open_case(case) as store:
-        accounts.add_user(store.con, "vic", "viewer", PASSWORD)
+        accounts.add_user(store, "vic", "viewer", PASSWORD)
     client = TestClient(create_app(case))
     login(client, "vic")
     paths = ["/", "/documents", "/entities", "/quotes", "/figures", "/claims", "/queue", "/reviews",

@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 import lxml.html
 
 from corroborator.outputs.briefing import build_briefing
-from corroborator.consolidate import apply_consolidation, consolidate_case
+from corroborator.consolidate import apply_consolidation, build_timeline, consolidate_case, find_duplicates
 from corroborator.outputs.export import to_markdown
-from corroborator.model import Case, Claim, Document, Entity, Figure, Mention, NoiseSpan, mention_id
+from corroborator.model import Case, Claim, Document, Duplicate, Entity, Figure, Mention, NoiseSpan, mention_id
 from corroborator.outputs.redact import redact_case
 from corroborator.outputs.report import render_report
 from tests.test_consolidate_sample import load_sample
@@ -193,6 +193,7 @@ def briefed_case(series_source: str = "Novaya Gazeta") -> Case:
         "claims_detail": [{"id": "claim:detained:2", "when": "2017-04", "status": "single_source",
                            "sources": [{"name": "Azmad", "said": "more than 100", "figures": [gazeta.mention.id]}]}],
     }}
+    case.timeline = build_timeline(case.events, case.documents, case.mentions, {}, case.claims)
     return case
 
 
@@ -287,6 +288,9 @@ def test_report_marks_a_near_duplicate_as_a_copy():
     copy_id = "cccc3333" * 8
     case.documents.append(dataclasses.replace(original, id=copy_id, sha256=copy_id, path="reports/copy.txt",
                                               title="Syndicated copy", published="2017-06-09"))
+    # As consolidation finds and stores it.
+    case.duplicates = {link.doc_id: Duplicate(link.doc_id, link.original_id, link.similarity)
+                       for link in find_duplicates(case.documents)}
     tree = lxml.html.fromstring(render_report(case))
     note = tree.get_element_by_id(f"doc-{copy_id}").find_class("copy-of")[0]
     assert "Copy of Azmad tells of his escape" in note.text_content()

@@ -182,14 +182,13 @@ def test_review_viewers_cannot_review_and_unknown_targets_fail(built) -> None:  
 def test_review_records_are_appended_and_loaded_in_order(built) -> None:  # type: ignore[no-untyped-def]
     path, ids, case = built
     with open_case(path, read_only=True) as store:
-        assert load_reviews(store.con) == []  # never reviewed: no table, no error
+        assert load_reviews(store) == []  # never reviewed: no table, no error
     with open_case(path) as store:
-        review.ensure_schema(store.con)
-        first = review.record_review(store.con, user="edna", action="figure.correct", target=ids["f40"],
+        first = review.record_review(store, user="edna", action="figure.correct", target=ids["f40"],
                                      before={"value": 40}, after={"value": 45}, note="typo")
-        review.record_review(store.con, user="ed2", action="figure.confirm", target=ids["f40"], before={}, after={})
+        review.record_review(store, user="ed2", action="figure.confirm", target=ids["f40"], before={}, after={})
     with open_case(path, read_only=True) as store:
-        loaded = load_reviews(store.con)
+        loaded = load_reviews(store)
     assert [(r.user, r.action) for r in loaded] == [("edna", "figure.correct"), ("ed2", "figure.confirm")]
     assert loaded[0].before == {"value": 40} and loaded[0].after == {"value": 45} and loaded[0].note == "typo"
     assert loaded[1].seq > first.seq

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from corroborator.api import case_info, export_case, load_case
+from corroborator.errors import CaseFileError, Problem
 from corroborator.review import accounts
-from corroborator.api import export_case, load_case
-from corroborator.store import SCHEMA_VERSION, open_case
+from corroborator.store import SCHEMA_VERSION, open_case, schema
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "case-schema1.duckdb.gz"
 
@@ -32,8 +35,108 @@ def test_schema1_case_opens_migrated_with_its_reviews_and_accounts(old_case: Pat
     assert {d.outlet for d in case.documents} >= {"Wire", "Aid Daily"}
     with open_case(old_case) as store:
         assert store.schema_version == SCHEMA_VERSION
-        user = accounts.get_user(store.con, "ana")
+        user = accounts.get_user(store, "ana")
         assert user is not None and user.role == "admin"
-        assert accounts.verify_password(store.con, "ana", "correct horse battery staple")
-        assert [r.action for r in accounts.audit_records(store.con)][-1:] != []
+        assert accounts.verify_password(store, "ana", "correct horse battery staple")
+        assert [r.action for r in accounts.audit_records(store)][-1:] != []
     assert '"schema_version"' in export_case(old_case, "json")
+
+
+def _raw(path: Path, sql: str, params: list | None = None) -> list:
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _columns(path: Path) -> dict[str, list[tuple[str, str]]]:
+    rows = _raw(path, "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                      "ORDER BY table_name, ordinal_position")
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, column, dtype in rows:
+        found.setdefault(table, []).append((column, dtype))
+    return found
+
+
+def test_schema1_case_opened_for_writing_is_migrated_in_place(old_case: Path) -> None:
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    before = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in ("reviews", "users", "audit", "timeline")}
+    with open_case(old_case) as store:
+        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 2
+        assert [r.action for r in store.reviews.all()] == ["figure.reject"]
+        assert [u.name for u in store.accounts.users()] == ["ana"]
+        assert len(store.accounts.audit()) == before["audit"] == 2
+        assert store.problems() == []
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    after = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in before}
+    assert after == before and before["reviews"] == 1 and before["users"] == 1
+    tables = set(_columns(old_case))
+    assert {"problems", "doc_duplicates", "provenance", "claim_details", "timeline", "reviews", "users",
+            "sessions", "audit"} <= tables
+    with open_case(old_case) as store:  # a second open has nothing left to do
+        assert store.migrated_from is None
+
+
+def test_migrated_schema_is_the_schema_of_a_new_case_file(old_case: Path, tmp_path: Path) -> None:
+    with open_case(old_case):
+        pass
+    with open_case(tmp_path / "new.duckdb", create=True):
+        pass
+    assert _columns(old_case) == _columns(tmp_path / "new.duckdb")
+
+
+def test_schema1_case_opened_read_only_is_migrated_in_memory_and_left_as_it_is(old_case: Path) -> None:
+    with open_case(old_case, read_only=True) as store:
+        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION
+        case = store.load_case()
+        assert store.reviews.all() and store.accounts.user("ana") is not None
+    assert case.schema_version == SCHEMA_VERSION and case.timeline and case.provenance and case.claim_details
+    assert case.problems == [] and case.duplicates == {}
+    # The file itself is untouched until it is opened for writing.
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert "problems" not in set(_columns(old_case))
+    with open_case(old_case) as store:
+        assert store.load_case() == case
+
+
+def test_schema1_text_problems_move_into_the_problems_table(old_case: Path) -> None:
+    doc_id, path = _raw(old_case, "SELECT id, path FROM documents ORDER BY path LIMIT 1")[0]
+    texts = ["quotes.rules.v1: ValueError: no closing quote", "something odd happened"]
+    _raw(old_case, "UPDATE documents SET problems = ? WHERE id = ?", [json.dumps(texts), doc_id])
+    with open_case(old_case, read_only=True) as store:
+        in_memory = store.problems()
+    with open_case(old_case) as store:
+        migrated = store.problems()
+    assert in_memory == migrated == [Problem("quotes.rules.v1", doc_id, "ValueError", "no closing quote"),
+                                     Problem("", doc_id, "", "something odd happened")]
+    assert _raw(old_case, "SELECT path FROM problems") == [(path,), (path,)]
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_case_file_of_a_newer_schema_is_refused_clearly(old_case: Path, read_only: bool) -> None:
+    _raw(old_case, "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    with pytest.raises(CaseFileError, match=rf"schema version {SCHEMA_VERSION + 1} is newer than this Corroborator.*"
+                                            rf"upgrade Corroborator"):
+        open_case(old_case, read_only=read_only)
+    # Refused without being changed.
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION + 1),)]
+
+
+def test_failed_migration_leaves_the_file_at_its_version(old_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(con) -> None:  # type: ignore[no-untyped-def]
+        con.execute("CREATE TABLE problems (x INTEGER)")
+        raise RuntimeError("migration failed")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [broken])
+    with pytest.raises(RuntimeError, match="migration failed"):
+        open_case(old_case)
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert "problems" not in set(_columns(old_case))
+
+
+def test_case_info_tells_the_files_own_schema_version(old_case: Path) -> None:
+    assert case_info(old_case).schema_version == 1
+    with open_case(old_case):
+        pass
+    assert case_info(old_case).schema_version == SCHEMA_VERSION

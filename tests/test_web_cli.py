@@ -26,7 +26,7 @@ def test_web_cli_user_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
     listed = runner.invoke(cli, ["user", "list", "--case", str(case)])
     assert "ada\tadmin\tactive\ttotp" in listed.output and "edna\teditor\tactive\t-" in listed.output
     with open_case(case) as store:
-        assert accounts.verify_login(store.con, "edna", PASSWORD).role == "editor"
+        assert accounts.verify_login(store, "edna", PASSWORD).role == "editor"
 
 
 def test_web_cli_user_errors_are_clear(tmp_path: Path) -> None:
@@ -57,8 +57,8 @@ def test_web_cli_password_change_and_totp_reset(tmp_path: Path) -> None:
     role = runner.invoke(cli, ["user", "role", "edna", "editor", "--case", str(case)])
     assert role.exit_code == 0 and "edna is now editor" in role.output
     with open_case(case) as store:
-        assert accounts.get_user(store.con, "edna").has_totp  # type: ignore[union-attr]
-        assert accounts.verify_password(store.con, "edna", "another long password")
+        assert accounts.get_user(store, "edna").has_totp  # type: ignore[union-attr]
+        assert accounts.verify_password(store, "edna", "another long password")
 
 
 def test_web_cli_serve_refuses_a_missing_case(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_web_redaction_review_history_never_shows_the_witness(web) -> None:  # t
     # The records themselves hold the testimony: what follows is the presentation's doing.
     app.state.case.db.close()
     with open_case(case, read_only=True) as store:
-        stored = load_reviews(store.con)
+        stored = load_reviews(store)
     assert stored[0].before["text"] == "held 30 of us in one cell"
     assert stored[0].after["evidence"] == {"doc": ids["doc_d"], "start": DOC_D.index("30 of us"),
                                            "end": DOC_D.index("30 of us") + 8, "text": "30 of us"}
@@ -163,7 +163,7 @@ def test_web_redaction_selection_answers_the_same_for_a_guessed_name(web) -> Non
     assert exact.status_code == 200
     app.state.case.db.close()
     with open_case(case, read_only=True) as store:
-        (record,) = load_reviews(store.con)
+        (record,) = load_reviews(store)
     raw = DOC_A.index("Paul Grant")
     assert record.after["evidence"] == {"doc": ids["doc_a"], "start": raw, "end": raw + 10, "text": "Paul Grant"}
     assert raw != start
@@ -201,4 +201,4 @@ def test_web_redaction_item_without_a_certain_machine_id_is_not_reviewed(web) ->
     assert view.raw_id("figures", figure["id"]) != figure["id"]  # never falls back to the shown id
     app.state.case.db.close()
     with open_case(case, read_only=True) as store:
-        assert load_reviews(store.con) == []
+        assert load_reviews(store) == []

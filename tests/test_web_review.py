@@ -35,7 +35,7 @@ def _stored(app, case: Path) -> list:  # type: ignore[no-untyped-def, type-arg]
     app.state.case.db.close()  # one process cannot hold the file twice
     app_db = open_case(case, read_only=True)
     try:
-        return load_reviews(app_db.con)
+        return load_reviews(app_db)
     finally:
         app_db.close()
 
@@ -79,7 +79,7 @@ def test_web_review_correct_by_selection_changes_the_export(web) -> None:  # typ
     with open_case(case, read_only=True) as store:
         machine = store.load_case()
         assert next(f for f in machine.figures if f.mention.id == ids["f56"]).qualifier == "at_most"
-        assert next(f for f in apply_reviews(machine, load_reviews(store.con)).figures
+        assert next(f for f in apply_reviews(machine, load_reviews(store)).figures
                     if f.mention.id == ids["f56"]).qualifier == "exact"
 
 

@@ -27,7 +27,7 @@ def test_web_sample_every_item_checks_against_its_source(built_sample: Path, tmp
     machine = load_case(case)
     witnesses = assign_pseudonyms(machine)
     with open_case(case) as store:
-        accounts.add_user(store.con, "edna", "editor", PASSWORD)
+        accounts.add_user(store, "edna", "editor", PASSWORD)
     app = create_app(case, settings=Settings(idle_close=60))
     client = TestClient(app)
     login(client, "edna")

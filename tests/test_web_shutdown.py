@@ -75,9 +75,9 @@ def test_exit_while_a_daemon_thread_queries_the_case_does_not_abort(tmp_path: Pa
         started = threading.Event()
 
         def request():  # as a request handler does: the connection is only borrowed
-            with db.connect() as con:
+            with db.store() as store:
                 started.set()
-                con.execute("SELECT sum(range) FROM range(3000000)").fetchall()
+                store.con.execute("SELECT sum(range) FROM range(3000000)").fetchall()
 
         def work():
             while True:

@@ -209,10 +209,10 @@ def make_app(tmp_path: Path, *, testimony: bool = False, **settings: object) -> 
     case = tmp_path / "case.duckdb"
     ids = build_case(case, testimony=testimony)
     with open_case(case) as store:
-        accounts.add_user(store.con, "vic", "viewer", PASSWORD)
-        accounts.add_user(store.con, "edna", "editor", PASSWORD)
-        accounts.add_user(store.con, "ed2", "editor", PASSWORD)
-        _, secret = accounts.add_user(store.con, "ada", "admin", PASSWORD)
+        accounts.add_user(store, "vic", "viewer", PASSWORD)
+        accounts.add_user(store, "edna", "editor", PASSWORD)
+        accounts.add_user(store, "ed2", "editor", PASSWORD)
+        _, secret = accounts.add_user(store, "ada", "admin", PASSWORD)
     # The file stays open between requests (as in a busy server); tests that read it call db.close() first.
     options = {"idle_close": 60.0} | settings
     app = create_app(case, settings=Settings(**options))  # type: ignore[arg-type]

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corroborator.model import Case
+from corroborator.outputs.export import export
+from corroborator.outputs.report import render_report
+from corroborator.review import apply_reviews, load_reviews
 from corroborator.store import open_case
 
 
@@ -21,11 +24,9 @@ def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
     Raises:
         CaseFileError: The file is missing or not a case file.
     """
-    from corroborator.review import apply_reviews, load_reviews
-
     with open_case(case, read_only=True) as store:
         loaded = store.load_case()
-        return apply_reviews(loaded, load_reviews(store.con)) if reviewed else loaded
+        return apply_reviews(loaded, load_reviews(store)) if reviewed else loaded
 
 
 def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "report.html", *,
@@ -35,8 +36,6 @@ def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "re
     ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
     ``withhold_testimony`` also withholds the words of protected quotes (implies ``redact``).
     """
-    from corroborator.outputs.report import render_report
-
     html = render_report(load_case(case), redact=redact, withhold_testimony=withhold_testimony)
     out_path = Path(out)
     out_path.write_text(html, encoding="utf-8")
@@ -56,8 +55,6 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
     Raises:
         ExportError: Unknown format, or csv without an output folder.
     """
-    from corroborator.outputs.export import export
-
     return export(load_case(case), fmt, Path(out) if out is not None else None, redact=redact,
                   withhold_testimony=withhold_testimony)
 
@@ -73,6 +70,11 @@ class CaseInfo:
 
 
 def case_info(case: str | os.PathLike[str]) -> CaseInfo:
-    """Counts, schema version and skipped inputs of a case file."""
+    """Counts, schema version and skipped inputs of a case file.
+
+    The schema version is the file's own: an older file is read through an in-memory
+    migration and keeps its version until it is opened for writing.
+    """
     with open_case(case, read_only=True) as store:
-        return CaseInfo(Path(case), store.schema_version, store.counts(), store.skipped_inputs())
+        return CaseInfo(Path(case), store.migrated_from or store.schema_version, store.counts(),
+                        store.skipped_inputs())

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from corroborator.errors import CorroboratorError
+from corroborator.review import accounts
+from corroborator.store import CaseStore, open_case
 
 logger = logging.getLogger(__name__)
 
@@ -24,16 +26,15 @@ CASE_OPTION = click.option("--case", "case", default="case.duckdb", show_default
 @click.option("--secure-cookies", is_flag=True, help="Mark cookies Secure (when served behind HTTPS).")
 def serve(case: Path, host: str, port: int, secure_cookies: bool) -> None:
     """Serve the review web app of CASE (log in with a user from `corroborator user add`)."""
+    # The web stack is heavy and only this command needs it.
     import uvicorn
 
     from corroborator.web import Settings, create_app
 
     try:
         app = create_app(case, settings=Settings(secure_cookies=secure_cookies))
-        with app.state.case.db.connect() as con:
-            from corroborator.review.accounts import list_users
-
-            users = list_users(con)
+        with app.state.case.db.store() as store:
+            users = accounts.list_users(store)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     if not users:
@@ -58,18 +59,14 @@ def _password(password_stdin: bool) -> str:
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
-def _store(case: Path):  # type: ignore[no-untyped-def]
-    from corroborator.store import open_case
-
+def _store(case: Path) -> CaseStore:
     return open_case(case)
 
 
 def _show_totp(name: str, secret: str) -> None:
-    from corroborator.review.accounts import totp_uri
-
     click.echo("Second factor (TOTP): add this to an authenticator app; it is shown only now.")
     click.echo(f"  secret: {secret}")
-    click.echo(f"  uri:    {totp_uri(name, secret)}")
+    click.echo(f"  uri:    {accounts.totp_uri(name, secret)}")
 
 
 @user.command("add")
@@ -79,12 +76,10 @@ def _show_totp(name: str, secret: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def user_add(case: Path, name: str, role: str, password_stdin: bool) -> None:
     """Add user NAME to CASE (admins get a TOTP second factor)."""
-    from corroborator.review import accounts
-
     password = _password(password_stdin)
     try:
         with _store(case) as store:
-            created, secret = accounts.add_user(store.con, name, role, password)
+            created, secret = accounts.add_user(store, name, role, password)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"User {created.name} ({created.role}) added to {case}.")
@@ -96,12 +91,9 @@ def user_add(case: Path, name: str, role: str, password_stdin: bool) -> None:
 @CASE_OPTION
 def user_list(case: Path) -> None:
     """List the users of CASE."""
-    from corroborator.review import accounts
-
     try:
         with _store(case) as store:
-            accounts.ensure_schema(store.con)
-            users = accounts.list_users(store.con)
+            users = accounts.list_users(store)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     for u in users:
@@ -114,14 +106,11 @@ def user_list(case: Path) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def user_passwd(case: Path, name: str, password_stdin: bool) -> None:
     """Set a new password for NAME (ends their sessions)."""
-    from corroborator.review import accounts
-
     password = _password(password_stdin)
     try:
         with _store(case) as store:
-            accounts.ensure_schema(store.con)
-            accounts.set_password(store.con, name, password)
-            accounts.record_audit(store.con, None, "password.reset", name, {"via": "cli"})
+            accounts.set_password(store, name, password)
+            accounts.record_audit(store, None, "password.reset", name, {"via": "cli"})
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Password of {name} changed; their sessions were ended.")
@@ -132,13 +121,10 @@ def user_passwd(case: Path, name: str, password_stdin: bool) -> None:
 @click.argument("name")
 def user_totp(case: Path, name: str) -> None:
     """Give NAME a new TOTP second factor (replacing any old one)."""
-    from corroborator.review import accounts
-
     try:
         with _store(case) as store:
-            accounts.ensure_schema(store.con)
-            secret = accounts.enable_totp(store.con, name)
-            accounts.record_audit(store.con, None, "totp.reset", name, {"via": "cli"})
+            secret = accounts.enable_totp(store, name)
+            accounts.record_audit(store, None, "totp.reset", name, {"via": "cli"})
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     _show_totp(name, secret)
@@ -150,13 +136,10 @@ def user_totp(case: Path, name: str) -> None:
 @click.argument("role", type=click.Choice(["viewer", "editor", "admin"]))
 def user_role(case: Path, name: str, role: str) -> None:
     """Change the role of NAME (ends their sessions)."""
-    from corroborator.review import accounts
-
     try:
         with _store(case) as store:
-            accounts.ensure_schema(store.con)
-            secret = accounts.set_role(store.con, name, role)
-            accounts.record_audit(store.con, None, "user.role", name, {"role": role, "via": "cli"})
+            secret = accounts.set_role(store, name, role)
+            accounts.record_audit(store, None, "user.role", name, {"role": role, "via": "cli"})
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{name} is now {role}.")

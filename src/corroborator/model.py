@@ -199,6 +199,37 @@ class Claim:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """``doc_id`` is a near-duplicate (copy, syndication) of ``original_id``."""
+
+    doc_id: str
+    original_id: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a figure or quote comes from, as consolidation traced it.
+
+    ``source_key`` identifies the source across the case and ``source`` names it;
+    ``how`` says how it was found, ``relayed_by`` who passed it on, ``evidence`` the
+    span of the document that names the source, and ``original_doc`` the report a
+    copy was copied from.
+    """
+
+    mention_id: str
+    doc_id: str
+    kind: str
+    source_key: str
+    source: str
+    source_kind: str
+    how: str
+    relayed_by: tuple[str, ...] = ()
+    evidence: tuple[int, int] | None = None
+    original_doc: str | None = None
+
+
 @dataclass
 class Extraction:
     """Everything the per-document stages found in one document."""
@@ -229,4 +260,14 @@ class Case:
     claims: list[Claim] = field(default_factory=list)
     protected: list[ProtectedPerson] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
+    #: Copy document id to its link to the original.
+    duplicates: dict[str, Duplicate] = field(default_factory=dict)
+    #: Figure or quote mention id to where it comes from.
+    provenance: dict[str, Origin] = field(default_factory=dict)
+    #: Claim id to the details consolidation gives it (sources, dates, citations).
+    claim_details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The merged timeline, entries in date order (see ``consolidate.timeline.build_timeline``).
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    #: Stages that failed on a document (``Problem.document`` is the document id).
+    problems: list[Problem] = field(default_factory=list)
     schema_version: int = 1

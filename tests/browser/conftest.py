@@ -40,8 +40,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     case = tmp_path_factory.mktemp("browser") / "case.duckdb"
     ids = build_case(case)
     with open_case(case) as store:
-        accounts.add_user(store.con, "edna", "editor", PASSWORD)
-        _, secret = accounts.add_user(store.con, "ada", "admin", PASSWORD)
+        accounts.add_user(store, "edna", "editor", PASSWORD)
+        _, secret = accounts.add_user(store, "ada", "admin", PASSWORD)
     server = LiveServer(case).start()
     try:
         yield {"url": server.url, "ids": ids, "secret": secret, "case": case, "server": server}

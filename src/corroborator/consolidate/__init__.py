@@ -29,7 +29,7 @@ from corroborator.consolidate.entities import (
 from corroborator.consolidate.provenance import Provenance, Source, SourceNames, figure_provenance, quote_provenance
 from corroborator.consolidate.timeline import build_timeline, timeline_series
 from corroborator.consolidate.totals import compute_totals
-from corroborator.model import Case, Claim, Entity, Mention
+from corroborator.model import Case, Claim, Duplicate, Entity, Mention, Origin
 from corroborator.store import CaseStore
 
 logger = logging.getLogger(__name__)
@@ -147,8 +147,21 @@ def apply_consolidation(case: Case, result: Consolidation) -> Case:
     mentions = {mid: m for mid, m in case.mentions.items() if m.extractor != EXTRACTOR}
     mentions.update((m.id, m) for m in result.new_mentions)
     quotes = [dataclasses.replace(q, speaker=result.speakers.get(q.mention.id, q.speaker)) for q in case.quotes]
+    duplicates = {d.doc_id: Duplicate(d.doc_id, d.original_id, d.similarity)
+                  for d in sorted(result.duplicates, key=lambda d: (d.original_id, d.doc_id))}
+    provenance = {mid: _origin(mid, "figure", p) for mid, p in result.figure_sources.items()}
+    provenance.update((mid, _origin(mid, "quote", p)) for mid, p in result.quote_sources.items())
     return dataclasses.replace(case, mentions=mentions, entities=list(result.entities), quotes=quotes,
-                               claims=list(result.claims), totals=dict(result.totals))
+                               claims=list(result.claims), totals=dict(result.totals), duplicates=duplicates,
+                               provenance=dict(sorted(provenance.items(), key=lambda kv: (kv[1].doc_id, kv[0]))),
+                               claim_details=dict(sorted(result.claim_details.items())),
+                               timeline=list(result.timeline))
+
+
+def _origin(mention_id: str, kind: str, p: Provenance) -> Origin:
+    """A provenance as the case holds it."""
+    return Origin(mention_id, p.doc_id, kind, p.source.key, p.source.name, p.source.kind, p.how,
+                  tuple(p.relayed_by), tuple(p.evidence) if p.evidence else None, p.original_doc)
 
 
 def consolidate(store: CaseStore) -> None:

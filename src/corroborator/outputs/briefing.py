@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corroborator.consolidate._facts import phrase
-from corroborator.consolidate.duplicates import find_duplicates, original_of
-from corroborator.consolidate.timeline import build_timeline, content_words, timeline_series
+from corroborator.consolidate.timeline import content_words, timeline_series
 from corroborator.model import EVENT_KINDS, Case, Document
 from corroborator.text import sentences
 
@@ -109,7 +108,8 @@ def build_briefing(case: Case, *, extracts: int = 4, timeline_entries: int = 3) 
     """Compose the cited briefing of a consolidated case.
 
     Args:
-        case: The case with claims and totals (as :func:`corroborator.consolidate.consolidate` stores them).
+        case: The case with claims, totals, near-duplicate links and timeline (as
+            :func:`corroborator.consolidate.consolidate` stores them and the store loads them).
         extracts: How many sentences to extract from the reports.
         timeline_entries: How many dated events to tell.
 
@@ -121,11 +121,11 @@ def build_briefing(case: Case, *, extracts: int = 4, timeline_entries: int = 3) 
     out: list[BriefingSentence] = []
     for kind in sorted(case.totals, key=lambda k: EVENT_KINDS.index(k) if k in EVENT_KINDS else 99):
         out.extend(_total_sentences(kind, case.totals[kind], case, cite))
-    originals = original_of(find_duplicates(case.documents))
+    originals = {doc_id: link.original_id for doc_id, link in case.duplicates.items()}
     # Sentences whose figures the totals already tell add nothing: extracts give the rest of the story.
     told_figures = {fid for c in case.claims for fid in c.figure_ids}
     out.extend(_extracts(case, docs, cite, extracts, set(originals), told_figures))
-    timeline = build_timeline(case.events, case.documents, case.mentions, originals, case.claims)
+    timeline = list(case.timeline)
     told = {(c.doc, c.start) for s in out for c in s.citations}
     blocked = _blocked_spans(case)
     for entry in sorted(timeline, key=lambda t: (-t["independent_reports"], t["date"])):

@@ -19,10 +19,10 @@ import re
 from pathlib import Path
 from typing import Any, TextIO
 
-import corroborator
-from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.errors import ExportError
 from corroborator.model import Case, Document, Mention
+from corroborator.outputs.briefing import Briefing, build_briefing
+from corroborator.outputs.report import generated_by, render_report
 from corroborator.outputs.redact import assert_redacted, assign_pseudonyms, redact_case, redaction_notice
 
 logger = logging.getLogger(__name__)
@@ -34,12 +34,6 @@ _ALIASES = {"markdown": "md", "htm": "html"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#!~&])")
 _SHORT_ID = 12
-
-
-def generated_by() -> str:
-    """Name and version of the producer, as exports record it."""
-    # Read at call time: this module may be imported while the package is initialising.
-    return f"corroborator {corroborator.__version__}"
 
 
 def mention_dict(m: Mention) -> dict[str, Any]:
@@ -109,8 +103,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     Top-level keys ``documents, entities, quotes, figures, events, claims, totals``
     plus the extensions ``dates`` (every normalised date mention, see
     :func:`date_dict`), ``protected`` (number of protected witnesses),
-    ``schema_version``, ``generated_by`` and ``problems`` (dangling references, listed
-    rather than dropped silently). Entities and events carry their mentions in full.
+    ``schema_version``, ``generated_by``, ``problems`` (one line of text per dangling
+    reference, listed rather than dropped silently, and per stage that failed on a
+    document) and ``stage_problems`` (each stage failure as ``{"stage", "doc",
+    "path", "error", "message"}``). Entities and events carry their mentions in full.
 
     Args:
         case: The case in memory.
@@ -130,7 +126,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
                 problems.append(f"{owner}: mention {mid} is not in the case")
         return found
 
-    return {
+    paths = {d.id: d.path for d in case.documents}
+    stage_problems = [{"stage": p.stage, "doc": p.document, "path": paths.get(p.document), "error": p.error,
+                       "message": p.message} for p in case.problems]
+    data = {
         "schema_version": case.schema_version,
         "generated_by": generated_by(),
         "documents": [_document_dict(d) for d in case.documents],
@@ -152,7 +151,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "totals": _plain(case.totals),
         "protected": assign_pseudonyms(case).count,
         "problems": problems,
+        "stage_problems": stage_problems,
     }
+    problems.extend(f"document {p.document}: {p}" for p in case.problems)
+    return data
 
 
 def write_json(case: Case, out: TextIO) -> None:
@@ -415,8 +417,6 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
     elif kind == "md":
         files = {"case.md": to_markdown(shared, notice=str(notice["notice"])) + "\n"}
     else:
-        from corroborator.outputs.report import render_report  # report imports this module's helpers
-
         # Redacts and checks on its own.
         files = {"case.html": render_report(case, redact=redact, withhold_testimony=withhold_testimony)}
     if redact:

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from corroborator.witnesses import WITHHELD, Witnesses, assign_pseudonyms, proper_names
-from corroborator.errors import RedactionError
+from corroborator.errors import Problem, RedactionError
 from corroborator.analyze.dates import event_summary
-from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, ProtectedPerson, mention_id
+from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, Origin, ProtectedPerson, mention_id
 
 logger = logging.getLogger(__name__)
 
@@ -426,9 +426,67 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
                                    evidence=r.mention(p.evidence) if p.evidence is not None else None)
                    for i, p in enumerate(case.protected)],
         totals=totals,
+        **_consolidated(r, case),
         schema_version=case.schema_version,
     ), w, withhold_testimony)
     return Redaction(redacted, ids, r.maps)
+
+
+def _consolidated(r: _Redactor, case: Case) -> dict[str, Any]:
+    """The stored case-wide results as the redacted case holds them: ids, names and spans moved."""
+    gone = r.dropped
+    events = {e.id: e for e in case.events}
+    originals = {k: d.original_id for k, d in case.duplicates.items()}
+    timeline = (_timeline_entry(r, case, t, events, originals) for t in case.timeline)
+    return {
+        "duplicates": {r.scrub(k): dataclasses.replace(d, doc_id=r.scrub(d.doc_id), original_id=r.scrub(d.original_id))
+                       for k, d in case.duplicates.items()},
+        "provenance": {r.refs.get(mid, r.scrub(mid)): _origin(r, o) for mid, o in case.provenance.items()
+                       if mid not in gone},
+        "claim_details": {r.value(cid): r.value(d) for cid, d in case.claim_details.items() if cid not in gone},
+        "timeline": [t for t in timeline if t is not None],
+        "problems": [Problem(r.scrub(p.stage), r.scrub(p.document), r.scrub(p.error), r.scrub(p.message))
+                     for p in case.problems],
+    }
+
+
+def _origin(r: _Redactor, o: Origin) -> Origin:
+    """Where a figure or quote comes from, in the redacted case."""
+    evidence = r.span(o.doc_id, *o.evidence) if o.evidence and o.doc_id in r.maps else o.evidence
+    return dataclasses.replace(
+        o, mention_id=r.refs.get(o.mention_id, r.scrub(o.mention_id)), doc_id=r.scrub(o.doc_id),
+        source_key=r.value(o.source_key), source=r.value(o.source), source_kind=r.value(o.source_kind),
+        how=r.value(o.how), relayed_by=tuple(r.value(list(o.relayed_by))), evidence=evidence,
+        original_doc=r.scrub(o.original_doc) if o.original_doc else None)
+
+
+def _timeline_entry(r: _Redactor, case: Case, entry: dict[str, Any], events: dict[str, Event],
+                    originals: dict[str, str]) -> dict[str, Any] | None:
+    """A timeline entry in the redacted case; None when every event of it was withheld.
+
+    Its citations move with the text; its summary is the redacted summary of the event
+    that leads it (the next one when that event was withheld as testimony).
+    """
+    kept = [e for e in entry.get("events") or [] if e not in r.dropped]
+    if not kept:
+        return None
+    out: dict[str, Any] = r.value(entry)
+    leads = [e for e in kept if e in events]
+    lead = next((events[e] for e in leads if events[e].what == entry["what"]), None)
+    if lead is None and leads:
+        lead = events[leads[0]]
+        out["date"], out["precision"] = r.value(lead.date), r.value(lead.precision)
+    if lead is not None:
+        out["what"] = r.event(lead).what
+    if len(kept) < len(entry["events"]):
+        docs = sorted({events[e].doc_id for e in leads})
+        by_id = {d.id: d for d in case.documents}
+        out["docs"] = [r.scrub(d) for d in docs]
+        # Named as the timeline names a source: outlet, title, file name, short id.
+        out["sources"] = sorted({r.value(by_id[d].outlet or by_id[d].title or by_id[d].path.rsplit("/", 1)[-1]
+                                         or d[:12]) for d in docs if d in by_id})
+        out["independent_reports"] = len({originals.get(d, d) for d in docs})
+    return out
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -21,12 +21,11 @@ from typing import Any
 
 import jinja2
 
+import corroborator
+from corroborator.consolidate._facts import phrase
+from corroborator.model import Case, Document, Duplicate, Entity, Event, Mention, Quote
 from corroborator.outputs import charts
 from corroborator.outputs.briefing import Briefing, build_briefing
-from corroborator.consolidate._facts import phrase
-from corroborator.consolidate.duplicates import DuplicateLink, find_duplicates
-from corroborator.outputs.export import generated_by
-from corroborator.model import Case, Document, Entity, Event, Mention, Quote
 from corroborator.outputs.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case, redaction_notice
 
 logger = logging.getLogger(__name__)
@@ -38,6 +37,12 @@ _ENTITY_CITES = 5
 # The timeline spans the page, so it is drawn wide to keep its labels at text size.
 _TIMELINE_W = 1080
 _env: jinja2.Environment | None = None
+
+
+def generated_by() -> str:
+    """Name and version of the producer, as exports and reports record it."""
+    # Read at call time: this module may be imported while the package is initialising.
+    return f"corroborator {corroborator.__version__}"
 
 
 def _environment() -> jinja2.Environment:
@@ -152,7 +157,7 @@ def _speaker(q: Quote, entities: dict[str, Entity], w: Witnesses) -> str:
 
 
 def _documents(case: Case, w: Witnesses, cites: _Cites, cited: Mapping[str, list[_Span]],
-               copies: Mapping[str, DuplicateLink]) -> list[dict[str, Any]]:
+               copies: Mapping[str, Duplicate]) -> list[dict[str, Any]]:
     """Documents with their text cut into highlighted pieces; ``cited`` spans get anchors too."""
     titles = _mention_titles(case, w)
     names = {d.id: d.title or d.path for d in case.documents}
@@ -188,8 +193,7 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
     # Figure mentions are looked up by id (under redaction their offsets move), so the briefing needs them all.
     briefing = build_briefing(dataclasses.replace(case, mentions={**{f.mention.id: f.mention for f in case.figures},
                                                                   **case.mentions}))
-    copies = {link.doc_id: link for link in find_duplicates(case.documents)}
-    documents = _documents(case, w, cites, _cited_spans(briefing), copies)  # first: it registers the anchors
+    documents = _documents(case, w, cites, _cited_spans(briefing), case.duplicates)  # first: it registers the anchors
     figures = {f.mention.id: f for f in case.figures}
     entities = {e.id: e for e in case.entities}
     claim_anchor = {c.id: "claim-" + _UNSAFE_ID.sub("_", c.id) for c in case.claims}

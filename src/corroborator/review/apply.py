@@ -8,17 +8,16 @@ import hashlib
 import logging
 from typing import Any
 
-from corroborator.errors import ReviewConflictError
+from corroborator.errors import ReviewConflictError, ReviewError
 from corroborator.witnesses import IDENTIFYING, PSEUDONYM_RE, assign_pseudonyms, person_key
 from corroborator.model import Case, Claim, Entity, Figure, Mention, Quote, mention_id
-from corroborator.review import (
+from corroborator.review.actions import (
     ACTIONS,
     FIGURE_FIELDS,
     MAX_VALUE,
     REVIEW_EXTRACTOR,
     VALID,
     Review,
-    ReviewError,
     ReviewState,
     parse_count,
 )

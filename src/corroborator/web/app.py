@@ -15,6 +15,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from corroborator import __version__
 from corroborator.review.accounts import LoginLimiter
 from corroborator.errors import CaseFileError, CorroboratorError, RedactionError
+from corroborator.web import api, pages_auth, pages_case, pages_review
 from corroborator.web.deps import LoginRequired, WebError, current, render
 from corroborator.web.guard import REFUSED, check_output
 from corroborator.web.state import CaseState, Settings, View
@@ -53,8 +55,6 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     Raises:
         CaseFileError: The case file is missing or not a case file.
     """
-    from corroborator.web import api, pages_auth, pages_case, pages_review
-
     settings = settings or Settings()
     path = Path(case_path)
     if not path.exists():
@@ -73,7 +73,7 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     app.state.case = state
     app.state.settings = settings
     app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window)
-    with app.state.case.db.connect():
+    with app.state.case.db.store():
         pass  # Fail at start, not on the first request, if the file is unusable.
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -137,8 +137,6 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
             return JSONResponse({"detail": "login required"}, status_code=401,
                                 headers={"WWW-Authenticate": 'Cookie realm="corroborator"'})
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        from urllib.parse import urlencode
-
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
     @app.exception_handler(CorroboratorError)

@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse
 from corroborator.errors import CorroboratorError, WebError
 from corroborator.review import accounts
 from corroborator.review.accounts import Session
+from corroborator.web.guard import check_output
+from corroborator.web.present import doc_title, url
 from corroborator.web.state import CaseState, View
 
 logger = logging.getLogger(__name__)
@@ -53,8 +55,8 @@ class Ctx:
 
     def audit(self, action: str, target: str | None = None, detail: dict[str, Any] | None = None) -> None:
         """Append an audit record for this user."""
-        with self.state.db.connect() as con:
-            accounts.record_audit(con, self.user.name, action, target, detail)
+        with self.state.db.store() as store:
+            accounts.record_audit(store, self.user.name, action, target, detail)
 
 
 def case_state(request: Request) -> CaseState:
@@ -74,12 +76,12 @@ def current(request: Request) -> Ctx:
     """
     state = case_state(request)
     with state.db.store() as store:
-        session = accounts.lookup_session(store.con, request.cookies.get(SESSION_COOKIE))
+        session = accounts.lookup_session(store, request.cookies.get(SESSION_COOKIE))
         if session is None:
             raise LoginRequired()
         state.refresh(store)
         if session.reveal and state.has_protected():
-            accounts.record_audit(store.con, session.user.name, "view.protected", request.url.path,
+            accounts.record_audit(store, session.user.name, "view.protected", request.url.path,
                                   {"query": str(request.url.query)[:200]})
     ctx = Ctx(request, session, state, state.view(redacted=not session.reveal))
     request.state.ctx = ctx  # error pages show the reader's menu too
@@ -155,8 +157,6 @@ def _environment() -> jinja2.Environment:
     env.globals["saved_op"] = saved_op
     env.filters["echo_value"] = echo_value
     env.filters["echo_text"] = echo_text
-    from corroborator.web.present import doc_title, url
-
     env.globals["url"] = url
     env.filters["doc_title"] = doc_title
     return env
@@ -183,8 +183,6 @@ def render(request: Request, template: str, ctx: Ctx | None = None, *, http_stat
                  "reveal": ctx.session.reveal, "has_protected": ctx.state.has_protected()}
     html = ENV.get_template(template).render(base | values)
     if guard and ctx is not None and ctx.view.redacted:
-        from corroborator.web.guard import check_output
-
         check_output(ctx.view, html, where=request.url.path)
     return HTMLResponse(html, status_code=http_status)
 

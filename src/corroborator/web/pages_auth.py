@@ -66,24 +66,24 @@ async def login(request: Request) -> Response:
     keys = (f"{client}|{name.casefold()}", f"name|{name.casefold()}")
     state = case_state(request)
     if not all(limiter.allowed(k) for k in keys):
-        with state.db.connect() as con:
-            accounts.record_audit(con, None, "login.limited", name, {"client": client})
+        with state.db.store() as store:
+            accounts.record_audit(store, None, "login.limited", name, {"client": client})
         return render(request, "login.html", http_status=429, login_token=cookie_token, next=target, message=None,
                       error="Too many failed attempts. Wait a few minutes before trying again.")
-    with state.db.connect() as con:
+    with state.db.store() as store:
         try:
-            user = accounts.verify_login(con, name, password, code)
+            user = accounts.verify_login(store, name, password, code)
         except LoginError as exc:
             for key in keys:
                 limiter.failed(key)
-            accounts.record_audit(con, None, "login.failed", name, {"client": client})
+            accounts.record_audit(store, None, "login.failed", name, {"client": client})
             return render(request, "login.html", http_status=401, login_token=cookie_token, next=target,
                           message=None, error=str(exc))
         for key in keys:
             limiter.reset(key)
         hours = request.app.state.settings.session_hours
-        session = accounts.create_session(con, user, timedelta(hours=hours))
-        accounts.record_audit(con, user.name, "login", None, {"client": client})
+        session = accounts.create_session(store, user, timedelta(hours=hours))
+        accounts.record_audit(store, user.name, "login", None, {"client": client})
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(hours * 3600), **_cookie_options(request))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
@@ -94,9 +94,9 @@ async def login(request: Request) -> Response:
 async def logout(ctx: Ctx = Depends(current)) -> Response:
     """End this session."""
     await form_of(ctx)
-    with ctx.state.db.connect() as con:
-        accounts.revoke_session(con, ctx.session.token)
-        accounts.record_audit(con, ctx.user.name, "logout")
+    with ctx.state.db.store() as store:
+        accounts.revoke_session(store, ctx.session.token)
+        accounts.record_audit(store, ctx.user.name, "logout")
     response = RedirectResponse("/login?msg=logged-out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -113,17 +113,17 @@ async def change_password(ctx: Ctx = Depends(current)) -> Response:
     """Change the reader's password; every session of theirs ends."""
     form = await form_of(ctx)
     new = str(form.get("new_password", ""))
-    with ctx.state.db.connect() as con:
-        if not accounts.verify_password(con, ctx.user.name, str(form.get("current_password", ""))):
-            accounts.record_audit(con, ctx.user.name, "password.failed")
+    with ctx.state.db.store() as store:
+        if not accounts.verify_password(store, ctx.user.name, str(form.get("current_password", ""))):
+            accounts.record_audit(store, ctx.user.name, "password.failed")
             return render(ctx.request, "account.html", ctx, http_status=400, error="The current password is wrong.")
         if new != form.get("confirm_password"):
             return render(ctx.request, "account.html", ctx, http_status=400, error="The new passwords differ.")
         try:
-            accounts.set_password(con, ctx.user.name, new)
+            accounts.set_password(store, ctx.user.name, new)
         except AccountError as exc:
             return render(ctx.request, "account.html", ctx, http_status=400, error=str(exc))
-        accounts.record_audit(con, ctx.user.name, "password.change", ctx.user.name)
+        accounts.record_audit(store, ctx.user.name, "password.change", ctx.user.name)
     response = RedirectResponse("/login?msg=password-changed", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -135,9 +135,9 @@ async def reveal(ctx: Ctx = Depends(current)) -> Response:
     ctx.require("admin")
     form = await form_of(ctx)
     on = form.get("reveal") == "1"
-    with ctx.state.db.connect() as con:
-        accounts.set_reveal(con, ctx.session.token, on)
-        accounts.record_audit(con, ctx.user.name, "reveal.on" if on else "reveal.off")
+    with ctx.state.db.store() as store:
+        accounts.set_reveal(store, ctx.session.token, on)
+        accounts.record_audit(store, ctx.user.name, "reveal.on" if on else "reveal.off")
     return RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
 
 
@@ -145,8 +145,8 @@ async def reveal(ctx: Ctx = Depends(current)) -> Response:
 def users(ctx: Ctx = Depends(current)) -> Response:
     """Admins: every user, with forms to add, change role and disable."""
     ctx.require("admin")
-    with ctx.state.db.connect() as con:
-        listed = accounts.list_users(con)
+    with ctx.state.db.store() as store:
+        listed = accounts.list_users(store)
     return render(ctx.request, "users.html", ctx, users=listed, roles=accounts.ROLES, created=None, error=None)
 
 
@@ -157,29 +157,29 @@ async def users_change(ctx: Ctx = Depends(current)) -> Response:
     form = await form_of(ctx)
     op, name = form.get("op"), str(form.get("name", ""))
     created, error = None, None
-    with ctx.state.db.connect() as con:
+    with ctx.state.db.store() as store:
         try:
             if op == "add":
-                user, secret = accounts.add_user(con, name, str(form.get("role", "")), str(form.get("password", "")))
+                user, secret = accounts.add_user(store, name, str(form.get("role", "")), str(form.get("password", "")))
                 created = {"name": user.name, "secret": secret,
                            "uri": accounts.totp_uri(user.name, secret) if secret else None}
             elif op == "role":
                 if name == ctx.user.name:
                     raise AccountError("you cannot change your own role")
-                secret = accounts.set_role(con, name, str(form.get("role", "")))
-                accounts.record_audit(con, ctx.user.name, "user.role", name, {"role": form.get("role")})
+                secret = accounts.set_role(store, name, str(form.get("role", "")))
+                accounts.record_audit(store, ctx.user.name, "user.role", name, {"role": form.get("role")})
                 if secret:
                     created = {"name": name, "secret": secret, "uri": accounts.totp_uri(name, secret)}
             elif op in ("disable", "enable"):
                 if name == ctx.user.name:
                     raise AccountError("you cannot disable yourself")
-                accounts.set_active(con, name, op == "enable")
-                accounts.record_audit(con, ctx.user.name, f"user.{op}", name)
+                accounts.set_active(store, name, op == "enable")
+                accounts.record_audit(store, ctx.user.name, f"user.{op}", name)
             else:
                 raise AccountError(f"unknown user operation {op!r}")
         except AccountError as exc:
             error = str(exc)
-        listed = accounts.list_users(con)
+        listed = accounts.list_users(store)
     return render(ctx.request, "users.html", ctx, http_status=400 if error else 200, users=listed,
                   roles=accounts.ROLES, created=created, error=error)
 
@@ -189,8 +189,8 @@ def audit(ctx: Ctx = Depends(current), page: int = 1, action: str = "") -> Respo
     """Admins: the audit log (logins, views and exports of protected identities, user changes)."""
     ctx.require("admin")
     size = ctx.state.settings.page_size
-    with ctx.state.db.connect() as con:
-        records = accounts.audit_records(con, limit=size + 1, offset=(max(page, 1) - 1) * size,
+    with ctx.state.db.store() as store:
+        records = accounts.audit_records(store, limit=size + 1, offset=(max(page, 1) - 1) * size,
                                          action=action[:40] or None)
     shown = [_audit_record(r, ctx) for r in records[:size]]
     return render(ctx.request, "audit.html", ctx, guard=True, records=shown, page=max(page, 1),

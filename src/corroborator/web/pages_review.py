@@ -155,7 +155,7 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
         cleaned = review.validate_review(case, ctx.state.state, user=ctx.user.name, role=ctx.user.role,
                                          action=action, target=target, after=after)
         before = review.snapshot(case, action, target)
-        record = review.record_review(store.con, user=ctx.user.name, action=action, target=target, before=before,
+        record = review.record_review(store, user=ctx.user.name, action=action, target=target, before=before,
                                       after=cleaned, note=note[:1000])
         ctx.state.refresh(store)
     logger.info("review %d by %s: %s %s", record.seq, record.user, action, target)

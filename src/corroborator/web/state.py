@@ -18,25 +18,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from corroborator import review
-from corroborator.review import accounts
 from corroborator.errors import CaseFileBusyError, CaseFileError
 from corroborator.model import Case, Claim, Document, Entity, Figure, Quote
+from corroborator.outputs.export import case_to_dict
+from corroborator.outputs.redact import Witnesses, assign_pseudonyms, redact_case
 from corroborator.review import Review, ReviewState
-from corroborator.store.search import SearchIndex
 from corroborator.store import CaseStore, open_case
-
-if TYPE_CHECKING:
-    from corroborator.outputs.redact import Witnesses
-    from corroborator.web.align import Alignment
+from corroborator.store.search import SearchIndex
+from corroborator.web.align import Alignment
+from corroborator.web.idmap import id_maps
 
 logger = logging.getLogger(__name__)
 
-_TOKEN_SQL = """SELECT (SELECT count(*) FROM documents), (SELECT max(added_at) FROM documents),
-    (SELECT count(*) FROM mentions), (SELECT count(*) FROM entities), (SELECT count(*) FROM claims),
-    (SELECT count(*) FROM totals), (SELECT coalesce(max(seq), 0) FROM reviews)"""
 #: Prefix of the machine id given for a redacted id with no certain counterpart (matches no item).
 UNMAPPED = "unmapped:"
 KINDS = ("documents", "entities", "quotes", "figures", "claims", "events")
@@ -119,8 +115,6 @@ class CaseDb:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        accounts.ensure_schema(store.con)
-        review.ensure_schema(store.con)
         return store
 
     @contextmanager
@@ -137,12 +131,6 @@ class CaseDb:
                     self.close()
                 else:
                     self._schedule()
-
-    @contextmanager
-    def connect(self) -> Iterator[Any]:
-        """The DuckDB connection of the case file, held exclusively for the ``with`` block."""
-        with self.store() as store:
-            yield store.con
 
     def _schedule(self) -> None:
         if self._timer is not None:
@@ -219,8 +207,6 @@ class View:
         """The view as the JSON export contract (``export.case_to_dict``), built once."""
         with self._lock:
             if self._data is None:
-                from corroborator.outputs.export import case_to_dict
-
                 self._data = case_to_dict(self.case) | {"redacted": self.redacted}
             return self._data
 
@@ -233,8 +219,6 @@ class View:
 
     def witnesses(self) -> Witnesses:
         """The protected witnesses of the corrected case and their pseudonyms, assigned once."""
-        from corroborator.outputs.redact import assign_pseudonyms
-
         found: Witnesses = self.cached("witnesses", lambda: assign_pseudonyms(self.raw))
         return found
 
@@ -284,13 +268,13 @@ class CaseState:
 
     def refresh(self, store: CaseStore) -> None:
         """Reload what changed in the case file since the last request."""
-        token = tuple(store.con.execute(_TOKEN_SQL).fetchone())
+        token = store.change_token()
         with self._lock:
             if token == self._token:
                 return
             if self._token is None or token[:-1] != self._token[:-1] or self._base is None:
                 self._base = store.load_case()
-            self.reviews = review.load_reviews(store.con)
+            self.reviews = review.load_reviews(store)
             self.state = review.review_state(self.reviews)
             self.corrected = review.apply_reviews(self._base, self.reviews)
             self._views = {}
@@ -335,10 +319,6 @@ def _redacted_view(corrected: Case, version: tuple[Any, ...]) -> View:
     Raises:
         RedactionError: Redaction could not guarantee that no protected name is left.
     """
-    from corroborator.outputs.redact import assign_pseudonyms, redact_case
-    from corroborator.web.align import Alignment
-    from corroborator.web.idmap import id_maps
-
     shown = redact_case(corrected)
     if len(shown.documents) != len(corrected.documents):
         raise CaseFileError("redaction changed the number of documents; refusing to map ids")

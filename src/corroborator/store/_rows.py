@@ -1,0 +1,40 @@
+"""Model objects from rows of the case file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from corroborator.model import Document, Mention, NoiseSpan
+
+
+def document(r: Sequence[Any]) -> Document:
+    """A document from a row of the ``documents`` table (its first eleven columns)."""
+    return Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
+                    published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])))
+
+
+def mention(row: Sequence[Any], shared: dict[str, dict[str, Any]] | None = None) -> Mention:
+    """A mention from a row of the ``mentions`` table."""
+    # A loaded case holds millions of mentions: intern the few distinct document ids,
+    # kinds and extractors, and share the decoded attrs of the many identical small ones
+    # ({"label": "PERSON"}); loaded mentions are never changed in place.
+    raw = row[7] or "{}"
+    if shared is not None and len(raw) <= 48:
+        attrs = shared.get(raw)
+        if attrs is None:
+            attrs = shared[raw] = json.loads(raw)
+    else:
+        attrs = json.loads(raw)
+    # Entity names repeat across a case ("Kadyrov" thousands of times): one string per name.
+    text = sys.intern(row[6]) if row[4] == "entity" and len(row[6]) <= 64 else row[6]
+    return Mention(id=row[0], doc_id=sys.intern(row[1]), start=row[2], end=row[3], kind=sys.intern(row[4]),
+                   extractor=sys.intern(row[5]), text=text, attrs=attrs)
+
+
+def rows(cursor: Any, size: int = 10_000) -> Iterator[Sequence[Any]]:
+    """Rows of a query in chunks, so a large result is never all held as tuples at once."""
+    while chunk := cursor.fetchmany(size):
+        yield from chunk

@@ -1,0 +1,117 @@
+"""Reading a case file lean, one kind of extraction at a time, for consolidation.
+
+Only what consolidation reads is loaded: no date mentions (events carry their dates),
+no extraction details of quotes and event sentences, a few attributes of figures, no
+previous consolidation results. Items come in :meth:`CaseStore.load_case`'s order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from corroborator.model import Document, Event, Figure, Mention, ProtectedPerson, Quote
+from corroborator.store._rows import document, mention, rows
+
+#: Figure attributes read by provenance, places and claims.
+FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by", "hit", "single", "aggregate", "persons")
+_NO_ATTRS: dict[str, Any] = {}
+
+
+class LeanReader:
+    """A case file, read lean and a kind at a time (nothing is kept here between calls).
+
+    Args:
+        con: The case file's connection.
+        skip_extractor: Mentions of this extractor are left out (the ones consolidation
+            itself made on an earlier run).
+    """
+
+    def __init__(self, con: Any, skip_extractor: str) -> None:
+        self.con = con
+        self.skip = skip_extractor
+
+    def documents(self) -> list[Document]:
+        """Every document, by path and id."""
+        docs = [document(r) for r in rows(self.con.execute("""SELECT id, path, sha256, media_type, title, outlet,
+            author, published, url, text, noise FROM documents"""), 500)]
+        docs.sort(key=lambda d: (d.path, d.id))  # here, not in DuckDB, which would hold every text to sort
+        return docs
+
+    def protected(self) -> list[ProtectedPerson]:
+        """Every protected witness, with the mention that says so."""
+        found = self.con.execute("SELECT doc_id, label, names, evidence_mention_id FROM protected "
+                                 "ORDER BY doc_id, label").fetchall()
+        evidence = {m.id: m for m in self._select("id IN (SELECT evidence_mention_id FROM protected)", [])}
+        return [ProtectedPerson(doc_id=r[0], label=r[1], names=tuple(json.loads(r[2])), evidence=evidence.get(r[3]))
+                for r in found]
+
+    def mentions(self, kind: str) -> list[Mention]:
+        """Mentions of one kind the extractors made (not the skipped one's), in text order."""
+        return _in_text_order(self._select("kind = ? AND extractor <> ?", [kind, self.skip]))
+
+    def quote_speakers(self) -> list[tuple[str, str]]:
+        """``(quote mention id, speaker mention id)`` of every quote with a speaker span."""
+        found = self.con.execute("""SELECT q.mention_id, q.speaker_mention_id FROM quotes q
+            JOIN mentions m ON m.id = q.mention_id WHERE q.speaker_mention_id IS NOT NULL""").fetchall()
+        return [(r[0], r[1]) for r in found]
+
+    def figures(self) -> list[Figure]:
+        """Every figure, in text order."""
+        by_id = {m.id: m for m in self.mentions("figure")}
+        return _by_mention_order([
+            Figure(by_id[r[0]], event=r[1], value=r[2], qualifier=r[3], subject=r[4], attributed_to=r[5], when=r[6])
+            for r in rows(self.con.execute("""SELECT mention_id, event, value, qualifier, subject, attributed_to,
+                "when" FROM figures""")) if r[0] in by_id])
+
+    def quotes(self) -> list[Quote]:
+        """Every quote, in text order."""
+        by_id = {m.id: m for m in self.mentions("quote")}
+        return _by_mention_order([
+            Quote(by_id[r[0]], speaker_label=r[1], speaker_mention_id=r[2], speaker=r[3], protected=bool(r[4]),
+                  reported_by=r[5])
+            for r in rows(self.con.execute("""SELECT mention_id, speaker_label, speaker_mention_id, speaker,
+                protected, reported_by FROM quotes""")) if r[0] in by_id])
+
+    def events(self) -> list[Event]:
+        """Every event, by date."""
+        return [
+            Event(id=r[0], doc_id=sys.intern(r[1]), date=r[2], precision=r[3], what=r[4],
+                  mention_ids=tuple(json.loads(r[5])))
+            for r in rows(self.con.execute("SELECT id, doc_id, date, precision, what, mention_ids FROM events "
+                                           "ORDER BY date, doc_id, id"))
+        ]
+
+    def _select(self, where: str, params: list[Any]) -> Iterator[Mention]:
+        # No ORDER BY: sorting a million rows in DuckDB holds them all in its own memory.
+        shared: dict[str, dict[str, Any]] = {}
+        cursor = self.con.execute(f"""SELECT id, doc_id, start, "end", kind, extractor, text,
+            CASE WHEN kind IN ('quote', 'event') THEN NULL ELSE attrs END FROM mentions WHERE {where}""", params)
+        for row in rows(cursor):
+            yield _figure_mention(row) if row[4] == "figure" else mention(row, shared)
+
+
+def _position(m: Mention) -> tuple[str, int]:
+    return m.doc_id, m.start
+
+
+def _in_text_order(mentions: Iterator[Mention]) -> list[Mention]:
+    found = list(mentions)
+    found.sort(key=_position)
+    return found
+
+
+def _by_mention_order(items: list[Any]) -> list[Any]:
+    """Quotes or figures ordered by document and position, as ``load_case`` gives them."""
+    items.sort(key=lambda x: _position(x.mention))
+    return items
+
+
+def _figure_mention(row: Sequence[Any]) -> Mention:
+    """A figure mention with only the attributes consolidation reads."""
+    attrs = json.loads(row[7] or "{}")
+    kept = {k: attrs[k] for k in FIGURE_ATTRS if k in attrs} or _NO_ATTRS
+    return Mention(id=row[0], doc_id=sys.intern(row[1]), start=row[2], end=row[3], kind="figure",
+                   extractor=sys.intern(row[5]), text=row[6], attrs=kept)
