@@ -10,6 +10,8 @@ import click
 import duckdb
 
 from corroborator import api
+from corroborator.engines.local import BuildOptions
+from corroborator.engines.local import build as run_build
 from corroborator.errors import CorroboratorError
 from corroborator.settings import load_settings
 from corroborator.store import DEFAULT_CASE
@@ -42,8 +44,6 @@ def cli(verbose: int) -> None:
               help="A TOML file of settings to change (tables and keys as in the packaged defaults.toml).")
 def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int, config: Path | None) -> None:
     """Build or extend CASE from report files and folders (read recursively)."""
-    from corroborator.engines.local import BuildOptions, build as run_build
-
     try:
         settings = load_settings(config)
     except CorroboratorError as exc:
@@ -144,6 +144,7 @@ if __name__ == "__main__":
     main()
 
 from corroborator.cli_web import serve, user  # noqa: E402
+
 
 cli.add_command(serve)
 cli.add_command(user)

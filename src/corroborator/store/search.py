@@ -15,6 +15,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+import duckdb
+
 from corroborator.model import Case
 from corroborator.store import bulk_insert
 
@@ -58,7 +60,7 @@ class Results:
 
 def _connect():  # type: ignore[no-untyped-def]
     """An in-memory DuckDB connection with the FTS extension loaded offline."""
-    import duckdb
+    # The extension package is only needed once a search index is built.
     import duckdb_extensions
 
     con = duckdb.connect(":memory:")
