@@ -20,6 +20,8 @@ from corroborator.model import Case
 
 PSEUDONYM = "[Witness {}]"
 PSEUDONYM_RE = re.compile(r"\[Witness \d+\]")
+#: Any pseudonym shape, numbered or not ("[Witness ?]"): a reader's selection holding one is refused.
+PSEUDONYM_ANY = re.compile(r"[^\]\n]{0,24}".join(map(re.escape, PSEUDONYM.split("{}"))))
 #: Mention kind of a span a reviewer marked as identifying a protected person.
 IDENTIFYING = "identifying"
 #: What replaces the words of a protected quote when testimony is withheld.

@@ -100,8 +100,9 @@ class Redaction:
     Attributes:
         case: The redacted case.
         ids: Per kind (``documents``, ``mentions``, ``quotes``, ``figures``, ``entities``,
-            ``events``, ``claims``), redacted id -> machine id of every item kept. Quotes
-            and figures are keyed by their mention's id.
+            ``events``, ``claims``), redacted id -> machine id of every item kept, but for
+            an id several machine items were rewritten to (it names none for certain).
+            Quotes and figures are keyed by their mention's id.
         texts: Machine document id -> the :class:`TextMap` of its text.
     """
 
@@ -396,11 +397,11 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
     totals = {k: t for (k, t), old in zip(totals.items(), case.totals.values())
               if not (isinstance(old, dict) and old.get("claims") and isinstance(t, dict) and not t.get("claims"))}
     ids = {
-        "documents": {r.scrub(d.id): d.id for d in case.documents},
-        "mentions": {r.refs[m.id]: m.id for m in _all_mentions(case) if m.id not in gone},
-        "quotes": {r.refs[q.mention.id]: q.mention.id for q in case.quotes},
-        "figures": {r.refs[f.mention.id]: f.mention.id for f in case.figures if f.mention.id not in gone},
-        **{kind: {r.value(x.id): x.id for x in getattr(case, kind) if x.id not in gone}
+        "documents": _paired((r.scrub(d.id), d.id) for d in case.documents),
+        "mentions": _paired((r.refs[m.id], m.id) for m in _all_mentions(case) if m.id not in gone),
+        "quotes": _paired((r.refs[q.mention.id], q.mention.id) for q in case.quotes),
+        "figures": _paired((r.refs[f.mention.id], f.mention.id) for f in case.figures if f.mention.id not in gone),
+        **{kind: _paired((r.value(x.id), x.id) for x in getattr(case, kind) if x.id not in gone)
            for kind in ("entities", "events", "claims")},
     }
     redacted = _checked(Case(
@@ -430,6 +431,17 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
         schema_version=case.schema_version,
     ), w, withhold_testimony)
     return Redaction(redacted, ids, r.maps)
+
+
+def _paired(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Redacted id -> machine id; an id that several machine items were rewritten to (their ids
+    differed only in a protected name) names none of them for certain, so it is left out."""
+    out: dict[str, str] = {}
+    shared: set[str] = set()
+    for new, old in pairs:
+        if out.setdefault(new, old) != old:
+            shared.add(new)
+    return {new: old for new, old in out.items() if new not in shared}
 
 
 def _consolidated(r: _Redactor, case: Case) -> dict[str, Any]:

@@ -81,14 +81,19 @@ class _Redacted:
                                "witness": self.string(str(values.get("witness") or "")),
                                "witness_kind": self.string(str(values.get("witness_kind") or ""))}
         doc_id = self.view.view_id("documents", self.target)
-        alignment = self.view.alignment(doc_id)
+        text_map, raw_text = self.view.text_map(doc_id), self.raw_text(self.target)
         try:
-            span = alignment.map_span(int(values["start"]), int(values["end"])) if alignment is not None else None
+            start, end = int(values["start"]), int(values["end"])
         except (KeyError, TypeError, ValueError):
-            span = None
-        if span is not None:
-            out["start"], out["end"] = span
+            return out
+        if text_map is not None and raw_text is not None and 0 <= start < end <= len(raw_text):
+            out["start"], out["end"] = text_map.map_span(start, end)
         return out
+
+    def raw_text(self, raw_doc: str) -> str | None:
+        """The machine text of a document, by its machine id."""
+        texts: dict[str, str] = self.view.cached("raw_texts", lambda: {d.id: d.text for d in self.view.raw.documents})
+        return texts.get(raw_doc)
 
     def value(self, v: Any) -> Any:
         """Any stored value: strings through :meth:`string`, containers recursively."""
@@ -138,8 +143,10 @@ class _Redacted:
     def shown_span(self, raw_doc: str, start: int, end: int) -> tuple[str, int, int, str] | None:
         """``(doc, start, end, text)`` in the redacted case of a machine span left untouched by redaction."""
         doc_id = self.view.view_id("documents", raw_doc)
-        alignment = self.view.alignment(doc_id)
-        found = alignment.to_shown(start, end) if alignment is not None else None
+        text_map, raw_text = self.view.text_map(doc_id), self.raw_text(raw_doc)
+        if text_map is None or raw_text is None or end > len(raw_text):
+            return None
+        found = text_map.to_shown(start, end)
         if found is None:
             return None
         return doc_id, found[0], found[1], self.view.docs[doc_id].text[found[0]:found[1]]

@@ -12,10 +12,10 @@ from corroborator import review
 from corroborator.model import EVENT_KINDS, QUALIFIERS
 from corroborator.review import REVIEW_STATUSES, Review, ReviewError
 from corroborator.web import present
-from corroborator.web.align import PSEUDONYM_ANY
 from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, paginate, render, safe_next
 from corroborator.web.history import present_review
 from corroborator.web.pages_case import locked_by, queue_items, status_of
+from corroborator.witnesses import PSEUDONYM_ANY
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,8 @@ def _raw_evidence(ctx: Ctx, kind: str, view_id: str, ev: dict[str, Any] | None) 
         raise ReviewError("the selected text does not match the source at those characters: select it again")
     if PSEUDONYM_ANY.search(text):
         raise ReviewError("the selection holds a pseudonym: choose the speaker from the list instead")
-    alignment = ctx.view.alignment(shown.doc_id)
-    raw = alignment.to_raw(start, end) if alignment is not None else None
+    text_map = ctx.view.text_map(shown.doc_id)
+    raw = text_map.to_raw(start, end) if text_map is not None else None
     if raw is None:
         raise ReviewError("the selection touches a protected passage or cannot be placed exactly in the source: "
                           "select a shorter stretch, or type the value instead")
@@ -87,8 +87,8 @@ def _raw_mark(ctx: Ctx, action: str, view_doc: str, after: dict[str, Any]) -> di
         raise ReviewError("the selected text does not match the source at those characters: select it again")
     if PSEUDONYM_ANY.search(text):
         raise ReviewError("the selection holds a pseudonym, which is hidden already: select the words around it")
-    alignment = view.alignment(view_doc)
-    raw = alignment.to_raw(start, end) if alignment is not None else None
+    text_map = view.text_map(view_doc)
+    raw = text_map.to_raw(start, end) if text_map is not None else None
     if raw is None:
         raise ReviewError("the selection cannot be placed exactly in the source: select a shorter stretch")
     return out | {"start": raw[0], "end": raw[1], "text": text}

@@ -24,12 +24,11 @@ from corroborator import review
 from corroborator.errors import CaseFileBusyError, CaseFileError
 from corroborator.model import Case, Claim, Document, Entity, Figure, Quote
 from corroborator.outputs.export import case_to_dict
-from corroborator.outputs.redact import Witnesses, assign_pseudonyms, redact_case
+from corroborator.outputs.redact import TextMap, redact
 from corroborator.review import Review, ReviewState
 from corroborator.store import CaseStore, open_case
 from corroborator.store.search import SearchIndex
-from corroborator.web.align import Alignment
-from corroborator.web.idmap import id_maps
+from corroborator.witnesses import Witnesses, assign_pseudonyms
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +163,7 @@ class View:
     version: tuple[Any, ...]
     to_raw: dict[str, dict[str, str]]
     raw: Case
-    alignments: dict[str, Alignment] = field(default_factory=dict)
+    text_maps: dict[str, TextMap] = field(default_factory=dict)
     _data: dict[str, Any] | None = None
     _search: SearchIndex | None = None
     # Re-entrant: a cached value may be built from another cached value.
@@ -222,9 +221,9 @@ class View:
         found: Witnesses = self.cached("witnesses", lambda: assign_pseudonyms(self.raw))
         return found
 
-    def alignment(self, doc_id: str) -> Alignment | None:
+    def text_map(self, doc_id: str) -> TextMap | None:
         """Exact offsets between the machine text and this reader's redacted text of ``doc_id`` (a view id)."""
-        return self.alignments.get(self.raw_id("documents", doc_id)) if self.redacted else None
+        return self.text_maps.get(self.raw_id("documents", doc_id)) if self.redacted else None
 
     def close(self) -> None:
         """Free this view's search index (it is rebuilt on next use)."""
@@ -314,16 +313,10 @@ class CaseState:
 
 
 def _redacted_view(corrected: Case, version: tuple[Any, ...]) -> View:
-    """The redacted view of a corrected case, with its id maps and text alignments.
+    """The redacted view of a corrected case, with the redaction's own id and offset maps.
 
     Raises:
         RedactionError: Redaction could not guarantee that no protected name is left.
     """
-    shown = redact_case(corrected)
-    if len(shown.documents) != len(corrected.documents):
-        raise CaseFileError("redaction changed the number of documents; refusing to map ids")
-    alignments = {x.id: Alignment(x.text, y.text) for x, y in zip(corrected.documents, shown.documents)}
-    w = assign_pseudonyms(corrected)
-    view = View(shown, True, version, id_maps(corrected, shown, w, alignments), corrected, alignments)
-    view.cached("witnesses", lambda: w)
-    return view
+    done = redact(corrected)
+    return View(done.case, True, version, done.ids, corrected, done.texts)
