@@ -36,6 +36,10 @@ NOISE_KINDS = (
     "byline",
     "dateline",
     "headline",
+    # Marked when a PDF is read: lines repeated at the top or bottom of most pages, page numbers.
+    "running_header",
+    "running_footer",
+    "page_number",
 )
 #: Precision of a normalised date.
 DATE_PRECISIONS = ("day", "month", "season", "year", "range")
@@ -54,7 +58,14 @@ class NoiseSpan:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One report. ``text`` is the reference for every offset in the case file."""
+    """One report. ``text`` is the reference for every offset in the case file.
+
+    ``pages`` holds the offset in ``text`` where each page starts (PDF; empty for
+    documents without pages; see :func:`page_of`). A document read from an archive
+    (WARC) keeps where it was found: ``record_id`` (WARC-Record-ID), ``record_offset``
+    (the record's byte offset in the archive) and ``container_sha256`` (the archive
+    file's sha256), for the chain of custody.
+    """
 
     id: str
     path: str
@@ -67,6 +78,10 @@ class Document:
     published: str | None = None
     url: str | None = None
     noise: tuple[NoiseSpan, ...] = ()
+    pages: tuple[int, ...] = ()
+    record_id: str | None = None
+    record_offset: int | None = None
+    container_sha256: str | None = None
 
     def in_noise(self, start: int, end: int) -> NoiseSpan | None:
         """Return the noise span that contains ``[start, end)``, if any."""
@@ -94,6 +109,31 @@ def span_in_noise(noise: tuple[NoiseSpan, ...] | list[NoiseSpan], start: int, en
 
 def _noise_start(span: NoiseSpan) -> int:
     return span.start
+
+
+def page_of(doc: Document, offset: int) -> int | None:
+    """The 1-based page of ``doc`` that holds ``offset``, or None (no pages, or outside the text)."""
+    if not doc.pages or not 0 <= offset <= len(doc.text):
+        return None
+    return bisect.bisect_right(doc.pages, offset) or None
+
+
+def merge_noise(first: tuple[NoiseSpan, ...] | list[NoiseSpan],
+                second: tuple[NoiseSpan, ...] | list[NoiseSpan]) -> tuple[NoiseSpan, ...]:
+    """Noise spans of both, sorted and non-overlapping; where they overlap, ``first`` wins.
+
+    For keeping what ingest marked (running headers, page numbers) when the cleaner marks more.
+    """
+    kept = sorted(first, key=_noise_start)
+    starts = [n.start for n in kept]
+    for span in second:
+        i = bisect.bisect_right(starts, span.start)
+        before = kept[i - 1] if i else None
+        after = kept[i] if i < len(kept) else None
+        if (before is None or before.end <= span.start) and (after is None or span.end <= after.start):
+            kept.insert(i, span)
+            starts.insert(i, span.start)
+    return tuple(kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,3 +311,5 @@ class Case:
     #: Stages that failed on a document (``Problem.document`` is the document id).
     problems: list[Problem] = field(default_factory=list)
     schema_version: int = 1
+    #: Digest of the settings the case file was last built with (None: not recorded).
+    settings_digest: str | None = None

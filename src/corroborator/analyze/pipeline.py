@@ -34,7 +34,7 @@ from corroborator.analyze.entities import entity_mentions, load_pipeline
 from corroborator.analyze.figures import extract_figures
 from corroborator.analyze.quotes import extract_quotes
 from corroborator.errors import Problem
-from corroborator.model import Document, Extraction
+from corroborator.model import Document, Extraction, merge_noise
 from corroborator.registry import DOCUMENT, Registry, Stage, prepare_stages, run_stages
 from corroborator.settings import DEFAULTS, CleanSettings, Settings
 
@@ -45,11 +45,15 @@ GIVEN = ("text",)
 
 
 def clean_document(doc: Document, settings: CleanSettings = DEFAULTS.clean) -> Document:
-    """Mark the document's noise and fill metadata the text states but the file lacked."""
+    """Mark the document's noise and fill metadata the text states but the file lacked.
+
+    Noise marked when the file was read (a PDF's running headers and page numbers) stays;
+    where the cleaner marks an overlapping span, the reader's wins.
+    """
     cleaned = clean(doc.text, media_type=doc.media_type, settings=settings)
     return replace(
         doc,
-        noise=cleaned.noise,
+        noise=merge_noise(doc.noise, cleaned.noise),
         title=doc.title or cleaned.title,
         author=doc.author or cleaned.author,
         published=doc.published or cleaned.published,
