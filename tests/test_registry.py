@@ -147,3 +147,11 @@ def test_a_failing_stage_leaves_a_structured_problem(monkeypatch: pytest.MonkeyP
     assert ex.problems == [Problem("explode.v1", "doc-1", "RuntimeError", "boom")]
     assert str(ex.problems[0]) == "explode.v1: RuntimeError: boom"
     assert [e.date for e in ex.events] == ["2021-03-03"]
+
+
+def test_run_stages_calls_after_once_per_stage_in_plan_order_when_it_has_run_on_every_target() -> None:
+    seen: list[tuple[str, int]] = []
+    targets: list[list[Any]] = [[], []]
+    plan = REGISTRY.plan(["entities.v1", "dates.v1", "figures.v1"], kind=DOCUMENT, given=["text"])
+    run_stages(plan, targets, DEFAULTS, after=lambda stage: seen.append((stage.name, sum(map(len, targets)))))
+    assert seen == [("entities.v1", 2), ("dates.v1", 4), ("figures.v1", 6)]

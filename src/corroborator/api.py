@@ -10,7 +10,7 @@ from corroborator.model import Case
 from corroborator.outputs.export import export
 from corroborator.outputs.report import render_report
 from corroborator.review import apply_reviews, load_reviews
-from corroborator.store import open_case
+from corroborator.store import BuildRecord, open_case
 
 
 def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
@@ -61,20 +61,35 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
 
 @dataclass(frozen=True)
 class CaseInfo:
-    """What a case file holds."""
+    """What a case file holds.
+
+    ``settings_digest`` is the digest of the settings of the latest build that changed
+    the file (its case-wide results were made with them), ``settings_json`` their
+    canonical JSON; both None for a file from before settings were recorded.
+    ``builds`` lists every build that changed the file, oldest first.
+    """
 
     path: Path
     schema_version: int
     counts: dict[str, int]
     skipped: list[tuple[str, str]]
+    settings_digest: str | None = None
+    settings_json: str | None = None
+    builds: tuple[BuildRecord, ...] = ()
+
+    @property
+    def analysed_with(self) -> tuple[str, ...]:
+        """Digests of the settings documents were added with; more than one: a case of mixed settings."""
+        return tuple(dict.fromkeys(b.settings_digest for b in self.builds if b.documents_added))
 
 
 def case_info(case: str | os.PathLike[str]) -> CaseInfo:
-    """Counts, schema version and skipped inputs of a case file.
+    """Counts, schema version, skipped inputs and recorded settings of a case file.
 
     The schema version is the file's own: an older file is read through an in-memory
     migration and keeps its version until it is opened for writing.
     """
     with open_case(case, read_only=True) as store:
+        recorded = store.builds.current()
         return CaseInfo(Path(case), store.migrated_from or store.schema_version, store.counts(),
-                        store.skipped_inputs())
+                        store.skipped_inputs(), recorded.digest, recorded.settings_json, recorded.history)

@@ -19,6 +19,8 @@ from corroborator.store import DEFAULT_CASE
 _REDACT_HELP = ("Replace every protected witness's name, alias and pseudonym by a stable label ([Witness 1]); "
                 "their testimony is kept.")
 _WITHHOLD_HELP = "Also replace the words of each protected quote by [testimony withheld] (implies --redact)."
+#: Builds ``info`` lists, the latest ones.
+_BUILDS_SHOWN = 10
 CASE_ARG = click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 
 
@@ -76,6 +78,9 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
                f"{summary.documents_added} document(s) added")
     click.echo(f"Case: {counts.get('documents', 0)} documents, {counts.get('entities', 0)} entities, "
                f"{counts.get('quotes', 0)} quotes, {counts.get('figures', 0)} figures, {counts.get('events', 0)} events")
+    click.echo(f"Settings digest: {summary.settings_digest}")
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for path, reason in summary.skipped:
         click.echo(f"  skipped {path}: {reason}", err=True)
     for path, problem in summary.problems:
@@ -121,14 +126,29 @@ def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, output:
 
 @cli.command()
 @CASE_ARG
-def info(case: Path) -> None:
-    """Counts and schema version of CASE."""
+@click.option("--settings", "show_settings", is_flag=True,
+              help="Print the recorded settings (canonical JSON) instead of the summary.")
+def info(case: Path, show_settings: bool) -> None:
+    """Counts, schema version and settings digest of CASE."""
     try:
         details = api.case_info(case)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
+    if show_settings:
+        if details.settings_json is None:
+            raise click.ClickException(f"{case}: the case file records no settings (built before they were recorded)")
+        click.echo(details.settings_json)
+        return
     click.echo(f"Case file: {details.path.resolve()}")
     click.echo(f"Schema version: {details.schema_version}")
+    click.echo(f"Settings digest: {details.settings_digest or 'not recorded (built before settings were recorded)'}")
+    if len(details.analysed_with) > 1:
+        click.echo(f"Mixed settings: documents were analysed with {len(details.analysed_with)} different settings")
+    if len(details.builds) > _BUILDS_SHOWN:
+        click.echo(f"({len(details.builds) - _BUILDS_SHOWN} earlier build(s) not shown)")
+    for build in details.builds[-_BUILDS_SHOWN:]:
+        click.echo(f"build {build.at}: settings {build.settings_digest[:12]}, {build.documents_added} document(s) added"
+                   + (", case-wide results recomputed" if build.consolidated else ""))
     for name, count in details.counts.items():
         click.echo(f"{name}: {count}")
     for path, reason in details.skipped:

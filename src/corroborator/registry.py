@@ -15,20 +15,16 @@ by requires/provides, so no code holds a fixed order. :func:`run_stages` runs a 
 over targets with the skip-and-record policy. Every engine, local or distributed, calls
 the same stages the same way.
 
-Registering cross-document steps works the same way, with ``kind=CASE`` and a target of
-the case's own (for instance a state object holding the documents and results so far)::
+The cross-document steps register the same way, with ``kind=CASE`` and one target: a
+:class:`~corroborator.consolidate.CaseWork` through which they read the case's inputs,
+hand artefacts to one another and send out their results (see
+:data:`corroborator.consolidate.CASE_STAGES`)::
 
-    CASE_STAGES = Registry([
-        Stage("duplicates.minhash.v1", ("documents",), ("duplicates",), _duplicates, kind=CASE),
-        Stage("entities.resolve.v1", ("documents", "entities", "protected"), ("case_entities",),
-              _resolve, kind=CASE),
-        ...
-    ])
     plan = CASE_STAGES.plan(settings.stages.case, kind=CASE, given=("documents", "entities", ...))
-    run_stages(plan, [state], settings)  # no on_error: a failing case step raises
+    run_stages(plan, [work], settings, after=work.finished)  # no on_error: a failing case step raises
 
-(with a ``case`` list of names added to :class:`~corroborator.settings.StageSettings` and
-``defaults.toml``). The ``given`` artefacts are those the stored document stages provided.
+The ``given`` artefacts are those the stored document stages provided; ``after`` lets
+the work drop each artefact once no later stage of the plan requires it.
 """
 
 from __future__ import annotations
@@ -176,7 +172,8 @@ def prepare_stages(plan: Sequence[Stage], settings: Any) -> None:
 
 
 def run_stages(plan: Sequence[Stage], targets: Sequence[Any], settings: Any,
-               on_error: Callable[[Stage, Any, Exception], None] | None = None) -> None:
+               on_error: Callable[[Stage, Any, Exception], None] | None = None,
+               after: Callable[[Stage], None] | None = None) -> None:
     """Run each stage of ``plan`` over every target, in plan order.
 
     A stage with a ``batch`` form runs it once over all targets; if that raises, the
@@ -188,20 +185,29 @@ def run_stages(plan: Sequence[Stage], targets: Sequence[Any], settings: Any,
         settings: Passed to every stage.
         on_error: Called with ``(stage, target, exception)`` when a stage fails on a
             target; the other stages still run. None: the exception propagates.
+        after: Called with each stage once it has run over every target.
     """
     for stage in plan:
-        if stage.batch is not None and targets:
-            try:
-                stage.batch(targets, settings)
-                continue
-            except Exception as exc:  # noqa: BLE001 - go one by one to find the target that fails
-                if on_error is None:
-                    raise
-                logger.warning("%s failed on a batch (%s); retrying one at a time", stage.name, exc)
-        for target in targets:
-            try:
-                stage.func(target, settings)
-            except Exception as exc:  # noqa: BLE001 - skip-and-record when asked to
-                if on_error is None:
-                    raise
-                on_error(stage, target, exc)
+        _run_stage(stage, targets, settings, on_error)
+        if after is not None:
+            after(stage)
+
+
+def _run_stage(stage: Stage, targets: Sequence[Any], settings: Any,
+               on_error: Callable[[Stage, Any, Exception], None] | None) -> None:
+    """One stage over every target: in one batch if it can, else (or if the batch fails) one by one."""
+    if stage.batch is not None and targets:
+        try:
+            stage.batch(targets, settings)
+            return
+        except Exception as exc:  # noqa: BLE001 - go one by one to find the target that fails
+            if on_error is None:
+                raise
+            logger.warning("%s failed on a batch (%s); retrying one at a time", stage.name, exc)
+    for target in targets:
+        try:
+            stage.func(target, settings)
+        except Exception as exc:  # noqa: BLE001 - skip-and-record when asked to
+            if on_error is None:
+                raise
+            on_error(stage, target, exc)

@@ -64,9 +64,14 @@ def _bounded(low: float, high: float | None = None) -> Any:
 
 @dataclass(frozen=True)
 class StageSettings:
-    """Which registered stages run, by versioned name (see :mod:`corroborator.registry`)."""
+    """Which registered stages run, by versioned name (see :mod:`corroborator.registry`).
+
+    ``document``: the per-document stages (:data:`corroborator.analyze.STAGES`);
+    ``case``: the cross-document steps of consolidation (:data:`corroborator.consolidate.CASE_STAGES`).
+    """
 
     document: tuple[str, ...]
+    case: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ class DuplicateSettings:
     """Copies of one report (:mod:`corroborator.consolidate.duplicates`)."""
 
     shingle_words: int = _bounded(1)
-    num_perm: int = _bounded(1)
+    num_perm: int = _bounded(2)
     threshold: float = _bounded(0, 1)
 
 

@@ -170,16 +170,31 @@ def phrase(value: int, qualifier: str) -> str:
     return f"{words[qualifier]} {value}" if qualifier in words else str(value)
 
 
+#: Place entity spans per document: ``doc_id -> [(start, end, entity_id)]``, sorted.
+PlaceSpans = dict[str, list[tuple[int, int, str]]]
+
+
 def figure_places(figures: Sequence[Figure], documents: Mapping[str, Document], mentions: Iterable[Mention],
                   by_mention: Mapping[str, str], place_entities: set[str]) -> dict[str, frozenset[str]]:
     """Place entity ids named in each figure's sentence, by figure mention id."""
-    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    return places_of(figures, documents, place_spans(mentions, by_mention, place_entities))
+
+
+def place_spans(mentions: Iterable[Mention], by_mention: Mapping[str, str], place_entities: set[str]) -> PlaceSpans:
+    """Where the mentions that resolve to a place entity are, per document (all :func:`places_of` needs of them)."""
+    spans: PlaceSpans = defaultdict(list)
     for m in mentions:
         entity_id = by_mention.get(m.id)
         if entity_id in place_entities:
             spans[m.doc_id].append((m.start, m.end, entity_id))
     for found in spans.values():
         found.sort()
+    return dict(spans)
+
+
+def places_of(figures: Sequence[Figure], documents: Mapping[str, Document],
+              spans: Mapping[str, list[tuple[int, int, str]]]) -> dict[str, frozenset[str]]:
+    """Place entity ids named in each figure's sentence, by figure mention id, from :func:`place_spans`."""
     sents: dict[str, list[tuple[int, int]]] = {}
     result = {}
     for f in figures:

@@ -104,7 +104,7 @@ def find_duplicates(documents: Sequence[Document], *, threshold: float | None = 
     threshold = settings.threshold if threshold is None else threshold
     num_perm = settings.num_perm if num_perm is None else num_perm
     sigs = signatures(documents, num_perm, settings.shingle_words)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    lsh = _candidate_index(threshold, num_perm)
     clusters = UnionFind()
     similar: dict[tuple[str, str], float] = {}
     for doc_id, sig in sigs.items():
@@ -128,6 +128,19 @@ def find_duplicates(documents: Sequence[Document], *, threshold: float | None = 
                 links.append(DuplicateLink(doc.id, original.id, round(float(score), 3)))
     logger.info("%d of %d documents are near-duplicates of another", len(links), len(documents))
     return sorted(links, key=lambda link: (link.original_id, link.doc_id))
+
+
+def _candidate_index(threshold: float, num_perm: int) -> MinHashLSH:
+    """The LSH index that picks the pairs compared at ``threshold``.
+
+    datasketch finds no banding for a threshold near 1 or very few permutations (0.97
+    with 64); there two bands of half the permutations each pick the candidates, which
+    the estimated similarity then decides as everywhere else.
+    """
+    try:
+        return MinHashLSH(threshold=threshold, num_perm=num_perm)
+    except ValueError:
+        return MinHashLSH(num_perm=num_perm, params=(2, num_perm // 2))
 
 
 def _credited(doc: Document, group: list[Document]) -> bool:

@@ -4,7 +4,15 @@ Documents stream through in batches: at most a few batches are held at once, wha
 size of the input, and each batch is committed on its own so an interrupted build keeps
 everything finished before it. Each batch goes through
 :func:`~corroborator.analyze.analyze_batch` with the build's settings, in this process or
-in worker processes that get the settings with every batch.
+in worker processes that get the settings with every batch. Consolidation then runs the
+case steps the settings name, with their thresholds.
+
+The case file records the settings' digest and JSON and a history of the builds that
+changed it (:mod:`corroborator.store.builds`). Extending a case built with other
+settings is allowed but reported (logged, and in :attr:`BuildSummary.warnings`): the
+documents already in it keep the analysis of the earlier settings, the new ones get
+the new settings, and the case-wide results are recomputed with the new settings
+(even when no document is added), so they always match the recorded digest.
 """
 
 from __future__ import annotations
@@ -19,12 +27,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from corroborator.analyze import analyze_batch, init_worker, plan_stages
-from corroborator.consolidate import consolidate
+from corroborator.consolidate import consolidate, plan_case
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
 from corroborator.settings import DEFAULTS, Settings
-from corroborator.store import DEFAULT_CASE, open_case
+from corroborator.store import DEFAULT_CASE, CaseStore, open_case
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +73,11 @@ class BuildSummary:
     """What a build did: every input is in exactly one of read, unchanged or skipped.
 
     ``problems`` pairs each failing document's path with its problem as text
-    (``"stage: Error: message"``); ``settings`` are those the build ran with.
+    (``"stage: Error: message"``); ``settings`` are those the build ran with, and
+    ``previous_settings_digest`` the digest the case file recorded before (None for a
+    new file, or one from before settings were recorded). ``consolidated`` says whether
+    the case-wide results were recomputed; ``warnings`` holds what the reader should
+    know, such as a case extended with other settings than it was built with.
     """
 
     case: Path
@@ -76,6 +88,14 @@ class BuildSummary:
     problems: list[tuple[str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     settings: Settings = DEFAULTS
+    previous_settings_digest: str | None = None
+    consolidated: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def settings_digest(self) -> str:
+        """The digest of the settings the build ran with (what the case file now records)."""
+        return self.settings.digest()
 
     @property
     def ok(self) -> bool:
@@ -104,6 +124,7 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
     options = options or BuildOptions()
     settings = options.effective_settings()
     plan_stages(settings)  # a stage list that cannot run fails before anything is read
+    plan_case(settings)
     summary = BuildSummary(case=Path(case), settings=settings)
     files: list[Path] = []
     for path in paths:
@@ -113,6 +134,8 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
             summary.skipped.append((exc.path, exc.reason))
     with open_case(case, create=True) as store:
         known = store.known_document_ids()
+        had_documents = len(known)
+        summary.previous_settings_digest = store.builds.current().digest
         batches = _new_batches(files, known, summary, options)
         for extractions in _analysed(batches, options, settings, len(files)):
             store.add_extractions(extractions)
@@ -123,10 +146,38 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
             + [(p, "unchanged", None) for p in summary.unchanged]
             + [(p, "skipped", r) for p, r in summary.skipped]
         )
-        if summary.documents_added or not store.counts()["entities"]:
-            consolidate(store)
+        digest, previous = summary.settings_digest, summary.previous_settings_digest
+        other_settings = previous is not None and previous != digest
+        if summary.documents_added or not store.counts()["entities"] or other_settings:
+            consolidate(store, settings)
+            summary.consolidated = True
+        if summary.documents_added or other_settings or (summary.consolidated and previous is None):
+            store.builds.record(digest, settings.to_json(), documents_added=summary.documents_added,
+                                consolidated=summary.consolidated)
+        if other_settings and had_documents:
+            _warn(summary, _other_settings_warning(store, summary, had_documents))
+        elif previous is None and had_documents and summary.documents_added:
+            _warn(summary, f"{store.path}: the case file records no settings (built by an earlier Corroborator): "
+                           f"the {had_documents} document(s) already in it were analysed with settings that are not "
+                           f"known, the {summary.documents_added} new one(s) with these ({digest[:12]})")
         summary.counts = store.counts()
     return summary
+
+
+def _other_settings_warning(store: CaseStore, summary: BuildSummary, had_documents: int) -> str:
+    """What to tell the reader when a case built with other settings is extended."""
+    previous = summary.previous_settings_digest or ""
+    added = (f"the {summary.documents_added} new one(s) were analysed with these settings"
+             if summary.documents_added else "no document was added")
+    return (f"{store.path}: the case was built with other settings (digest {previous[:12]}, now "
+            f"{summary.settings_digest[:12]}): the {had_documents} document(s) already in it keep the analysis "
+            f"of the earlier settings, {added}, and the case-wide results were recomputed with these settings; "
+            "build into a new case file to analyse every document with one set of settings")
+
+
+def _warn(summary: BuildSummary, message: str) -> None:
+    logger.warning("%s", message)
+    summary.warnings.append(message)
 
 
 def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,

@@ -103,7 +103,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     Top-level keys ``documents, entities, quotes, figures, events, claims, totals``
     plus the extensions ``dates`` (every normalised date mention, see
     :func:`date_dict`), ``protected`` (number of protected witnesses),
-    ``schema_version``, ``generated_by``, ``problems`` (one line of text per dangling
+    ``schema_version``, ``settings_digest`` (of the settings the case file was last built
+    with; null if it records none), ``generated_by``, ``problems`` (one line of text per dangling
     reference, listed rather than dropped silently, and per stage that failed on a
     document) and ``stage_problems`` (each stage failure as ``{"stage", "doc",
     "path", "error", "message"}``). Entities and events carry their mentions in full.
@@ -131,6 +132,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
                        "message": p.message} for p in case.problems]
     data = {
         "schema_version": case.schema_version,
+        "settings_digest": case.settings_digest,
         "generated_by": generated_by(),
         "documents": [_document_dict(d) for d in case.documents],
         "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
@@ -413,6 +415,7 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
         files.update((name, _csv_text(rows)) for name, rows in csv_tables(shared).items())
     elif kind == "json":
         data = {"redaction": notice} | case_to_dict(shared) | {"redacted": redact}
+        data["settings_digest"] = case.settings_digest  # the digest names no one: kept when redacted
         files = {"case.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n"}
     elif kind == "md":
         files = {"case.md": to_markdown(shared, notice=str(notice["notice"])) + "\n"}

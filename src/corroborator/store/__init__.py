@@ -6,7 +6,8 @@ all complete; the next build picks up where it stopped.
 
 A :class:`CaseStore` owns the whole schema (:mod:`corroborator.store.schema`) and hands
 out repositories for the rest of the case file: ``consolidated`` (case-wide results),
-``reviews`` (review actions) and ``accounts`` (users, sessions, audit log).
+``reviews`` (review actions), ``accounts`` (users, sessions, audit log) and ``builds``
+(the settings the case was built with, and every build that changed it).
 
 Opening an older case file for writing migrates it in place. Opening it read-only
 leaves the file as it is: its tables are read through an in-memory database where the
@@ -41,6 +42,7 @@ from corroborator.store import schema
 from corroborator.store._files import STALE_SECONDS, bulk_insert, remove_leftovers, scratch_dir
 from corroborator.store._rows import document, mention, rows
 from corroborator.store.accounts import AccountRepository
+from corroborator.store.builds import BuildLog, BuildRecord, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
 from corroborator.store.lean import LeanReader
 from corroborator.store.reviews import ReviewRepository
@@ -50,7 +52,9 @@ __all__ = [
     "DEFAULT_CASE",
     "SCHEMA_VERSION",
     "STALE_SECONDS",
+    "BuildRecord",
     "CaseStore",
+    "SettingsRecord",
     "bulk_insert",
     "open_case",
     "remove_leftovers",
@@ -67,7 +71,8 @@ _IN_TEXT = 'm.doc_id, m.start, m."end", m.id'
 #: What changes whenever the build or a reviewer changes the case file.
 _CHANGE_TOKEN = """SELECT (SELECT count(*) FROM documents), (SELECT max(added_at) FROM documents),
     (SELECT count(*) FROM mentions), (SELECT count(*) FROM entities), (SELECT count(*) FROM claims),
-    (SELECT count(*) FROM totals), (SELECT coalesce(max(seq), 0) FROM reviews)"""
+    (SELECT count(*) FROM totals), (SELECT coalesce(max(seq), 0) FROM reviews),
+    (SELECT value FROM meta WHERE key = 'builds')"""
 _ATTACHED = "stored"
 
 
@@ -91,6 +96,7 @@ class CaseStore:
         consolidated: Case-wide results (:class:`~corroborator.store.consolidated.ConsolidatedRepository`).
         reviews: Review actions (:class:`~corroborator.store.reviews.ReviewRepository`).
         accounts: Users, sessions, audit log (:class:`~corroborator.store.accounts.AccountRepository`).
+        builds: The settings the case was built with (:class:`~corroborator.store.builds.BuildLog`).
         migrated_from: The schema version the file had when opened, if it was migrated.
     """
 
@@ -117,6 +123,7 @@ class CaseStore:
         self.consolidated = ConsolidatedRepository(self.con)
         self.reviews = ReviewRepository(self.con)
         self.accounts = AccountRepository(self.con)
+        self.builds = BuildLog(self.con)
 
     def _open_schema(self, config: dict[str, str]) -> None:
         """Create, check or migrate the schema (in memory when the file is opened read-only)."""
@@ -333,7 +340,7 @@ class CaseStore:
                     events=events, claims=claims, protected=protected, totals=totals,
                     duplicates=results.duplicates(), provenance=results.provenance(),
                     claim_details=results.claim_details(), timeline=results.timeline(), problems=self.problems(),
-                    schema_version=self.schema_version)
+                    schema_version=self.schema_version, settings_digest=self.builds.current().digest)
 
 
 class _Transaction:
