@@ -12,6 +12,7 @@ import pytest
 
 from corroborator.api import case_info, export_case, load_case
 from corroborator.errors import CaseFileError, Problem
+from corroborator.model import Document, Extraction
 from corroborator.review import accounts
 from corroborator.store import SCHEMA_VERSION, open_case, schema
 
@@ -63,12 +64,12 @@ def test_schema1_case_opened_for_writing_is_migrated_in_place(old_case: Path) ->
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
     before = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in ("reviews", "users", "audit", "timeline")}
     with open_case(old_case) as store:
-        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 2
+        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 3
         assert [r.action for r in store.reviews.all()] == ["figure.reject"]
         assert [u.name for u in store.accounts.users()] == ["ana"]
         assert len(store.accounts.audit()) == before["audit"] == 2
         assert store.problems() == []
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     after = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in before}
     assert after == before and before["reviews"] == 1 and before["users"] == 1
     tables = set(_columns(old_case))
@@ -140,3 +141,76 @@ def test_case_info_tells_the_files_own_schema_version(old_case: Path) -> None:
     with open_case(old_case):
         pass
     assert case_info(old_case).schema_version == SCHEMA_VERSION
+
+
+# -- schema 3: documents keep their pages and the WARC record they came from -------------------------------------------
+
+def _at_version_2(path: Path) -> Path:
+    """Bring a schema-1 file to schema 2 only, through the migrations, as release 2 left it."""
+    con = duckdb.connect(str(path))
+    try:
+        schema.migrate(con, 1, to=2)
+    finally:
+        con.close()
+    return path
+
+
+PAGED = Document(id="p" * 64, path="in/report.pdf", sha256="p" * 64, media_type="application/pdf",
+                 text="Page one text.\n\nPage two text.", pages=(0, 16))
+ARCHIVED = Document(id="w" * 64, path="in/crawl.warc.gz#urn:uuid:1234", sha256="w" * 64, media_type="text/html",
+                    text="A page of the archive.", url="https://news.example.org/a", record_id="<urn:uuid:1234>",
+                    record_offset=5120, container_sha256="c" * 64)
+
+
+def test_schema2_case_is_migrated_to_the_schema_of_a_new_case_file(old_case: Path, tmp_path: Path) -> None:
+    _at_version_2(old_case)
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert "pages" not in {c for c, _ in _columns(old_case)["documents"]}
+    machine = load_case(old_case, reviewed=False)  # read-only: migrated in memory, the file left at 2
+    assert machine.documents and all(d.pages == () and d.record_id is None for d in machine.documents)
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    with open_case(old_case) as store:
+        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION == 3
+        assert [r.action for r in store.reviews.all()] == ["figure.reject"]
+        assert store.load_case().documents == machine.documents
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    with open_case(tmp_path / "new.duckdb", create=True):
+        pass
+    assert _columns(old_case) == _columns(tmp_path / "new.duckdb")
+    assert _columns(old_case)["documents"][-4:] == [("pages", "VARCHAR"), ("record_id", "VARCHAR"),
+                                                    ("record_offset", "BIGINT"), ("container_sha256", "VARCHAR")]
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_documents_keep_pages_and_record_after_migration(old_case: Path, version: int) -> None:
+    if version == 2:
+        _at_version_2(old_case)
+    with open_case(old_case) as store:
+        assert store.migrated_from == version
+        store.add_extractions([Extraction(PAGED), Extraction(ARCHIVED)])
+    with open_case(old_case, read_only=True) as store:
+        docs = {d.id: d for d in store.load_case().documents}
+        lean = {d.id: d for d in store.lean_reader("none").documents()}
+    assert docs[PAGED.id] == lean[PAGED.id] == PAGED and docs[PAGED.id].pages == (0, 16)
+    assert docs[ARCHIVED.id] == lean[ARCHIVED.id] == ARCHIVED
+    assert _raw(old_case, "SELECT pages, record_id, record_offset, container_sha256 FROM documents WHERE id IN (?, ?) "
+                          "ORDER BY id", [PAGED.id, ARCHIVED.id]) == [
+        ("[0, 16]", None, None, None), (None, "<urn:uuid:1234>", 5120, "c" * 64)]
+
+
+def test_new_case_file_keeps_pages_and_record(tmp_path: Path) -> None:
+    with open_case(tmp_path / "case.duckdb", create=True) as store:
+        store.add_extractions([Extraction(PAGED), Extraction(ARCHIVED)])
+        assert {d.id: d for d in store.load_case().documents} == {PAGED.id: PAGED, ARCHIVED.id: ARCHIVED}
+
+
+def test_schema2_case_opened_read_only_is_migrated_in_memory_and_left_as_it_is(old_case: Path) -> None:
+    _at_version_2(old_case)
+    with open_case(old_case, read_only=True) as store:
+        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION
+        case = store.load_case()
+        lean = store.lean_reader("none").documents()
+    assert sorted(lean, key=lambda d: d.id) == sorted(case.documents, key=lambda d: d.id)
+    assert "pages" not in {c for c, _ in _columns(old_case)["documents"]}
+    with open_case(old_case) as store:
+        assert store.load_case() == case

@@ -74,15 +74,18 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
             bar.render_finish()
     counts = summary.counts
     click.echo(f"Case file: {summary.case.resolve()}")
-    click.echo(f"Inputs: {len(summary.read)} read, {len(summary.unchanged)} unchanged, {len(summary.skipped)} skipped; "
+    click.echo(f"Inputs: {len(summary.read)} read, {len(summary.unchanged)} unchanged, "
+               f"{len(summary.listed_skipped)} skipped; "
                f"{summary.documents_added} document(s) added")
     click.echo(f"Case: {counts.get('documents', 0)} documents, {counts.get('entities', 0)} entities, "
                f"{counts.get('quotes', 0)} quotes, {counts.get('figures', 0)} figures, {counts.get('events', 0)} events")
     click.echo(f"Settings digest: {summary.settings_digest}")
     for warning in summary.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    for path, reason in summary.skipped:
+    for path, reason in summary.listed_skipped:
         click.echo(f"  skipped {path}: {reason}", err=True)
+    for path in summary.not_read:
+        click.echo(f"  {path}: {summary.not_read_text(path)}", err=True)
     for path, problem in summary.problems:
         click.echo(f"  problem in {path}: {problem}", err=True)
     if not summary.ok:

@@ -72,6 +72,13 @@ class BuildOptions:
 class BuildSummary:
     """What a build did: every input is in exactly one of read, unchanged or skipped.
 
+    ``skipped`` pairs a path with why it (or a part of it: a bad ``.jsonl`` line) was
+    not read. ``not_read`` counts, per archive read (a WARC file), its records that did
+    not become documents, by kind; ``skipped`` also holds the one line summing them up
+    (``"2 of 4 record(s) not read as reports: ..."``), which :attr:`listed_skipped`
+    leaves out, as the archive itself was read (the CLI prints
+    :meth:`not_read_text` instead, and the case file records the archive as read).
+
     ``problems`` pairs each failing document's path with its problem as text
     (``"stage: Error: message"``); ``settings`` are those the build ran with, and
     ``previous_settings_digest`` the digest the case file recorded before (None for a
@@ -84,6 +91,9 @@ class BuildSummary:
     read: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    not_read: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The entries of ``skipped`` that only sum up ``not_read``.
+    not_read_lines: list[tuple[str, str]] = field(default_factory=list, repr=False)
     documents_added: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -96,6 +106,17 @@ class BuildSummary:
     def settings_digest(self) -> str:
         """The digest of the settings the build ran with (what the case file now records)."""
         return self.settings.digest()
+
+    @property
+    def listed_skipped(self) -> list[tuple[str, str]]:
+        """``skipped`` without the lines that only sum up :attr:`not_read` (of archives that were read)."""
+        return [s for s in self.skipped if s not in self.not_read_lines]
+
+    def not_read_text(self, path: str) -> str:
+        """``"N record(s) not read as reports (1 warcinfo, 1 response image/png)"`` of an archive."""
+        counts = self.not_read.get(path, {})
+        kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        return f"{sum(counts.values())} record(s) not read as reports ({kinds})"
 
     @property
     def ok(self) -> bool:
@@ -144,7 +165,7 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
         store.record_inputs(
             [(p, "read", None) for p in summary.read]
             + [(p, "unchanged", None) for p in summary.unchanged]
-            + [(p, "skipped", r) for p, r in summary.skipped]
+            + [(p, "skipped", r) for p, r in summary.listed_skipped]
         )
         digest, previous = summary.settings_digest, summary.previous_settings_digest
         other_settings = previous is not None and previous != digest
@@ -191,6 +212,10 @@ def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,
             summary.skipped.append((exc.path, exc.reason))
         else:
             summary.skipped.extend((str(path), problem) for problem in result.problems)
+            if result.not_read:
+                summary.not_read[str(path)] = dict(result.not_read)
+            if result.not_read_problem is not None:
+                summary.not_read_lines.append((str(path), result.not_read_problem))
             fresh = [d for d in result.documents if d.id not in known]
             known.update(d.id for d in fresh)
             (summary.read if fresh else summary.unchanged).append(str(path))

@@ -58,11 +58,14 @@ class ReadResult:
     records that are no HTML page, summed up in one line). ``not_read`` counts the parts of
     a container that did not become documents, by kind (for a WARC archive: ``{"request":
     2, "response image/png": 1, "warcinfo": 1}``); it is empty for other files.
+    ``not_read_problem`` is the line of ``problems`` that sums up ``not_read`` (None when
+    ``not_read`` is empty): the file itself was read.
     """
 
     documents: list[Document]
     problems: list[str]
     not_read: dict[str, int] = field(default_factory=dict)
+    not_read_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
             raise InputError(str(path), "empty file")
         if media_type == "application/warc":
             read = read_warc(path, options.max_bytes)
-            return ReadResult(read.documents, read.problems, dict(read.not_read))
+            return ReadResult(read.documents, read.problems, dict(read.not_read), read.not_read_problem)
         if size > options.max_bytes:
             raise InputError(str(path), f"too large ({size:,} bytes; the limit is {options.max_bytes:,})")
         raw = path.read_bytes()

@@ -57,6 +57,8 @@ class WarcRead:
     problems: list[str] = dataclasses.field(default_factory=list)
     not_read: Counter[str] = dataclasses.field(default_factory=Counter)
     records: int = 0
+    #: The line of ``problems`` that sums up ``not_read`` (None when every record was read).
+    not_read_problem: str | None = None
 
 
 def read_warc(path: Path, max_bytes: int) -> WarcRead:
@@ -105,7 +107,9 @@ def read_warc(path: Path, max_bytes: int) -> WarcRead:
                                                f"record(s) (records: {counts})", *result.problems[:2]]))
     if result.not_read:
         counts = ", ".join(f"{n} {kind}" for kind, n in result.not_read.items())
-        result.problems.append(f"{result.not_read.total()} of {result.records} record(s) not read as reports: {counts}")
+        result.not_read_problem = (f"{result.not_read.total()} of {result.records} record(s) not read as reports: "
+                                   f"{counts}")
+        result.problems.append(result.not_read_problem)
     return result
 
 

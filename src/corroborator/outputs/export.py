@@ -16,11 +16,12 @@ import io
 import json
 import logging
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from corroborator.errors import ExportError
-from corroborator.model import Case, Document, Mention
+from corroborator.model import Case, Document, Mention, page_of
 from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.outputs.report import generated_by, render_report
 from corroborator.outputs.redact import assert_redacted, assign_pseudonyms, redact_case, redaction_notice
@@ -36,10 +37,18 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#!~&])")
 _SHORT_ID = 12
 
 
-def mention_dict(m: Mention) -> dict[str, Any]:
-    """The export-contract fields of a mention: ``id, doc, start, end, text, kind, extractor``."""
+def mention_dict(m: Mention, doc: Document | None = None) -> dict[str, Any]:
+    """The export-contract fields of a mention: ``id, doc, start, end, text, kind, extractor``.
+
+    With its document ``doc`` given and paged (a PDF), also ``page``: the 1-based page
+    its start is on (:func:`~corroborator.model.page_of`); a mention of a document
+    without pages has no ``page`` key.
+    """
     out: dict[str, Any] = {"id": m.id, "doc": m.doc_id, "start": m.start, "end": m.end, "text": m.text,
                            "kind": m.kind, "extractor": m.extractor}
+    page = _page(m, doc)
+    if page is not None:
+        out["page"] = page
     if m.attrs:
         out["attrs"] = _plain(m.attrs)
     return out
@@ -63,11 +72,26 @@ def _as_list(v: Any) -> list[Any]:
     return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
 
 
+def _page(m: Mention, doc: Document | None) -> int | None:
+    """The 1-based page of ``doc`` a mention starts on; None without pages (or without its document)."""
+    return page_of(doc, m.start) if doc is not None and doc.id == m.doc_id else None
+
+
 def _document_dict(d: Document) -> dict[str, Any]:
-    """A document as the export contract lists it."""
-    return {"id": d.id, "path": d.path, "sha256": d.sha256, "media_type": d.media_type, "title": d.title,
-            "outlet": d.outlet, "author": d.author, "published": d.published, "url": d.url, "text": d.text,
-            "noise": [{"start": n.start, "end": n.end, "kind": n.kind} for n in d.noise]}
+    """A document as the export contract lists it.
+
+    Additions: ``pages`` (the offset in ``text`` where each page starts) for a document
+    with pages (a PDF), and ``record_id``, ``record_offset``, ``container_sha256`` for a
+    document read from a web archive (WARC); other documents have none of these keys.
+    """
+    out = {"id": d.id, "path": d.path, "sha256": d.sha256, "media_type": d.media_type, "title": d.title,
+           "outlet": d.outlet, "author": d.author, "published": d.published, "url": d.url, "text": d.text,
+           "noise": [{"start": n.start, "end": n.end, "kind": n.kind} for n in d.noise]}
+    if d.pages:
+        out["pages"] = list(d.pages)
+    if d.record_id is not None or d.container_sha256 is not None:
+        out |= {"record_id": d.record_id, "record_offset": d.record_offset, "container_sha256": d.container_sha256}
+    return out
 
 
 def date_mentions(case: Case) -> list[Mention]:
@@ -84,17 +108,19 @@ def date_mentions(case: Case) -> list[Mention]:
     return sorted(found, key=lambda m: (order.get(m.doc_id, len(order)), m.doc_id, m.start, m.end, m.id))
 
 
-def date_dict(m: Mention) -> dict[str, Any]:
+def date_dict(m: Mention, doc: Document | None = None) -> dict[str, Any]:
     """A date mention as the export lists it under ``dates``.
 
     The mention fields plus ``value`` (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY-<season>``
     or ``YYYY``; for a range its start), ``precision`` (``day``, ``month``,
     ``season``, ``year``, ``range``), ``end_value`` (a range's end, else null) and
-    ``in_noise`` (the date sits in a noise span such as a dateline).
+    ``in_noise`` (the date sits in a noise span such as a dateline); ``page`` as
+    :func:`mention_dict` gives it.
     """
-    return mention_dict(m) | {"value": _plain(m.attrs.get("value")), "precision": _plain(m.attrs.get("precision")),
-                              "end_value": _plain(m.attrs.get("end_value")),
-                              "in_noise": bool(m.attrs.get("in_noise"))}
+    return mention_dict(m, doc) | {"value": _plain(m.attrs.get("value")),
+                                   "precision": _plain(m.attrs.get("precision")),
+                                   "end_value": _plain(m.attrs.get("end_value")),
+                                   "in_noise": bool(m.attrs.get("in_noise"))}
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
@@ -108,6 +134,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     reference, listed rather than dropped silently, and per stage that failed on a
     document) and ``stage_problems`` (each stage failure as ``{"stage", "doc",
     "path", "error", "message"}``). Entities and events carry their mentions in full.
+    Every mention of a paged document (entities' and events' mentions, quotes, figures,
+    dates) carries ``page``; documents carry ``pages`` and a WARC record's ``record_id``,
+    ``record_offset``, ``container_sha256`` when they have them (see :func:`mention_dict`,
+    :func:`_document_dict`).
 
     Args:
         case: The case in memory.
@@ -116,13 +146,18 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         A JSON-serialisable dict.
     """
     problems: list[str] = []
+    docs = {d.id: d for d in case.documents}
+
+    def mention(m: Mention) -> dict[str, Any]:
+        """A mention dict, with the page when its document has pages."""
+        return mention_dict(m, docs.get(m.doc_id))
 
     def mentions(owner: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
         """Full mention dicts of ``ids``, noting any the case does not hold."""
         found = []
         for mid in ids:
             if mid in case.mentions:
-                found.append(mention_dict(case.mentions[mid]))
+                found.append(mention(case.mentions[mid]))
             else:
                 problems.append(f"{owner}: mention {mid} is not in the case")
         return found
@@ -138,15 +173,15 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
                       "mentions": mentions(f"entity {e.id}", e.mention_ids), "protected": e.protected,
                       "why": list(e.why)} for e in case.entities],
-        "quotes": [mention_dict(q.mention) | {"speaker": q.speaker, "speaker_label": q.speaker_label,
-                                              "speaker_mention": q.speaker_mention_id, "protected": q.protected,
-                                              "reported_by": q.reported_by} for q in case.quotes],
-        "figures": [mention_dict(f.mention) | {"event": f.event, "value": f.value, "qualifier": f.qualifier,
-                                               "subject": f.subject, "attributed_to": f.attributed_to,
-                                               "when": f.when} for f in case.figures],
+        "quotes": [mention(q.mention) | {"speaker": q.speaker, "speaker_label": q.speaker_label,
+                                         "speaker_mention": q.speaker_mention_id, "protected": q.protected,
+                                         "reported_by": q.reported_by} for q in case.quotes],
+        "figures": [mention(f.mention) | {"event": f.event, "value": f.value, "qualifier": f.qualifier,
+                                          "subject": f.subject, "attributed_to": f.attributed_to,
+                                          "when": f.when} for f in case.figures],
         "events": [{"id": e.id, "doc": e.doc_id, "date": e.date, "precision": e.precision, "what": e.what,
                     "mentions": mentions(f"event {e.id}", e.mention_ids)} for e in case.events],
-        "dates": [date_dict(m) for m in date_mentions(case)],
+        "dates": [date_dict(m, docs.get(m.doc_id)) for m in date_mentions(case)],
         "claims": [{"id": c.id, "event": c.event, "low": c.low, "high": c.high, "figures": list(c.figure_ids),
                     "independent_sources": c.independent_sources, "status": c.status, "note": c.note}
                    for c in case.claims],
@@ -196,9 +231,16 @@ def csv_tables(case: Case) -> dict[str, list[list[Any]]]:
 
     ``documents.csv`` has no text column: spreadsheets cap a cell at 32,767
     characters and the JSON export carries the text; every mention row carries its
-    own text and offsets, and ``noise.csv`` the text of each noise span.
+    own text and offsets, and ``noise.csv`` the text of each noise span. The mention
+    tables (quotes, figures, dates) end with ``page``: the 1-based page of a paged
+    document (a PDF), empty for other documents.
     """
     texts = {d.id: d.text for d in case.documents}
+    docs = {d.id: d for d in case.documents}
+
+    def page(m: Mention) -> int | None:
+        return _page(m, docs.get(m.doc_id))
+
     tables: dict[str, list[list[Any]]] = {
         "documents.csv": [["id", "path", "sha256", "media_type", "title", "outlet", "author", "published", "url",
                            "chars", "noise_spans"]]
@@ -207,16 +249,17 @@ def csv_tables(case: Case) -> dict[str, list[list[Any]]]:
         "entities.csv": [["id", "name", "type", "aliases", "protected", "mention_count", "mentions"]]
         + [[e.id, e.name, e.type, "; ".join(e.aliases), e.protected, len(e.mention_ids), e.mention_ids]
            for e in case.entities],
-        "quotes.csv": [[*_MENTION_COLUMNS, "speaker", "speaker_label", "protected", "reported_by"]]
-        + [[*_mention_row(q.mention), q.speaker, q.speaker_label, q.protected, q.reported_by] for q in case.quotes],
-        "figures.csv": [[*_MENTION_COLUMNS, "event", "value", "qualifier", "subject", "attributed_to", "when"]]
-        + [[*_mention_row(f.mention), f.event, f.value, f.qualifier, f.subject, f.attributed_to, f.when]
-           for f in case.figures],
+        "quotes.csv": [[*_MENTION_COLUMNS, "speaker", "speaker_label", "protected", "reported_by", "page"]]
+        + [[*_mention_row(q.mention), q.speaker, q.speaker_label, q.protected, q.reported_by, page(q.mention)]
+           for q in case.quotes],
+        "figures.csv": [[*_MENTION_COLUMNS, "event", "value", "qualifier", "subject", "attributed_to", "when", "page"]]
+        + [[*_mention_row(f.mention), f.event, f.value, f.qualifier, f.subject, f.attributed_to, f.when,
+            page(f.mention)] for f in case.figures],
         "events.csv": [["id", "doc", "date", "precision", "what", "mentions"]]
         + [[e.id, e.doc_id, e.date, e.precision, e.what, e.mention_ids] for e in case.events],
-        "dates.csv": [[*_MENTION_COLUMNS, "value", "precision", "end_value", "in_noise"]]
+        "dates.csv": [[*_MENTION_COLUMNS, "value", "precision", "end_value", "in_noise", "page"]]
         + [[*_mention_row(m), m.attrs.get("value"), m.attrs.get("precision"), m.attrs.get("end_value"),
-            bool(m.attrs.get("in_noise"))] for m in date_mentions(case)],
+            bool(m.attrs.get("in_noise")), page(m)] for m in date_mentions(case)],
         "claims.csv": [["id", "event", "low", "high", "independent_sources", "status", "note", "figures"]]
         + [[c.id, c.event, c.low, c.high, c.independent_sources, c.status, c.note, c.figure_ids]
            for c in case.claims],
@@ -263,9 +306,17 @@ def _md(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split())) if value is not None else ""
 
 
-def _cite(m: Mention) -> str:
-    """A citation: short document id and offsets."""
-    return _md(f"[{m.doc_id[:_SHORT_ID]}:{m.start}-{m.end}]")
+def _cite(m: Mention, docs: Mapping[str, Document]) -> str:
+    """A citation of a mention (see :func:`_where`)."""
+    return _where(m.doc_id, m.start, m.end, docs)
+
+
+def _where(doc_id: str, start: int, end: int, docs: Mapping[str, Document]) -> str:
+    """A citation: short document id and offsets, and the page of a paged document
+    (``[0123456789ab:120-134, p. 2]``)."""
+    doc = docs.get(doc_id)
+    page = page_of(doc, start) if doc is not None else None
+    return _md(f"[{doc_id[:_SHORT_ID]}:{start}-{end}" + (f", p. {page}]" if page is not None else "]"))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -280,7 +331,8 @@ def to_markdown(case: Case, *, notice: str | None = None) -> str:
     sentences with ``[n]`` reference markers, its figures table and the numbered
     references), then summary, totals, claims, figures, quotes (with speakers),
     timeline, dates (every normalised date mention), entities, documents. A citation
-    is ``[short-doc-id:start-end]``; the documents section maps short ids to full ones. All case text is escaped, so
+    is ``[short-doc-id:start-end]`` (``[short-doc-id:start-end, p. N]`` in a paged
+    document); the documents section maps short ids to full ones. All case text is escaped, so
     nothing in a report can become a link or HTML in a Markdown renderer.
 
     Args:
@@ -291,13 +343,14 @@ def to_markdown(case: Case, *, notice: str | None = None) -> str:
         The Markdown text.
     """
     figures = {f.mention.id: f for f in case.figures}
+    docs = {d.id: d for d in case.documents}
     dates = date_mentions(case)
     lines = ["# Case file", ""] + ([f"> **{_md(notice)}**", ""] if notice else []) + [f"Generated by {generated_by()}. {len(case.documents)} documents, "
              f"{len(case.entities)} entities, {len(case.quotes)} quotes, {len(case.figures)} figures, "
              f"{len(case.events)} dated events, {len(dates)} date mentions, "
              f"{len(case.claims)} claims, "
              f"{assign_pseudonyms(case).count} protected witnesses.", ""]
-    lines += _briefing_markdown(build_briefing(case))
+    lines += _briefing_markdown(build_briefing(case), docs)
     if case.totals:
         lines += ["## Totals", ""] + _table(["Event", "Best", "Low", "High", "Claims", "Note"], [
             [_md(kind), _md(t.get("best")), _md(t.get("low")), _md(t.get("high")), _md(", ".join(map(str, _as_list(t.get("claims"))))),
@@ -307,33 +360,33 @@ def to_markdown(case: Case, *, notice: str | None = None) -> str:
         lines += ["## Claims", ""] + _table(["Claim", "Event", "Range", "Sources", "Status", "Note", "Figures"], [
             [_md(c.id), _md(c.event), _md(f"{c.low}" if c.low == c.high else f"{c.low}–{c.high}"),
              _md(c.independent_sources), _md(c.status), _md(c.note),
-             " ".join(_cite(figures[f].mention) if f in figures else _md(f) for f in c.figure_ids)]
+             " ".join(_cite(figures[f].mention, docs) if f in figures else _md(f) for f in c.figure_ids)]
             for c in case.claims])
     if case.figures:
         lines += ["## Figures", ""] + _table(
             ["Figure", "Event", "Value", "Qualifier", "Subject", "Attributed to", "When", "Source"],
             [[_md(f.mention.text), _md(f.event), _md(f.value), _md(f.qualifier), _md(f.subject),
-              _md(f.attributed_to), _md(f.when), _cite(f.mention)] for f in case.figures])
+              _md(f.attributed_to), _md(f.when), _cite(f.mention, docs)] for f in case.figures])
     if case.quotes:
         lines += ["## Quotes", ""]
         for q in case.quotes:
             who = _md(q.speaker_label or "unknown speaker") + (" (protected)" if q.protected else "")
             via = f", reported by {_md(q.reported_by)}" if q.reported_by else ""
-            lines += [f"> {_md(q.mention.text)}", ">", f"> — {who}{via} {_cite(q.mention)}", ""]
+            lines += [f"> {_md(q.mention.text)}", ">", f"> — {who}{via} {_cite(q.mention, docs)}", ""]
     if case.events:
         lines += ["## Timeline", ""]
         for e in sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id)):
-            cites = " ".join(_cite(case.mentions[m]) for m in e.mention_ids if m in case.mentions)
+            cites = " ".join(_cite(case.mentions[m], docs) for m in e.mention_ids if m in case.mentions)
             lines.append(f"- **{_md(e.date)}** ({_md(e.precision)}) {_md(e.what)} {cites}".rstrip())
         lines.append("")
     if dates:
         lines += ["## Dates", ""] + _table(["Date", "Precision", "Text", "In noise", "Source"], [
             [_md(_date_label(m)), _md(m.attrs.get("precision")), _md(m.text),
-             "yes" if m.attrs.get("in_noise") else "", _cite(m)] for m in dates])
+             "yes" if m.attrs.get("in_noise") else "", _cite(m, docs)] for m in dates])
     if case.entities:
         lines += ["## Entities", ""] + _table(["Name", "Type", "Aliases", "Mentions", "Cited at"], [
             [_md(e.name) + (" (protected)" if e.protected else ""), _md(e.type), _md("; ".join(e.aliases)),
-             str(len(e.mention_ids)), _entity_cites(case, e.mention_ids)]
+             str(len(e.mention_ids)), _entity_cites(case, e.mention_ids, docs)]
             for e in sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name))])
     lines += ["## Documents", ""] + _table(["Doc", "Title", "Outlet", "Author", "Published", "Id"], [
         [_md(d.id[:_SHORT_ID]), _md(d.title), _md(d.outlet), _md(d.author), _md(d.published), _md(d.id)]
@@ -347,7 +400,7 @@ def _date_label(m: Mention) -> str:
     return f"{value}–{end}" if end else str(value)
 
 
-def _briefing_markdown(briefing: Briefing) -> list[str]:
+def _briefing_markdown(briefing: Briefing, docs: Mapping[str, Document]) -> list[str]:
     """The briefing as :meth:`Briefing.to_markdown` lays it out, every case string escaped like the rest."""
     # Briefing.to_markdown keeps report text as it is; here a title like "[x](javascript:…)" must stay text.
     data = briefing.to_dict()
@@ -362,14 +415,14 @@ def _briefing_markdown(briefing: Briefing) -> list[str]:
              _md(r["note"])] for r in data["figures_table"]])
     lines += ["### References", ""]
     for r in data["references"]:
-        where = _md("[{}:{}-{}]".format(r["doc"][:_SHORT_ID], r["start"], r["end"]))
+        where = _where(r["doc"], r["start"], r["end"], docs)
         lines.append(f"{r['n']}. {_md(r['label'])} {where}: “{_md(r['text'])}”")
     return lines + [""]
 
 
-def _entity_cites(case: Case, ids: tuple[str, ...], limit: int = 5) -> str:
+def _entity_cites(case: Case, ids: tuple[str, ...], docs: Mapping[str, Document], limit: int = 5) -> str:
     """Citations of the first few mentions of an entity."""
-    cites = [_cite(case.mentions[m]) for m in ids if m in case.mentions]
+    cites = [_cite(case.mentions[m], docs) for m in ids if m in case.mentions]
     more = f" (+{len(cites) - limit} more)" if len(cites) > limit else ""
     return " ".join(cites[:limit]) + more
 
@@ -415,7 +468,6 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
         files.update((name, _csv_text(rows)) for name, rows in csv_tables(shared).items())
     elif kind == "json":
         data = {"redaction": notice} | case_to_dict(shared) | {"redacted": redact}
-        data["settings_digest"] = case.settings_digest  # the digest names no one: kept when redacted
         files = {"case.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n"}
     elif kind == "md":
         files = {"case.md": to_markdown(shared, notice=str(notice["notice"])) + "\n"}

@@ -408,7 +408,8 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
         documents=[dataclasses.replace(
             d, id=r.scrub(d.id), path=r.scrub(d.path), title=r.value(d.title), outlet=r.value(d.outlet),
             author=r.value(d.author), published=r.value(d.published), url=r.value(d.url), text=r.texts[d.id],
-            noise=tuple(NoiseSpan(*r.span(d.id, n.start, n.end), r.value(n.kind)) for n in d.noise))
+            noise=tuple(NoiseSpan(*r.span(d.id, n.start, n.end), r.value(n.kind)) for n in d.noise),
+            pages=tuple(r.maps[d.id].map(p, is_end=False) for p in d.pages))
             for d in case.documents],
         mentions={new.id: new for new in (r.mention(m) for m in case.mentions.values() if m.id not in gone)},
         entities=[r.entity(e) for e in case.entities if e.id not in gone],
@@ -429,6 +430,7 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
         totals=totals,
         **_consolidated(r, case),
         schema_version=case.schema_version,
+        settings_digest=case.settings_digest,  # a digest of settings names no one
     ), w, withhold_testimony)
     return Redaction(redacted, ids, r.maps)
 

@@ -23,7 +23,7 @@ import jinja2
 
 import corroborator
 from corroborator.consolidate._facts import phrase
-from corroborator.model import Case, Document, Duplicate, Entity, Event, Mention, Quote
+from corroborator.model import Case, Document, Duplicate, Entity, Event, Mention, Quote, page_of
 from corroborator.outputs import charts
 from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.outputs.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case, redaction_notice
@@ -73,9 +73,13 @@ class _Span:
 
 @dataclass
 class _Cites:
-    """Where each mention can be linked to: ``#doc-ID-OFFSET`` anchors that exist."""
+    """Where each mention can be linked to: ``#doc-ID-OFFSET`` anchors that exist.
+
+    ``docs`` are the case's documents by id: a citation of a paged one names its page.
+    """
 
     anchors: set[str] = field(default_factory=set)
+    docs: Mapping[str, Document] = field(default_factory=dict)
 
     def link(self, m: Mention) -> dict[str, str]:
         """A citation for the template: label and href (the document, or the list, if no anchor)."""
@@ -85,7 +89,10 @@ class _Cites:
         """The citation of ``[start, end)`` of a document, linked to its anchor when it has one."""
         target = f"{_anchor(doc_id)}-{start}"
         href = next((a for a in (target, _anchor(doc_id)) if a in self.anchors), "documents")
-        return {"label": f"{doc_id[:8]}:{start}–{end}", "href": "#" + href}
+        doc = self.docs.get(doc_id)
+        page = page_of(doc, start) if doc is not None else None
+        where = f", p. {page}" if page is not None else ""
+        return {"label": f"{doc_id[:8]}:{start}–{end}{where}", "href": "#" + href}
 
 
 def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str, Any]]:
@@ -189,7 +196,7 @@ def _claim_ids(v: Any) -> list[Any]:
 
 def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the template shows, as plain values."""
-    cites = _Cites()
+    cites = _Cites(docs={d.id: d for d in case.documents})
     # Figure mentions are looked up by id (under redaction their offsets move), so the briefing needs them all.
     briefing = build_briefing(dataclasses.replace(case, mentions={**{f.mention.id: f.mention for f in case.figures},
                                                                   **case.mentions}))
@@ -277,9 +284,9 @@ def _cited_spans(briefing: Briefing) -> dict[str, list[_Span]]:
 def _briefing(briefing: Briefing, cites: _Cites, w: Witnesses) -> dict[str, Any]:
     """The briefing's sentences with numbered links to the exact spans they cite."""
     data = briefing.to_dict()
-    refs = {r["n"]: {"n": r["n"], "href": cites.span(r["doc"], r["start"], r["end"])["href"],
-                     "label": w.scrub(r["label"]), "span": f"{r['doc'][:8]}:{r['start']}–{r['end']}",
-                     "text": w.scrub(r["text"])} for r in data["references"]}
+    cited = {r["n"]: cites.span(r["doc"], r["start"], r["end"]) for r in data["references"]}
+    refs = {r["n"]: {"n": r["n"], "href": cited[r["n"]]["href"], "label": w.scrub(r["label"]),
+                     "span": cited[r["n"]]["label"], "text": w.scrub(r["text"])} for r in data["references"]}
     return {"sentences": [{"text": w.scrub(s["text"]), "kind": s["kind"], "refs": [refs[n] for n in s["refs"]]}
                           for s in data["sentences"]],
             "references": list(refs.values())}

@@ -40,7 +40,7 @@ from corroborator.model import (
 )
 from corroborator.store import schema
 from corroborator.store._files import STALE_SECONDS, bulk_insert, remove_leftovers, scratch_dir
-from corroborator.store._rows import document, mention, rows
+from corroborator.store._rows import DOCUMENT_COLUMNS, document, document_row_extras, mention, rows
 from corroborator.store.accounts import AccountRepository
 from corroborator.store.builds import BuildLog, BuildRecord, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
@@ -196,7 +196,7 @@ class CaseStore:
             noise = json.dumps([[n.start, n.end, n.kind] for n in d.noise])
             rows_of["documents"].append(
                 (d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url, d.text,
-                 noise, json.dumps([str(p) for p in ex.problems]), now)
+                 noise, json.dumps([str(p) for p in ex.problems]), now, *document_row_extras(d))
             )
             for seq, p in enumerate(ex.problems):
                 stage, error, message = ((p.stage, p.error, p.message) if isinstance(p, Problem)
@@ -306,7 +306,8 @@ class CaseStore:
         con = self.con
         shared: dict[str, dict[str, Any]] = {}
         mentions = {r[0]: mention(r, shared) for r in rows(con.execute(f"SELECT * FROM mentions m ORDER BY {_IN_TEXT}"))}
-        documents = [document(r) for r in rows(con.execute("SELECT * FROM documents ORDER BY path, id"))]
+        documents = [document(r) for r in rows(con.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents "
+                                                           "ORDER BY path, id"))]
         quotes = [
             Quote(mentions[r[0]], speaker_label=r[2], speaker_mention_id=r[3], speaker=r[4], protected=bool(r[5]),
                   reported_by=r[6])

@@ -10,10 +10,22 @@ from typing import Any
 from corroborator.model import Document, Mention, NoiseSpan
 
 
+#: The columns of ``documents`` a :class:`Document` is made of, in the order :func:`document` reads them.
+DOCUMENT_COLUMNS = ("id, path, sha256, media_type, title, outlet, author, published, url, text, noise, "
+                    "pages, record_id, record_offset, container_sha256")
+
+
 def document(r: Sequence[Any]) -> Document:
-    """A document from a row of the ``documents`` table (its first eleven columns)."""
+    """A document from a row of :data:`DOCUMENT_COLUMNS` of the ``documents`` table."""
     return Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
-                    published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])))
+                    published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])),
+                    pages=tuple(json.loads(r[11])) if r[11] else (), record_id=r[12], record_offset=r[13],
+                    container_sha256=r[14])
+
+
+def document_row_extras(d: Document) -> tuple[Any, ...]:
+    """The values of the columns schema 3 added to ``documents`` (``pages`` ... ``container_sha256``)."""
+    return (json.dumps(list(d.pages)) if d.pages else None, d.record_id, d.record_offset, d.container_sha256)
 
 
 def mention(row: Sequence[Any], shared: dict[str, dict[str, Any]] | None = None) -> Mention:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from corroborator.model import Document, Event, Figure, Mention, ProtectedPerson, Quote
-from corroborator.store._rows import document, mention, rows
+from corroborator.store._rows import DOCUMENT_COLUMNS, document, mention, rows
 
 #: Figure attributes read by provenance, places and claims.
 FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by", "hit", "single", "aggregate", "persons")
@@ -35,8 +35,7 @@ class LeanReader:
 
     def documents(self) -> list[Document]:
         """Every document, by path and id."""
-        docs = [document(r) for r in rows(self.con.execute("""SELECT id, path, sha256, media_type, title, outlet,
-            author, published, url, text, noise FROM documents"""), 500)]
+        docs = [document(r) for r in rows(self.con.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents"), 500)]
         docs.sort(key=lambda d: (d.path, d.id))  # here, not in DuckDB, which would hold every text to sort
         return docs
 

@@ -14,6 +14,10 @@ Versions:
    details, timeline, reviews, users, sessions, audit log, and ``problems`` (one row
    per stage that failed on a document), filled from the problems release 1 kept as
    text in ``documents.problems``.
+3. ``documents`` keeps what ingest found beside the text: ``pages`` (JSON list of the
+   offset where each page starts; NULL for a document without pages), and a WARC
+   record's ``record_id``, ``record_offset`` and ``container_sha256``. Documents of
+   older files get NULL (no pages, not from an archive).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 from corroborator.errors import CaseFileError
 
 #: The schema version this code writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Schema 1, as release 1 created it.
 BASE = """
@@ -111,8 +115,37 @@ def _v1_to_v2(con: Any) -> None:
         con.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
+#: The columns schema 3 adds to ``documents``, in table order.
+_V3_DOCUMENT_COLUMNS = (("pages", "VARCHAR"), ("record_id", "VARCHAR"), ("record_offset", "BIGINT"),
+                        ("container_sha256", "VARCHAR"))
+
+
+def _v2_to_v3(con: Any) -> None:
+    """Give ``documents`` a document's page map and the WARC record it was read from."""
+    add_columns(con, "documents", _V3_DOCUMENT_COLUMNS)
+
+
 #: ``MIGRATIONS[v - 1]`` turns a schema-``v`` file into a schema-``v + 1`` file.
-MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3]
+
+
+def add_columns(con: Any, table: str, columns: tuple[tuple[str, str], ...]) -> None:
+    """Add nullable columns at the end of a table.
+
+    In a read-only file's in-memory mirror (:func:`mirror`) the table is a view of the
+    file: the view is renamed and shown again with the new columns, all NULL, so the
+    file is never written.
+    """
+    row = con.execute("SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() "
+                      "AND table_name = ?", [table]).fetchone()
+    if row is not None and row[0] == "VIEW":
+        before = f"_{table}_before_{columns[0][0]}"
+        con.execute(f'ALTER VIEW "{table}" RENAME TO "{before}"')
+        added = ", ".join(f'CAST(NULL AS {dtype}) AS "{name}"' for name, dtype in columns)
+        con.execute(f'CREATE VIEW "{table}" AS SELECT *, {added} FROM "{before}"')
+        return
+    for name, dtype in columns:
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {dtype}')
 
 
 def tables(con: Any) -> set[str]:
@@ -167,9 +200,9 @@ def create(con: Any) -> None:
     con.execute("COMMIT")
 
 
-def migrate(con: Any, found: int) -> None:
-    """Bring a schema-``found`` database to :data:`SCHEMA_VERSION`, one transaction per step."""
-    for v in range(found, SCHEMA_VERSION):
+def migrate(con: Any, found: int, to: int = SCHEMA_VERSION) -> None:
+    """Bring a schema-``found`` database to version ``to`` (:data:`SCHEMA_VERSION`), one transaction per step."""
+    for v in range(found, to):
         con.execute("BEGIN TRANSACTION")
         try:
             MIGRATIONS[v - 1](con)
@@ -184,8 +217,8 @@ def mirror(con: Any, alias: str) -> None:
     """Show the tables of the attached database ``alias`` in ``con``'s own (in-memory) database.
 
     Every table becomes a view of the attached one, except ``meta``, which is copied so
-    migrations can bump the version; a migration then adds what it adds in memory and
-    the file itself is never written.
+    migrations can bump the version; a migration then adds what it adds in memory (new
+    columns of a table through :func:`add_columns`) and the file itself is never written.
     """
     rows = con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = ? "
                        "AND table_schema = 'main'", [alias]).fetchall()
