@@ -79,3 +79,16 @@ def test_utf16_le_text_starting_with_nul_is_not_taken_for_utf32() -> None:
     # FF FE 00 00 is a UTF-32 LE BOM, or a UTF-16 LE BOM before a NUL: what follows decides.
     text = "\x00" + TEXT
     assert decode(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "odd.txt") == text
+
+
+def test_short_western_text_is_not_taken_for_a_dos_code_page() -> None:
+    german = ("Die Polizei in Zürich hat am Mittwoch 40 Demonstranten festgenommen, teilte das Büro mit. "
+              "Müller sagte, es gäbe keine Verletzten.\n")
+    assert decode(german.encode("latin-1"), "de.txt") == german
+    assert decode(german.encode("cp1252"), "de.txt") == german
+
+
+def test_cyrillic_in_windows_1251_stays_cyrillic() -> None:
+    russian = ("Более 100 мужчин были задержаны в Чечне, сообщила «Новая газета». "
+               "Правозащитники заявили, что по меньшей мере трое погибли.\n")
+    assert decode(russian.encode("cp1251"), "ru.txt") == russian

@@ -30,6 +30,9 @@ BOMS = (
 )
 
 
+#: The most common encoding of Western news that is not UTF-8.
+WESTERN = "cp1252"
+
 def decode(raw: bytes, name: str) -> str:
     """Decode bytes by their byte-order mark, as UTF-8 when they are, else as the detected encoding.
 
@@ -100,5 +103,21 @@ def _detect_and_decode(raw: bytes, name: str) -> tuple[str, str]:
     best = from_bytes(raw).best()
     if best is None or best.encoding is None:
         raise InputError(name, "undecodable: not UTF-8 and no other text encoding fits")
-    logger.info("%s: decoded as %s", name, best.encoding)
-    return str(best), best.encoding
+    text, encoding = str(best), best.encoding
+    # On short texts the detector may take a Western text for a DOS code page ("Z³rich"):
+    # Windows-1252 wins when it reads with fewer symbols stuck inside words.
+    if encoding != WESTERN and (garbled := _symbols_in_words(text)):
+        try:
+            western = raw.decode(WESTERN)
+        except UnicodeDecodeError:
+            western = None
+        if western is not None and _symbols_in_words(western) < garbled:
+            text, encoding = western, WESTERN
+    logger.info("%s: decoded as %s", name, encoding)
+    return text, encoding
+
+
+def _symbols_in_words(text: str) -> int:
+    """How many non-ASCII characters that are not letters stand between two letters."""
+    return sum(1 for i in range(1, len(text) - 1)
+               if text[i] > "\x7f" and not text[i].isalpha() and text[i - 1].isalpha() and text[i + 1].isalpha())
