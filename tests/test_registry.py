@@ -118,13 +118,13 @@ def test_run_stages_goes_one_by_one_when_a_batch_fails() -> None:
 
 
 def test_document_stages_are_registered_and_ordered_from_the_registry() -> None:
-    names = ("clean.rules.v1", "entities.spacy.v1", "dates.rules.v1", "quotes.rules.v1", "figures.rules.v1",
+    names = ("clean.rules.v1", "language.lingua.v1", "entities.spacy.v1", "dates.rules.v1", "quotes.rules.v1", "figures.rules.v1",
              "events.rules.v1")
     assert pipeline.STAGES.names(DOCUMENT) == names
     assert [s.name for s in pipeline.plan_stages(DEFAULTS)] == list(names)
     reversed_order = DEFAULTS.overlay({"stages": {"document": list(reversed(names))}})
     assert [s.name for s in pipeline.plan_stages(reversed_order)] == [
-        "clean.rules.v1", "dates.rules.v1", "events.rules.v1", "entities.spacy.v1", "figures.rules.v1",
+        "language.lingua.v1", "clean.rules.v1", "dates.rules.v1", "events.rules.v1", "entities.spacy.v1", "figures.rules.v1",
         "quotes.rules.v1"]
     assert pipeline.STAGES.get("quotes.rules.v1").provides == ("quotes", "protected")
 

@@ -64,12 +64,12 @@ def test_schema1_case_opened_for_writing_is_migrated_in_place(old_case: Path) ->
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
     before = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in ("reviews", "users", "audit", "timeline")}
     with open_case(old_case) as store:
-        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 3
+        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 4
         assert [r.action for r in store.reviews.all()] == ["figure.reject"]
         assert [u.name for u in store.accounts.users()] == ["ana"]
         assert len(store.accounts.audit()) == before["audit"] == 2
         assert store.problems() == []
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
     after = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in before}
     assert after == before and before["reviews"] == 1 and before["users"] == 1
     tables = set(_columns(old_case))
@@ -170,14 +170,14 @@ def test_schema2_case_is_migrated_to_the_schema_of_a_new_case_file(old_case: Pat
     assert machine.documents and all(d.pages == () and d.record_id is None for d in machine.documents)
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
     with open_case(old_case) as store:
-        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION == 3
+        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION == 4
         assert [r.action for r in store.reviews.all()] == ["figure.reject"]
         assert store.load_case().documents == machine.documents
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
     with open_case(tmp_path / "new.duckdb", create=True):
         pass
     assert _columns(old_case) == _columns(tmp_path / "new.duckdb")
-    assert _columns(old_case)["documents"][-4:] == [("pages", "VARCHAR"), ("record_id", "VARCHAR"),
+    assert _columns(old_case)["documents"][-6:-2] == [("pages", "VARCHAR"), ("record_id", "VARCHAR"),
                                                     ("record_offset", "BIGINT"), ("container_sha256", "VARCHAR")]
 
 
@@ -214,3 +214,70 @@ def test_schema2_case_opened_read_only_is_migrated_in_memory_and_left_as_it_is(o
     assert "pages" not in {c for c, _ in _columns(old_case)["documents"]}
     with open_case(old_case) as store:
         assert store.load_case() == case
+
+
+# -- schema 4: documents keep their language and the no-extraction flag ----------------------------------------------
+
+def _at_version_3(path: Path) -> Path:
+    """Bring a schema-1 file to schema 3 only, through the migrations, as release 3 left it."""
+    con = duckdb.connect(str(path))
+    try:
+        schema.migrate(con, 1, to=3)
+    finally:
+        con.close()
+    return path
+
+
+RUSSIAN = Document(id="r" * 64, path="in/ru.txt", sha256="r" * 64, media_type="text/plain",
+                   text="Полиция задержала двенадцать человек.", language="ru",
+                   no_extraction="no extraction for language ru")
+ENGLISH = Document(id="e" * 64, path="in/en.txt", sha256="e" * 64, media_type="text/plain",
+                   text="Police detained twelve people.", language="en")
+
+
+def test_schema3_case_is_migrated_to_the_schema_of_a_new_case_file(old_case: Path, tmp_path: Path) -> None:
+    _at_version_3(old_case)
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert "language" not in {c for c, _ in _columns(old_case)["documents"]}
+    machine = load_case(old_case, reviewed=False)  # read-only: migrated in memory, the file left at 3
+    assert machine.documents and all(d.language is None and d.no_extraction is None for d in machine.documents)
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    with open_case(old_case) as store:
+        assert store.migrated_from == 3 and store.schema_version == SCHEMA_VERSION == 4
+        assert store.load_case().documents == machine.documents
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
+    with open_case(tmp_path / "new.duckdb", create=True):
+        pass
+    assert _columns(old_case) == _columns(tmp_path / "new.duckdb")
+    assert _columns(old_case)["documents"][-2:] == [("language", "VARCHAR"), ("no_extraction", "VARCHAR")]
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_documents_keep_language_and_flag_after_migration(old_case: Path, version: int) -> None:
+    if version == 2:
+        _at_version_2(old_case)
+    elif version == 3:
+        _at_version_3(old_case)
+    with open_case(old_case) as store:
+        assert store.migrated_from == version
+        store.add_extractions([Extraction(RUSSIAN), Extraction(ENGLISH)])
+    with open_case(old_case, read_only=True) as store:
+        docs = {d.id: d for d in store.load_case().documents}
+        lean = {d.id: d for d in store.lean_reader("none").documents()}
+    assert docs[RUSSIAN.id] == lean[RUSSIAN.id] == RUSSIAN and docs[ENGLISH.id] == lean[ENGLISH.id] == ENGLISH
+    assert _raw(old_case, "SELECT language, no_extraction FROM documents WHERE id IN (?, ?) ORDER BY id",
+                [ENGLISH.id, RUSSIAN.id]) == [("en", None), ("ru", "no extraction for language ru")]
+    exported = {d["id"]: d for d in json.loads(export_case(old_case, "json"))["documents"]}
+    assert exported[RUSSIAN.id]["language"] == "ru"
+    assert exported[RUSSIAN.id]["no_extraction"] == "no extraction for language ru"
+    assert exported[ENGLISH.id]["language"] == "en" and "no_extraction" not in exported[ENGLISH.id]
+
+
+def test_schema3_case_opened_read_only_is_migrated_in_memory_and_left_as_it_is(old_case: Path) -> None:
+    _at_version_3(old_case)
+    with open_case(old_case, read_only=True) as store:
+        assert store.migrated_from == 3 and store.schema_version == SCHEMA_VERSION
+        case = store.load_case()
+        lean = store.lean_reader("none").documents()
+    assert sorted(lean, key=lambda d: d.id) == sorted(case.documents, key=lambda d: d.id)
+    assert "language" not in {c for c, _ in _columns(old_case)["documents"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -80,6 +81,13 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
     click.echo(f"Case: {counts.get('documents', 0)} documents, {counts.get('entities', 0)} entities, "
                f"{counts.get('quotes', 0)} quotes, {counts.get('figures', 0)} figures, {counts.get('events', 0)} events")
     click.echo(f"Settings digest: {summary.settings_digest}")
+    if summary.no_extraction:
+        languages = Counter(language for _, language in summary.no_extraction)
+        click.echo(f"No extraction: {len(summary.no_extraction)} document(s) in a language without a pipeline ("
+                   + ", ".join(f"{code}: {n}" for code, n in sorted(languages.items()))
+                   + "); stored and searchable")
+        for path, language in summary.no_extraction:
+            click.echo(f"  no extraction for language {language}: {path}")
     for warning in summary.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for path, reason in summary.listed_skipped:

@@ -65,6 +65,11 @@ class Document:
     (WARC) keeps where it was found: ``record_id`` (WARC-Record-ID), ``record_offset``
     (the record's byte offset in the archive) and ``container_sha256`` (the archive
     file's sha256), for the chain of custody.
+
+    ``language`` is the ISO 639-1 code the language stage found (None: not identified,
+    treated as English). ``no_extraction`` is set ("no extraction for language ru") when
+    the document's language has no pipeline: it was stored and indexed for search, but
+    no extractor ran on it.
     """
 
     id: str
@@ -82,6 +87,8 @@ class Document:
     record_id: str | None = None
     record_offset: int | None = None
     container_sha256: str | None = None
+    language: str | None = None
+    no_extraction: str | None = None
 
     def in_noise(self, start: int, end: int) -> NoiseSpan | None:
         """Return the noise span that contains ``[start, end)``, if any."""
@@ -281,6 +288,11 @@ class Extraction:
     events: list[Event] = field(default_factory=list)
     protected: list[ProtectedPerson] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def no_extraction(self) -> str | None:
+        """Why no extractor ran on the document ("no extraction for language ru"), or None."""
+        return self.document.no_extraction
 
 
 #: Noise kinds whose text still belongs to the report itself (its own headline).

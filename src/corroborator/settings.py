@@ -37,6 +37,7 @@ __all__ = [
     "DuplicateSettings",
     "EntitySettings",
     "FigureSettings",
+    "LanguageSettings",
     "QuoteConfidence",
     "QuoteSettings",
     "Settings",
@@ -72,6 +73,23 @@ class StageSettings:
 
     document: tuple[str, ...]
     case: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """Language identification (:mod:`corroborator.analyze.language`).
+
+    ``supported``: ISO 639-1 codes the extractors handle; a document in another language
+    is stored and searchable, but no extractor runs on it. A document is called
+    non-English only when it has at least ``min_letters`` letters (in its first
+    ``sample_chars`` characters) and the detector gives that language at least
+    ``min_confidence``; otherwise it is English.
+    """
+
+    supported: tuple[str, ...]
+    min_letters: int = _bounded(0)
+    min_confidence: float = _bounded(0, 1)
+    sample_chars: int = _bounded(1)
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,7 @@ class Settings:
     """Every threshold of the build, by section; build one with :func:`load_settings`."""
 
     stages: StageSettings
+    language: LanguageSettings
     clean: CleanSettings
     entities: EntitySettings
     dates: DateSettings

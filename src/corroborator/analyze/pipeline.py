@@ -10,11 +10,19 @@ once per process and model name (:func:`~corroborator.analyze.entities.load_pipe
 Registered stages (requires -> provides; ``text`` is the document as read):
 
 - ``clean.rules.v1``: text -> noise, metadata
+- ``language.lingua.v1``: text -> language (listed after cleaning, so it runs after it)
 - ``entities.spacy.v1``: noise -> entities
 - ``dates.rules.v1``: noise, metadata -> dates (the publish date is the reference)
 - ``quotes.rules.v1``: noise, entities -> quotes, protected
 - ``figures.rules.v1``: noise, entities, dates -> figures
 - ``events.rules.v1``: dates -> events
+
+The extractors (entities, dates, quotes, figures, events) are English. The language
+stage sets ``Document.language``; a document whose language is not in
+``settings.language.supported`` is flagged (``Document.no_extraction``, "no extraction
+for language ru") and those stages leave it alone, so it is stored with its text and
+searchable, never run through English rules. Without the language stage in the plan
+every document is treated as English.
 
 The error policy is skip-and-record: a stage that fails on a document leaves a
 :class:`~corroborator.errors.Problem` on that document's extraction and the other
@@ -32,6 +40,7 @@ from corroborator.analyze.clean import clean
 from corroborator.analyze.dates import extract_dates, extract_events
 from corroborator.analyze.entities import entity_mentions, load_pipeline
 from corroborator.analyze.figures import extract_figures
+from corroborator.analyze.language import detect_language, load_detector, no_extraction_message
 from corroborator.analyze.quotes import extract_quotes
 from corroborator.errors import Problem
 from corroborator.model import Document, Extraction, merge_noise
@@ -65,6 +74,21 @@ def _clean(ex: Extraction, settings: Settings) -> None:
     ex.document = clean_document(ex.document, settings.clean)
 
 
+def _language(ex: Extraction, settings: Settings) -> None:
+    language = detect_language(ex.document.text, settings.language)
+    flag = None if language in settings.language.supported else no_extraction_message(language)
+    ex.document = replace(ex.document, language=language, no_extraction=flag)
+
+
+def _load_detector(settings: Settings) -> None:
+    load_detector()
+
+
+def _extractable(ex: Extraction) -> bool:
+    """False for a document flagged as in a language the extractors do not handle."""
+    return ex.document.no_extraction is None
+
+
 def _nlp(settings: Settings) -> Any:
     """The spaCy pipeline the settings name (loaded once per process)."""
     return load_pipeline(settings.entities.model or None)
@@ -75,10 +99,15 @@ def _load_nlp(settings: Settings) -> None:
 
 
 def _entities(ex: Extraction, settings: Settings) -> None:
+    if not _extractable(ex):
+        return
     ex.mentions.extend(entity_mentions(ex.document, _nlp(settings)(ex.document.text)))
 
 
 def _entities_batch(extractions: Sequence[Extraction], settings: Settings) -> None:
+    extractions = [ex for ex in extractions if _extractable(ex)]
+    if not extractions:
+        return
     texts = [ex.document.text for ex in extractions]
     parsed = list(_nlp(settings).pipe(texts, batch_size=max(len(texts), 1)))
     found = [entity_mentions(ex.document, spacy_doc) for ex, spacy_doc in zip(extractions, parsed)]
@@ -91,10 +120,14 @@ def _kind(ex: Extraction, kind: str) -> list[Any]:
 
 
 def _dates(ex: Extraction, settings: Settings) -> None:
+    if not _extractable(ex):
+        return
     ex.mentions.extend(extract_dates(ex.document, settings=settings.dates))
 
 
 def _quotes(ex: Extraction, settings: Settings) -> None:
+    if not _extractable(ex):
+        return
     result = extract_quotes(ex.document, _kind(ex, "entity"), settings.quotes)
     ex.quotes.extend(result.quotes)
     ex.mentions.extend(result.mentions)
@@ -102,10 +135,14 @@ def _quotes(ex: Extraction, settings: Settings) -> None:
 
 
 def _figures(ex: Extraction, settings: Settings) -> None:
+    if not _extractable(ex):
+        return
     ex.figures.extend(extract_figures(ex.document, _kind(ex, "entity"), _kind(ex, "date"), settings.figures))
 
 
 def _events(ex: Extraction, settings: Settings) -> None:
+    if not _extractable(ex):
+        return
     events, mentions = extract_events(ex.document, _kind(ex, "date"), settings.dates)
     ex.events.extend(events)
     ex.mentions.extend(mentions)
@@ -114,6 +151,7 @@ def _events(ex: Extraction, settings: Settings) -> None:
 #: The per-document stages by name; ``settings.stages.document`` says which run.
 STAGES = Registry([
     Stage("clean.rules.v1", ("text",), ("noise", "metadata"), _clean),
+    Stage("language.lingua.v1", ("text",), ("language",), _language, prepare=_load_detector),
     Stage("entities.spacy.v1", ("noise",), ("entities",), _entities, batch=_entities_batch, prepare=_load_nlp),
     Stage("dates.rules.v1", ("noise", "metadata"), ("dates",), _dates),
     Stage("quotes.rules.v1", ("noise", "entities"), ("quotes", "protected"), _quotes),

@@ -85,6 +85,9 @@ class BuildSummary:
     new file, or one from before settings were recorded). ``consolidated`` says whether
     the case-wide results were recomputed; ``warnings`` holds what the reader should
     know, such as a case extended with other settings than it was built with.
+    ``no_extraction`` pairs the path of each document added in a language no pipeline
+    handles with that language's code: it was stored and is searchable, but nothing was
+    extracted from it (not a failure, so not in ``problems``).
     """
 
     case: Path
@@ -96,6 +99,7 @@ class BuildSummary:
     not_read_lines: list[tuple[str, str]] = field(default_factory=list, repr=False)
     documents_added: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
+    no_extraction: list[tuple[str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     settings: Settings = DEFAULTS
     previous_settings_digest: str | None = None
@@ -162,6 +166,8 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
             store.add_extractions(extractions)
             summary.documents_added += len(extractions)
             summary.problems.extend((ex.document.path, str(p)) for ex in extractions for p in ex.problems)
+            summary.no_extraction.extend((ex.document.path, ex.document.language or "")
+                                         for ex in extractions if ex.no_extraction is not None)
         store.record_inputs(
             [(p, "read", None) for p in summary.read]
             + [(p, "unchanged", None) for p in summary.unchanged]

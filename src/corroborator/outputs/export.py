@@ -83,10 +83,15 @@ def _document_dict(d: Document) -> dict[str, Any]:
     Additions: ``pages`` (the offset in ``text`` where each page starts) for a document
     with pages (a PDF), and ``record_id``, ``record_offset``, ``container_sha256`` for a
     document read from a web archive (WARC); other documents have none of these keys.
+    ``language`` (ISO 639-1; null when not identified) on every document, and
+    ``no_extraction`` ("no extraction for language ru") on a document in a language no
+    pipeline handles (stored and searchable, nothing extracted from it).
     """
     out = {"id": d.id, "path": d.path, "sha256": d.sha256, "media_type": d.media_type, "title": d.title,
            "outlet": d.outlet, "author": d.author, "published": d.published, "url": d.url, "text": d.text,
-           "noise": [{"start": n.start, "end": n.end, "kind": n.kind} for n in d.noise]}
+           "noise": [{"start": n.start, "end": n.end, "kind": n.kind} for n in d.noise], "language": d.language}
+    if d.no_extraction is not None:
+        out["no_extraction"] = d.no_extraction
     if d.pages:
         out["pages"] = list(d.pages)
     if d.record_id is not None or d.container_sha256 is not None:

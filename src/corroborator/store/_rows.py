@@ -12,7 +12,7 @@ from corroborator.model import Document, Mention, NoiseSpan
 
 #: The columns of ``documents`` a :class:`Document` is made of, in the order :func:`document` reads them.
 DOCUMENT_COLUMNS = ("id, path, sha256, media_type, title, outlet, author, published, url, text, noise, "
-                    "pages, record_id, record_offset, container_sha256")
+                    "pages, record_id, record_offset, container_sha256, language, no_extraction")
 
 
 def document(r: Sequence[Any]) -> Document:
@@ -20,12 +20,13 @@ def document(r: Sequence[Any]) -> Document:
     return Document(id=r[0], path=r[1], sha256=r[2], media_type=r[3], title=r[4], outlet=r[5], author=r[6],
                     published=r[7], url=r[8], text=r[9], noise=tuple(NoiseSpan(*n) for n in json.loads(r[10])),
                     pages=tuple(json.loads(r[11])) if r[11] else (), record_id=r[12], record_offset=r[13],
-                    container_sha256=r[14])
+                    container_sha256=r[14], language=r[15], no_extraction=r[16])
 
 
 def document_row_extras(d: Document) -> tuple[Any, ...]:
-    """The values of the columns schema 3 added to ``documents`` (``pages`` ... ``container_sha256``)."""
-    return (json.dumps(list(d.pages)) if d.pages else None, d.record_id, d.record_offset, d.container_sha256)
+    """The values of the columns schemas 3 and 4 added to ``documents`` (``pages`` ... ``no_extraction``)."""
+    return (json.dumps(list(d.pages)) if d.pages else None, d.record_id, d.record_offset, d.container_sha256,
+            d.language, d.no_extraction)
 
 
 def mention(row: Sequence[Any], shared: dict[str, dict[str, Any]] | None = None) -> Mention:

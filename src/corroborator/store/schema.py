@@ -18,6 +18,10 @@ Versions:
    offset where each page starts; NULL for a document without pages), and a WARC
    record's ``record_id``, ``record_offset`` and ``container_sha256``. Documents of
    older files get NULL (no pages, not from an archive).
+4. ``documents`` keeps the document's ``language`` (ISO 639-1) and ``no_extraction``
+   ("no extraction for language ru" for a document in a language no pipeline handles:
+   stored and searchable, nothing extracted). Documents of older files get NULL (not
+   identified, extracted as English).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 from corroborator.errors import CaseFileError
 
 #: The schema version this code writes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Schema 1, as release 1 created it.
 BASE = """
@@ -125,8 +129,17 @@ def _v2_to_v3(con: Any) -> None:
     add_columns(con, "documents", _V3_DOCUMENT_COLUMNS)
 
 
+#: The columns schema 4 adds to ``documents``, in table order.
+_V4_DOCUMENT_COLUMNS = (("language", "VARCHAR"), ("no_extraction", "VARCHAR"))
+
+
+def _v3_to_v4(con: Any) -> None:
+    """Give ``documents`` its language and the flag of a document nothing was extracted from."""
+    add_columns(con, "documents", _V4_DOCUMENT_COLUMNS)
+
+
 #: ``MIGRATIONS[v - 1]`` turns a schema-``v`` file into a schema-``v + 1`` file.
-MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3, _v3_to_v4]
 
 
 def add_columns(con: Any, table: str, columns: tuple[tuple[str, str], ...]) -> None:
