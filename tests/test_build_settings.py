@@ -11,6 +11,7 @@ import pytest
 
 from corroborator.api import load_case
 from corroborator.engines.local import BuildOptions, build
+from corroborator.registry import RegistryError
 from corroborator.settings import DEFAULTS
 
 BIN = Path(sys.executable).parent / "corroborator"
@@ -69,3 +70,15 @@ def test_cli_build_refuses_a_bad_config_naming_file_and_key(corpus: Path, tmp_pa
     assert "Error:" in result.stderr and message in result.stderr and "Traceback" not in result.stderr
     if "stages" not in text:
         assert str(config) in result.stderr
+
+
+@pytest.mark.parametrize(("stages", "missing"), [
+    ({"document": ["clean.rules.v1", "language.lingua.v1", "entities.spacy.v1"]}, "'protected'"),
+    ({"case": ["duplicates.minhash.v1"]}, "'case_entities'"),
+])
+def test_a_build_that_would_leave_witnesses_unprotected_is_refused(corpus: Path, tmp_path: Path,
+                                                                    stages: dict, missing: str) -> None:
+    settings = DEFAULTS.overlay({"stages": stages})
+    with pytest.raises(RegistryError, match=missing):
+        build([corpus / "article.txt"], tmp_path / "c.duckdb", BuildOptions(workers=1, settings=settings))
+    assert not (tmp_path / "c.duckdb").exists()

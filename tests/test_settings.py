@@ -127,3 +127,11 @@ def test_analyze_passes_the_settings_to_the_stages() -> None:
     assert len(event.what) <= 40 and event.what.endswith("…")
     (default,) = analyze_batch([_doc(sentence)], settings.overlay({"dates": {"what_max_chars": 240}}))[0].events
     assert default.what == sentence.strip()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_threshold_that_is_not_a_finite_number_is_refused(tmp_path: Path, value: str) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(f"[clean]\ncontainment = {value}\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"mine.toml: setting 'clean.containment' must be a finite number"):
+        load_settings(mine)

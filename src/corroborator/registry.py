@@ -30,7 +30,7 @@ the work drop each artefact once no later stage of the plan requires it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,19 @@ CASE = "case"
 
 class RegistryError(CorroboratorError):
     """A stage name is unknown or taken twice, or the stages asked for cannot be ordered."""
+
+
+def require(plan: tuple[Stage, ...], needed: Mapping[str, str], where: str) -> tuple[Stage, ...]:
+    """``plan``, if its stages provide everything in ``needed`` (what -> why it may not be left out).
+
+    Raises:
+        RegistryError: Something needed is provided by no stage of the plan.
+    """
+    provided = {p for stage in plan for p in stage.provides}
+    for what, why in needed.items():
+        if what not in provided:
+            raise RegistryError(f"{where} has no stage that provides {what!r}: {why}")
+    return plan
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import tomllib
 import typing
@@ -330,6 +331,9 @@ def _value(kind: Any, value: Any, source: str, key: str, bounds: Mapping[str, An
         raise TypeError(f"settings field {key} has an unsupported type {kind!r}")
     if not ok:
         raise SettingsError(f"{source}: setting '{key}' must be {wanted}, not {_kind(value)} ({value!r})")
+    if kind is float and not math.isfinite(value):
+        # TOML allows nan and inf; no threshold means anything with them (nan compares false to all).
+        raise SettingsError(f"{source}: setting '{key}' must be a finite number, not {value!r}")
     low, high = bounds.get("min"), bounds.get("max")
     if (low is not None and value < low) or (high is not None and value > high):
         limits = f"between {low} and {high}" if high is not None else f"at least {low}"

@@ -160,6 +160,12 @@ STAGES = Registry([
 ])
 
 
+#: What the document stages of a build must always provide, and why (a library caller
+#: may run fewer stages on a document; a build that makes a case file may not).
+ALWAYS = {"protected": "without the stage that finds protected witnesses (quotes.rules.v1), "
+                       "redaction would have no one to protect"}
+
+
 def plan_stages(settings: Settings = DEFAULTS) -> tuple[Stage, ...]:
     """The document stages ``settings`` names, in the order they run.
 

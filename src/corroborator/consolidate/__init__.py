@@ -199,6 +199,11 @@ def stored_artefacts(settings: Settings = DEFAULTS) -> tuple[str, ...]:
     return tuple(dict.fromkeys(("documents", *GIVEN, *provided)))
 
 
+#: What the case steps of a build must always provide, and why.
+ALWAYS = {"case_entities": "entity resolution (entities.resolve.v1) carries a witness's protection to every "
+                           "name and alias of theirs in the case; without it redaction would miss some"}
+
+
 def plan_case(settings: Settings = DEFAULTS, given: Iterable[str] | None = None,
               registry: Registry | None = None) -> tuple[Stage, ...]:
     """The case steps ``settings.stages.case`` names, in the order their requirements give.

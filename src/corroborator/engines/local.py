@@ -27,10 +27,13 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from corroborator.analyze import analyze_batch, init_worker, plan_stages
+from corroborator.analyze.pipeline import ALWAYS as DOCUMENT_ALWAYS
+from corroborator.consolidate import ALWAYS as CASE_ALWAYS
 from corroborator.consolidate import consolidate, plan_case
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
+from corroborator.registry import require
 from corroborator.settings import DEFAULTS, Settings
 from corroborator.store import DEFAULT_CASE, CaseStore, open_case
 
@@ -148,8 +151,9 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
     """
     options = options or BuildOptions()
     settings = options.effective_settings()
-    plan_stages(settings)  # a stage list that cannot run fails before anything is read
-    plan_case(settings)
+    # A stage list that cannot run, or that leaves witnesses unprotected, fails before anything is read.
+    require(plan_stages(settings), DOCUMENT_ALWAYS, "stages.document")
+    require(plan_case(settings), CASE_ALWAYS, "stages.case")
     summary = BuildSummary(case=Path(case), settings=settings)
     files: list[Path] = []
     for path in paths:

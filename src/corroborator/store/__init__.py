@@ -68,11 +68,13 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 
 #: Mentions in text order; ties (one start, two spans) broken by end and id so every load is the same.
 _IN_TEXT = 'm.doc_id, m.start, m."end", m.id'
-#: What changes whenever the build or a reviewer changes the case file.
+#: What changes whenever the build or a reviewer changes the case file. The reviews come
+#: last: a change in anything before them means the machine case itself changed (a
+#: rebuild with other settings changes only the build history, never the counts).
 _CHANGE_TOKEN = """SELECT (SELECT count(*) FROM documents), (SELECT max(added_at) FROM documents),
     (SELECT count(*) FROM mentions), (SELECT count(*) FROM entities), (SELECT count(*) FROM claims),
-    (SELECT count(*) FROM totals), (SELECT coalesce(max(seq), 0) FROM reviews),
-    (SELECT value FROM meta WHERE key = 'builds')"""
+    (SELECT count(*) FROM totals), (SELECT value FROM meta WHERE key = 'builds'),
+    (SELECT coalesce(max(seq), 0) FROM reviews)"""
 _ATTACHED = "stored"
 
 

@@ -271,6 +271,7 @@ class CaseState:
         with self._lock:
             if token == self._token:
                 return
+            # The last element counts reviews: those alone need no reload of the machine case.
             if self._token is None or token[:-1] != self._token[:-1] or self._base is None:
                 self._base = store.load_case()
             self.reviews = review.load_reviews(store)
