@@ -172,7 +172,7 @@ def predict_built(texts: dict[str, str], workdir: Path) -> tuple[list[Prediction
 def predict_direct(texts: dict[str, str]) -> tuple[list[Prediction], float]:
     """Run the per-document stages only (no case file, no case-wide entity resolution)."""
     from corroborator.analyze import analyze_batch
-    from corroborator.ingest import _sha256  # noqa: PLC2701 - same id the build would give
+    from corroborator.ingest.html import sha256 as _sha256  # the same id the build would give
     from corroborator.model import Document
 
     docs = [Document(id=_sha256(a.encode()), path=a, sha256="", media_type="text/plain", text=t)

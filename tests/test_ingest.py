@@ -119,7 +119,7 @@ def test_ingest_malformed_html_keeps_its_text_or_says_why(tmp_path: Path) -> Non
     ("2017-13-45", None), ("20170405", "2017-04-05"), ("5 June 2017", "2017-06-05"), ("", None),
 ])
 def test_ingest_published_dates_are_valid_iso_or_none(value: str, expected: str | None) -> None:
-    from corroborator.ingest import _iso_date
+    from corroborator.ingest.html import iso_date as _iso_date
 
     assert _iso_date(value) == expected
 

@@ -44,10 +44,6 @@ MEDIA_TYPES = {
 #: Fields of a ``.jsonl`` record that become document metadata.
 JSONL_FIELDS = ("id", "title", "url", "published", "author", "outlet")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-# Kept for callers of the former single-module ingest.
-_sha256 = sha256
-_iso_date = iso_date
-_str_or_none = str_or_none
 
 
 @dataclass(frozen=True)
@@ -160,11 +156,6 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
 def _text_document(path: Path, raw: bytes, text: str, media_type: str) -> Document:
     digest = sha256(raw)
     return Document(id=digest, path=str(path), sha256=digest, media_type=media_type, text=text)
-
-
-def _html_document(path: Path, raw: bytes, html: str) -> Document:
-    """Main text and metadata of a web page (see :func:`.html.html_document`)."""
-    return html_document(str(path), raw, html)
 
 
 def _jsonl_lines(raw: bytes, text: str, encoding: str) -> list[bytes]:
