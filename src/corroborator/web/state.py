@@ -24,7 +24,8 @@ from corroborator import review
 from corroborator.errors import CaseFileBusyError, CaseFileError
 from corroborator.model import Case, Claim, Document, Entity, Figure, Quote
 from corroborator.outputs.export import case_to_dict
-from corroborator.outputs.redact import TextMap, redact
+from corroborator.outputs.redact import redact
+from corroborator.outputs.textmap import TextMap
 from corroborator.review import Review, ReviewState
 from corroborator.store import CaseStore, open_case
 from corroborator.store.search import SearchIndex
