@@ -325,3 +325,13 @@ class Case:
     schema_version: int = 1
     #: Digest of the settings the case file was last built with (None: not recorded).
     settings_digest: str | None = None
+
+    def figure_copies(self) -> dict[str, list[str]]:
+        """Figure id to the figures of copies that repeat it (claims list them, citations skip them)."""
+        return {figure_id: list(copies) for detail in self.claim_details.values()
+                for figure_id, copies in (detail.get("copies") or {}).items()}
+
+    def cited_figures(self, claim: Claim) -> list[str]:
+        """A claim's figures less the copies' repeats: what a citation of the claim points to."""
+        repeats = {c for copies in (self.claim_details.get(claim.id, {}).get("copies") or {}).values() for c in copies}
+        return [f for f in claim.figure_ids if f not in repeats]

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from corroborator.consolidate._copies import find_copies
 from corroborator.consolidate._facts import BACKGROUND_SUFFIX, INF, Fact, intersect, make_fact, phrase
 from corroborator.consolidate._names import UnionFind
 from corroborator.consolidate.provenance import Provenance, Source
@@ -118,11 +119,14 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
     docs = {d.id: d for d in documents}
     places = places or {}
     first = _first_report(documents)
+    kept = [f for f in figures if usable(f, docs.get(f.mention.doc_id))]
+    originals = {p.doc_id: p.original_doc for p in provenance.values() if p.original_doc}
+    copies = find_copies(kept, originals, docs, {f.mention.id for f in kept})
     facts: list[Fact] = []
-    for f in figures:
+    for f in kept:
+        if f.mention.id in copies.copy_of or f.mention.id in copies.dropped:
+            continue  # a copy's figure: its original's figure stands for it
         doc = docs.get(f.mention.doc_id)
-        if not usable(f, doc):
-            continue
         prov = provenance.get(f.mention.id) or Provenance(
             f.mention.id, f.mention.doc_id, Source("doc:" + f.mention.doc_id, f.mention.doc_id[:12], "report"),
             "first-hand", original_doc=f.mention.doc_id)
@@ -140,7 +144,7 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
             for part in _split_disagreement(group):
                 groups.extend(_split_updates(part, len(groups)))
     _supersede_across(groups, settings.candidates)
-    return _claims(groups, {f.id: f for f in facts})
+    return _claims(groups, {f.id: f for f in facts}, copies.copies())
 
 
 def _first_report(documents: Sequence[Document]) -> date | None:
@@ -189,7 +193,7 @@ def _group_by_time(facts: list[Fact], settings: ClaimSettings) -> list[_Group]:
     for fact in sorted((f for f in facts if f.fine), key=lambda f: (f.period[0], f.period[1], f.id)):
         placed = {id(g): g for p in fact.places for g in _last(by_place[p], candidates)}
         near = [g for g in [*placed.values(), *_last(groups, candidates)] if g.end >= fact.period[0]
-                and fact.period[1] <= g.start + max_span and _same_place(fact, g)]
+                and fact.period[1] <= max(g.end, g.start + max_span) and _same_place(fact, g)]
         group = max(near, key=lambda g: (bool(fact.places & g.places), _fits(fact, g), len(g.facts)), default=None)
         if group is None:
             group = _Group([], fact.period[0], fact.period[1])
@@ -340,8 +344,9 @@ def _updates(new: Fact, old: list[Fact], group: _Group) -> bool:
             and (not places or not new.places or bool(places & new.places)))
 
 
-def _claims(groups: list[_Group], facts: dict[str, Fact]) -> ClaimSet:
-    """Claims, statuses and notes from the final groups."""
+def _claims(groups: list[_Group], facts: dict[str, Fact], copies: Mapping[str, list[str]]) -> ClaimSet:
+    """Claims, statuses and notes from the final groups; ``copies`` lists the figures of copies that repeat
+    each figure (they are named in the claim's detail, never counted)."""
     ids = [_claim_id(g) for g in groups]
     claims, details = [], {}
     for i, g in enumerate(groups):
@@ -374,10 +379,13 @@ def _claims(groups: list[_Group], facts: dict[str, Fact]) -> ClaimSet:
             when = _latest(fs).figure.when or order[:10]
             note = (f"one independent source: {fs[0].prov.source.name} ({_said(fs)}"
                     f"{', ' + when if when else ''}), in {len(reports)} report(s): {', '.join(reports)}")
-        claim = Claim(ids[i], event, min(values), max(values), tuple(f.id for f in g.facts), len(sources), status, note)
+        # The figures of copies belong to the claim of the figure they repeat, after the claim's own.
+        members = tuple(f.id for f in g.facts) + tuple(c for f in g.facts for c in copies.get(f.id, ()))
+        claim = Claim(ids[i], event, min(values), max(values), members, len(sources), status, note)
         claims.append(claim)
         details[claim.id] = _detail(claim, g, sources, allowed, order,
                                     ids[g.superseded_by] if status == "superseded" else None)
+        details[claim.id]["copies"] = {f.id: copies[f.id] for f in g.facts if f.id in copies}
     for claim in claims:
         newer = details[claim.id]["superseded_by"]
         if newer in details:

@@ -60,7 +60,8 @@ def build_timeline(events: Sequence[Event], documents: Sequence[Document], menti
 
     Returns:
         Entries in date order: ``{"id", "date", "precision", "what", "events", "docs",
-        "sources", "independent_reports", "citations"}``.
+        "sources", "independent_reports", "citations", "copies"}``: one citation
+        per independent report, and the sentences of the copies that repeat them in ``copies``.
     """
     docs = {d.id: d for d in documents}
     mentions = mentions or {}
@@ -133,16 +134,22 @@ def _entry(group: list[Event], docs: Mapping[str, Document], mentions: Mapping[s
     lead = min(group, key=rank)
     doc_ids = sorted({e.doc_id for e in group})
     sources = sorted({_doc_source(docs[d]) for d in doc_ids if d in docs})
-    citations = []
+    # One citation per independent report (its original, else its first copy); the copies' own
+    # sentences are kept apart, so a syndicated story is cited once "and N copies".
+    citations, copies, cited = [], [], set()
     for e in sorted(group, key=rank):
         sentence = next((mentions[m] for m in e.mention_ids if m in mentions and mentions[m].kind == "event"), None)
         if sentence is not None:
-            citations.append({"doc": sentence.doc_id, "start": sentence.start, "end": sentence.end,
-                              "text": sentence.text, "mention": sentence.id})
+            cluster = originals.get(e.doc_id, e.doc_id)
+            (copies if cluster in cited else citations).append({
+                "doc": sentence.doc_id, "start": sentence.start, "end": sentence.end, "text": sentence.text,
+                "mention": sentence.id})
+            cited.add(cluster)
     digest = hashlib.sha1("|".join(sorted(e.id for e in group)).encode()).hexdigest()[:10]
     return {"id": f"tl-{digest}", "date": lead.date, "precision": lead.precision, "what": lead.what,
             "events": [e.id for e in group], "docs": doc_ids, "sources": sources,
-            "independent_reports": len({originals.get(d, d) for d in doc_ids}), "citations": citations}
+            "independent_reports": len({originals.get(d, d) for d in doc_ids}), "citations": citations,
+            "copies": copies}
 
 
 def _doc_source(doc: Document) -> str:

@@ -124,7 +124,10 @@ def _total(claims: list[Claim], cs: ClaimSet, max_details: int) -> dict[str, Any
     current_date, moved, disputes, disputes_undated = "", [], [], False
     # Claims about different people or places ("soldiers" / "civilians") are parts of the total.
     parts = len({details[c.id].get("part") for c in considered} - {None}) > 1
-    for c in sorted(considered, key=lambda c: (details[c.id]["date"] or main_date, c.id)):
+    # Time order; at one date the main claim first, then dated claims, then undated ones (which are
+    # placed at the main claim's date): the order never depends on the claims' ids.
+    for c in sorted(considered, key=lambda c: (details[c.id]["date"] or main_date, c is not main,
+                                               not details[c.id]["date"], c.id)):
         allows = _allows(c, details)
         if parts and details[c.id].get("part"):
             allows = (allows[0], INF)

@@ -133,7 +133,10 @@ def build_briefing(case: Case, *, extracts: int = 4, timeline_entries: int = 3) 
         if _QUOTE_MARKS.search(entry["what"]) or any(_overlaps(c, blocked) for c in cites):
             continue  # testimony is quoted in the reports, never retold in the briefing
         if cites and timeline_entries > 0 and not {(c.doc, c.start) for c in cites} & told:
-            out.append(BriefingSentence(f"{entry['date']}: {entry['what']}", cites, "timeline"))
+            copies = _and_copies(len(entry.get("copies") or ()))
+            what = entry["what"][:-1] + copies + "." if copies and entry["what"].endswith(".") else entry["what"] + copies
+            text = f"{entry['date']}: {what}"
+            out.append(BriefingSentence(text, cites, "timeline"))
             timeline_entries -= 1
     return Briefing(out, _figures_table(case, cite), _figure_series(case), timeline, timeline_series(timeline))
 
@@ -169,7 +172,9 @@ def _total_sentences(kind: str, total: Mapping[str, Any], case: Case, cite: _Cit
     said_by = sorted({x.get("source") for x in total["citations"] if x.get("source")})
     best = phrase(total["best"], total.get("qualifier", "exact"))
     text = f"{best[:1].upper()}{best[1:]} {subject} {_VERB.get(kind, 'were affected')}"
-    text += f", according to {_join(said_by)}." if said_by else "."
+    copies = _copies_of_figures(case)
+    text += f", according to {_join(said_by)}" if said_by else ""
+    text += _and_copies(sum(copies.get(x.get("figure", ""), 0) for x in total["citations"])) + "."
     out = [BriefingSentence(text, cites, "total")]
     best_ids = {x.get("figure") for x in total["citations"]}
     for detail in total.get("claims_detail", []):
@@ -183,7 +188,9 @@ def _total_sentences(kind: str, total: Mapping[str, Any], case: Case, cite: _Cit
         status = _STATUS_WORDS.get(detail["status"], detail["status"].replace("_", " "))
         excluded = [e["reason"] for e in total.get("excluded", []) if e["claim"] == detail["id"]]
         status = f"not counted, {excluded[0]}" if excluded else status
-        out.append(BriefingSentence(f"{kind.capitalize()}{when}: {names}; {status}.", claim_cites, "claim"))
+        n = sum(copies.get(f, 0) for s in detail["sources"] for f in s["figures"])
+        out.append(BriefingSentence(f"{kind.capitalize()}{when}: {names}; {status}{_and_copies(n)}.", claim_cites,
+                                    "claim"))
     return out
 
 
@@ -224,6 +231,16 @@ def _extracts(case: Case, docs: Mapping[str, Document], cite: _Citer, limit: int
         cites = [cite.span(doc_id, s, e)] + [cite.span(c[0], c[1], c[2]) for c in support[:3]]
         out.append(BriefingSentence(docs[doc_id].text[s:e], tuple(c for c in cites if c), "extract"))
     return out
+
+
+def _copies_of_figures(case: Case) -> dict[str, int]:
+    """How many figures of copies repeat each figure of a claim (they are cited by it, never counted)."""
+    return {figure_id: len(copies) for figure_id, copies in case.figure_copies().items()}
+
+
+def _and_copies(n: int) -> str:
+    """" (and 3 copies)" for a statement repeated by copies of its report; "" for none."""
+    return f" (and {n} {'copy' if n == 1 else 'copies'})" if n else ""
 
 
 def _blocked_spans(case: Case) -> dict[str, list[tuple[int, int]]]:
@@ -267,7 +284,8 @@ def _figures_table(case: Case, cite: _Citer) -> list[dict[str, Any]]:
         rows.append({"claim": c.id, "event": c.event, "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",
                      "low": c.low, "high": c.high, "sources": sources, "independent_sources": c.independent_sources,
                      "status": c.status, "note": c.note, "when": detail.get("when"),
-                     "citations": [vars(x) for x in (cite.figure(f) for f in c.figure_ids) if x]})
+                     "citations": [vars(x) for x in (cite.figure(f) for f in case.cited_figures(c)) if x],
+                     "copies": len(c.figure_ids) - len(case.cited_figures(c))})
     return rows
 
 

@@ -311,6 +311,11 @@ def _md(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split())) if value is not None else ""
 
 
+def _copies_note(n: int) -> str:
+    """" and 3 copies" after a claim's citations when copies repeat its figures."""
+    return f" and {n} {'copy' if n == 1 else 'copies'}" if n else ""
+
+
 def _cite(m: Mention, docs: Mapping[str, Document]) -> str:
     """A citation of a mention (see :func:`_where`)."""
     return _where(m.doc_id, m.start, m.end, docs)
@@ -365,7 +370,8 @@ def to_markdown(case: Case, *, notice: str | None = None) -> str:
         lines += ["## Claims", ""] + _table(["Claim", "Event", "Range", "Sources", "Status", "Note", "Figures"], [
             [_md(c.id), _md(c.event), _md(f"{c.low}" if c.low == c.high else f"{c.low}–{c.high}"),
              _md(c.independent_sources), _md(c.status), _md(c.note),
-             " ".join(_cite(figures[f].mention, docs) if f in figures else _md(f) for f in c.figure_ids)]
+             " ".join(_cite(figures[f].mention, docs) if f in figures else _md(f) for f in case.cited_figures(c))
+             + _md(_copies_note(len(c.figure_ids) - len(case.cited_figures(c))))]
             for c in case.claims])
     if case.figures:
         lines += ["## Figures", ""] + _table(

@@ -219,7 +219,8 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
         "claims": [{"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
                     "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",
                     "sources": c.independent_sources, "status": c.status, "note": c.note,
-                    "figures": [cites.link(figures[f].mention) for f in c.figure_ids if f in figures]}
+                    "figures": [cites.link(figures[f].mention) for f in case.cited_figures(c) if f in figures],
+                    "copies": len(c.figure_ids) - len(case.cited_figures(c))}
                    for c in case.claims],
         "documents": documents,
         "entities": [{"name": _entity_name(e, w), "type": e.type, "protected": e.protected,
