@@ -141,12 +141,16 @@ def test_consolidate_claims_syndicated_copy_is_not_a_second_source() -> None:
 
 
 def test_consolidate_claims_shooting_killed_claim_is_corroborated() -> None:
-    result = consolidate_case(shooting_case())
+    case = shooting_case()
+    result = consolidate_case(case)
     main = next(c for c in result.claims if c.event == "killed" and c.low == 4)
     assert main.status == "corroborated" and main.independent_sources >= 2
     assert len(main.figure_ids) == 5  # headline, body, AP, AP copy, follow-up
     injured = [c for c in result.claims if c.event == "injured"]
-    assert len(injured) == 1 and (injured[0].low, injured[0].high) == (1, 2)
+    # "Another person was wounded" (at least 1) and two sources' 2: the claim reads what all allow, 2.
+    values = {f.mention.id: f.value for f in case.figures}
+    assert len(injured) == 1 and (injured[0].low, injured[0].high) == (2, 2)
+    assert {values[f] for f in injured[0].figure_ids} == {1, 2}
 
 
 def _report(text: str, outlet: str, published: str) -> Document:

@@ -65,8 +65,12 @@ def test_review_correction_records_machine_values_and_evidence(built) -> None:  
     # The document is stored with the offsets so redaction can move the span with its text.
     assert record["evidence"] == {"doc": ids["doc_b"], "start": start, "end": start + 2, "text": "56"}
     assert corrected.mentions[ids["f56"]].attrs["review"]["status"] == "corrected"
+    # The claim is made again from the corrected figure: "at least 40" and exactly 56 agree on 56,
+    # and its note says so (the machine's "as many as 56" is gone from it).
     claim = next(c for c in corrected.claims if c.id == "claim-detained")
-    assert (claim.low, claim.high) == (40, 56)
+    assert (claim.low, claim.high) == (56, 56) and claim.status == "corroborated"
+    assert "as many as" not in claim.note and "56" in claim.note
+    assert corrected.totals["detained"]["best"] == 56 and corrected.totals["detained"]["qualifier"] == "exact"
 
 
 def test_review_selection_must_match_the_source(built) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from pathlib import Path
 from corroborator.model import Case
 from corroborator.outputs.export import export
 from corroborator.outputs.report import render_report
-from corroborator.review import apply_reviews, load_reviews
+from corroborator.review import apply_reviews, case_settings, load_reviews
 from corroborator.store import BuildRecord, open_case
 
 
@@ -26,7 +26,7 @@ def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
     """
     with open_case(case, read_only=True) as store:
         loaded = store.load_case()
-        return apply_reviews(loaded, load_reviews(store)) if reviewed else loaded
+        return apply_reviews(loaded, load_reviews(store), case_settings(store)) if reviewed else loaded
 
 
 def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "report.html", *,

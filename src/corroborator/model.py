@@ -118,6 +118,15 @@ def _noise_start(span: NoiseSpan) -> int:
     return span.start
 
 
+def document_label(doc: Document | None) -> str:
+    """A report as a note names it: outlet (else title, else file name) and publication date."""
+    if doc is None:
+        return "an unknown report"
+    title = doc.title if doc.title and len(doc.title) <= 60 else (doc.title[:57] + "…" if doc.title else None)
+    name = doc.outlet or (f"“{title}”" if title else None) or doc.path.rsplit("/", 1)[-1] or doc.id[:12]
+    return f"{name}, {doc.published[:10]}" if doc.published else name
+
+
 def page_of(doc: Document, offset: int) -> int | None:
     """The 1-based page of ``doc`` that holds ``offset``, or None (no pages, or outside the text)."""
     if not doc.pages or not 0 <= offset <= len(doc.text):

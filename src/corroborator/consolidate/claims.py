@@ -35,7 +35,7 @@ from corroborator.consolidate._copies import find_copies
 from corroborator.consolidate._facts import BACKGROUND_SUFFIX, INF, Fact, intersect, make_fact, phrase
 from corroborator.consolidate._names import UnionFind
 from corroborator.consolidate.provenance import Provenance, Source
-from corroborator.model import EVENT_KINDS, OWN_TEXT_NOISE_KINDS, Claim, Document, Figure
+from corroborator.model import EVENT_KINDS, OWN_TEXT_NOISE_KINDS, Claim, Document, Figure, document_label
 from corroborator.settings import DEFAULTS, ClaimSettings
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
             continue  # a copy's figure: its original's figure stands for it
         doc = docs.get(f.mention.doc_id)
         prov = provenance.get(f.mention.id) or Provenance(
-            f.mention.id, f.mention.doc_id, Source("doc:" + f.mention.doc_id, f.mention.doc_id[:12], "report"),
+            f.mention.id, f.mention.doc_id, Source("doc:" + f.mention.doc_id, document_label(doc), "report"),
             "first-hand", original_doc=f.mention.doc_id)
         fact = make_fact(f, prov, doc, places.get(f.mention.id, frozenset()), settings.report_window_days)
         if _background(fact, first, settings.background_days):
@@ -144,7 +144,7 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
             for part in _split_disagreement(group):
                 groups.extend(_split_updates(part, len(groups)))
     _supersede_across(groups, settings.candidates)
-    return _claims(groups, {f.id: f for f in facts}, copies.copies())
+    return _claims(groups, {f.id: f for f in facts}, copies.copies(), {d.id: document_label(d) for d in documents})
 
 
 def _first_report(documents: Sequence[Document]) -> date | None:
@@ -344,7 +344,8 @@ def _updates(new: Fact, old: list[Fact], group: _Group) -> bool:
             and (not places or not new.places or bool(places & new.places)))
 
 
-def _claims(groups: list[_Group], facts: dict[str, Fact], copies: Mapping[str, list[str]]) -> ClaimSet:
+def _claims(groups: list[_Group], facts: dict[str, Fact], copies: Mapping[str, list[str]],
+            labels: Mapping[str, str]) -> ClaimSet:
     """Claims, statuses and notes from the final groups; ``copies`` lists the figures of copies that repeat
     each figure (they are named in the claim's detail, never counted)."""
     ids = [_claim_id(g) for g in groups]
@@ -375,13 +376,13 @@ def _claims(groups: list[_Group], facts: dict[str, Fact], copies: Mapping[str, l
         else:
             status = "single_source"
             fs = next(iter(sources.values()))
-            reports = sorted({f.figure.mention.doc_id[:8] for f in g.facts})
+            reports = sorted({labels.get(d, d[:12]) for d in {f.figure.mention.doc_id for f in g.facts}})
             when = _latest(fs).figure.when or order[:10]
             note = (f"one independent source: {fs[0].prov.source.name} ({_said(fs)}"
-                    f"{', ' + when if when else ''}), in {len(reports)} report(s): {', '.join(reports)}")
+                    f"{', ' + when if when else ''}), in {len(reports)} report(s): {'; '.join(reports)}")
         # The figures of copies belong to the claim of the figure they repeat, after the claim's own.
         members = tuple(f.id for f in g.facts) + tuple(c for f in g.facts for c in copies.get(f.id, ()))
-        claim = Claim(ids[i], event, min(values), max(values), members, len(sources), status, note)
+        claim = Claim(ids[i], event, *_range(values, allowed), members, len(sources), status, note)
         claims.append(claim)
         details[claim.id] = _detail(claim, g, sources, allowed, order,
                                     ids[g.superseded_by] if status == "superseded" else None)
@@ -413,6 +414,15 @@ def _detail(claim: Claim, g: _Group, sources: dict[str, list[Fact]], allowed: tu
             "open": g.ranges[key][1] == INF,  # only a lower bound ("a man was killed", "at least 3")
         } for key, fs in sources.items()],
     }
+
+
+def _range(values: list[int], allowed: tuple[float, float] | None) -> tuple[int, int]:
+    """A claim's low and high: its figures' values, narrowed to what all its sources allow
+    ("at least 3" and "at least 4" from one source read "at least 4", not 3 to 4)."""
+    low, high = min(values), max(values)
+    if allowed is not None and max(low, allowed[0]) <= min(high, allowed[1]):
+        low, high = int(max(low, allowed[0])), int(min(high, allowed[1]))
+    return low, high
 
 
 def _latest(facts: list[Fact]) -> Fact:

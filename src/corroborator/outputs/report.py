@@ -23,7 +23,7 @@ import jinja2
 
 import corroborator
 from corroborator.consolidate._facts import phrase
-from corroborator.model import Case, Document, Duplicate, Entity, Event, Mention, Quote, page_of
+from corroborator.model import Case, Document, Duplicate, Entity, Event, Mention, Quote, document_label, page_of
 from corroborator.outputs import charts
 from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.outputs.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case, redaction_notice
@@ -92,7 +92,8 @@ class _Cites:
         doc = self.docs.get(doc_id)
         page = page_of(doc, start) if doc is not None else None
         where = f", p. {page}" if page is not None else ""
-        return {"label": f"{doc_id[:8]}:{start}–{end}{where}", "href": "#" + href}
+        name = document_label(doc) if doc is not None else doc_id[:12]
+        return {"label": f"{name}{where}, characters {start}–{end}", "href": "#" + href, "doc": doc_id}
 
 
 def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str, Any]]:

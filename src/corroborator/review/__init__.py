@@ -27,6 +27,7 @@ Actions (``target`` is the id of a figure, quote, claim or entity):
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -46,6 +47,7 @@ from corroborator.review.actions import (
     parse_count,
 )
 from corroborator.review.apply import apply, clean_after, identifying_marks
+from corroborator.settings import DEFAULTS, Settings, SettingsError
 from corroborator.store import CaseStore
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "ReviewError",
     "ReviewState",
     "apply_reviews",
+    "case_settings",
     "load_reviews",
     "parse_count",
     "record_review",
@@ -150,21 +153,36 @@ def validate_review(case: Case, state: ReviewState, *, user: str, role: str, act
     return clean_after(case, state, user=user, role=role, action=action, target=target, after=after)
 
 
-def apply_reviews(case: Case, reviews: list[Review]) -> Case:
+def case_settings(store: CaseStore) -> Settings:
+    """The settings the case was last built with (the defaults for a file that records none)."""
+    recorded = store.builds.current().settings_json
+    if not recorded:
+        return DEFAULTS
+    try:
+        return Settings.from_dict(json.loads(recorded), source=f"settings recorded in {store.path}")
+    except (ValueError, SettingsError) as exc:
+        logger.warning("the settings recorded in %s cannot be read (%s); reviews are applied with the defaults",
+                       store.path, exc)
+        return DEFAULTS
+
+
+def apply_reviews(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> Case:
     """The corrected view of a case: every review applied in order, the input untouched.
 
-    Rejected figures leave the case (and their claims); a rejected claim leaves the
-    claims and the totals; corrections replace values but keep the figure's span, and
-    the figure's mention records ``attrs["review"]`` (status, who, when, the machine's
-    values and the evidence the reviewer selected). A claim's review status and lock are
-    stated in its ``note``. Totals whose claims changed are recomputed from the
-    remaining claims.
+    Rejected figures leave the case; corrections replace values but keep the figure's
+    span, and the figure's mention records ``attrs["review"]`` (status, who, when, the
+    machine's values and the evidence the reviewer selected). When a figure was rejected
+    or corrected, or a claim rejected, the claims, their notes and the totals are made
+    again from the reviewed figures with the build's rules and ``settings``
+    (:func:`~corroborator.review.recompute.recompute_claims`); a rejected claim leaves the
+    claims and the totals. A claim's review status and lock are stated in its ``note``.
 
     Args:
         case: The case as the build produced it.
         reviews: From :func:`load_reviews`, oldest first.
+        settings: The settings the case was built with (:meth:`CaseStore.settings`).
 
     Returns:
         A new :class:`~corroborator.model.Case`.
     """
-    return apply(case, reviews) if reviews else case
+    return apply(case, reviews, settings) if reviews else case

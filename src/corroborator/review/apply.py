@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import logging
@@ -21,6 +20,8 @@ from corroborator.review.actions import (
     ReviewState,
     parse_count,
 )
+from corroborator.review.recompute import recompute_claims
+from corroborator.settings import DEFAULTS, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +292,7 @@ def _stamp(m: Mention, r: Review, status: str, machine: dict[str, Any] | None = 
     return dataclasses.replace(m, attrs={**m.attrs, "review": record})
 
 
-def apply(case: Case, reviews: list[Review]) -> Case:
+def apply(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> Case:
     """Fold ``reviews`` over ``case`` (see :func:`corroborator.review.apply_reviews`)."""
     mentions = dict(case.mentions)
     figures = {f.mention.id: f for f in case.figures}
@@ -339,11 +340,14 @@ def apply(case: Case, reviews: list[Review]) -> Case:
         elif kind is not None:
             logger.warning("review %d: %s target %s is not in the case; skipped", r.seq, r.action, r.target)
     _follow_merges(mentions, merged)
-    claims, dropped = _claims(case.claims, figures, rejected_figures, touched_figures, claim_status, locks)
-    return dataclasses.replace(
-        case, mentions=mentions, entities=list(entities.values()), quotes=list(quotes.values()),
-        figures=[f for fid, f in figures.items() if fid not in rejected_figures], claims=claims,
-        totals=_totals(case.totals, {c.id: c for c in claims}, dropped))
+    reviewed = dataclasses.replace(case, mentions=mentions, entities=list(entities.values()),
+                                   quotes=list(quotes.values()),
+                                   figures=[f for fid, f in figures.items() if fid not in rejected_figures])
+    rejected_claims = {cid for cid, (status, _) in claim_status.items() if status == "rejected"}
+    if rejected_figures or touched_figures or rejected_claims:
+        # The evidence changed: claims, notes and totals are made again from what the reviewers left.
+        reviewed = recompute_claims(reviewed, reviewed.figures, settings, rejected_claims=rejected_claims)
+    return dataclasses.replace(reviewed, claims=_annotate(reviewed.claims, claim_status, locks))
 
 
 def _apply_mark(r: Review, text: str, mentions: dict[str, Mention]) -> None:
@@ -441,51 +445,15 @@ def _apply_entity(r: Review, entities: dict[str, Entity], quotes: dict[str, Quot
                 quotes[qid] = dataclasses.replace(q, protected=False)
 
 
-def _claims(claims: list[Claim], figures: dict[str, Figure], rejected: set[str], touched: set[str],
-            status: dict[str, tuple[str, Review]], locks: dict[str, Review]) -> tuple[list[Claim], set[str]]:
-    """Claims after review, and the ids of those that left the case or changed range."""
-    out, changed = [], set()
+def _annotate(claims: list[Claim], status: dict[str, tuple[str, Review]], locks: dict[str, Review]) -> list[Claim]:
+    """Claims with their review status and lock stated in the note."""
+    out = []
     for c in claims:
-        ids = tuple(f for f in c.figure_ids if f not in rejected)
         review, lock = status.get(c.id), locks.get(c.id)
-        if review and review[0] == "rejected":
-            changed.add(c.id)
-            continue
-        if ids != c.figure_ids or touched.intersection(ids):
-            values = [figures[f].value for f in ids if f in figures]
-            if not values:
-                changed.add(c.id)
-                continue
-            if (min(values), max(values)) != (c.low, c.high) or ids != c.figure_ids:
-                changed.add(c.id)
-            c = dataclasses.replace(c, figure_ids=ids, low=min(values), high=max(values))
         notes = [c.note] if c.note else []
         if review:
             notes.append(f"Review: {review[0].replace('_', ' ')} ({review[1].user}, {review[1].at}).")
         if lock:
             notes.append(f"Locked by {lock.user}.")
         out.append(dataclasses.replace(c, note=" ".join(notes)))
-    return out, changed
-
-
-def _totals(totals: dict[str, Any], claims: dict[str, Claim], changed: set[str]) -> dict[str, Any]:
-    """Totals whose claims changed, recomputed conservatively from the claims that remain."""
-    if not changed:
-        return totals
-    out = copy.deepcopy(totals)
-    for kind, entry in totals.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("claims"), list):
-            continue
-        ids = [c for c in entry["claims"] if isinstance(c, str)]
-        if not changed.intersection(ids):
-            continue
-        kept = [claims[c] for c in ids if c in claims]
-        if not kept:
-            del out[kind]
-            continue
-        low, high = min(c.low for c in kept), max(c.high for c in kept)
-        best = entry.get("best")
-        best = best if isinstance(best, int) and low <= best <= high else low
-        out[kind] = entry | {"claims": [c.id for c in kept], "low": low, "high": high, "best": best,
-                             "note": (str(entry.get("note") or "") + " Recomputed after review.").strip()}
     return out

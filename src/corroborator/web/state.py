@@ -277,7 +277,7 @@ class CaseState:
                 self._base = store.load_case()
             self.reviews = review.load_reviews(store)
             self.state = review.review_state(self.reviews)
-            self.corrected = review.apply_reviews(self._base, self.reviews)
+            self.corrected = review.apply_reviews(self._base, self.reviews, review.case_settings(store))
             self._views = {}
             self._token = token
             logger.info("case %s loaded: %d documents, %d reviews", self.path, len(self._base.documents),
