@@ -44,7 +44,8 @@ def test_export_json_follows_the_contract():
         "attributed_to": "Novaya Gazeta", "when": "2017-04"}
     assert set(data["events"][0]) >= {"id", "date", "precision", "what", "mentions"}
     claim = data["claims"][0]
-    assert set(claim) == {"id", "event", "low", "high", "figures", "independent_sources", "status", "note"}
+    assert set(claim) == {"id", "event", "low", "high", "figures", "independent_sources", "status", "note",
+                          "copies", "review"}
     assert set(claim["figures"]) == {f["id"] for f in data["figures"]}
     assert data["totals"]["detained"]["best"] == 100
     assert json.loads(json.dumps(data)) == data

@@ -121,8 +121,9 @@ def test_csv_markdown_and_report_name_the_page(tmp_path: Path) -> None:
     detained = case.figures[2].mention
     assert f"\\[{WARC_ID[:12]}:{detained.start}-{detained.end}\\]" in md
     html = render_report(case)
-    assert f"{PDF_ID[:8]}:{fled.start}–{fled.end}, p. 2" in html
-    assert f"{WARC_ID[:8]}:{detained.start}–{detained.end}<" in html
+    # The report names a citation's document by title (else file name), page, then characters.
+    assert f"“Floods”, p. 2, characters {fled.start}–{fled.end}" in html
+    assert f"crawl.warc.gz#urn:uuid:1, characters {detained.start}–{detained.end}<" in html
 
 
 def test_redaction_moves_pages_and_keeps_records_and_digest() -> None:

@@ -10,6 +10,7 @@ from corroborator.model import Case
 from corroborator.outputs.export import export
 from corroborator.outputs.report import render_report
 from corroborator.review import apply_reviews, case_settings, load_reviews
+from corroborator.review import reviewed_only as only_reviewed
 from corroborator.store import BuildRecord, open_case
 
 
@@ -43,11 +44,13 @@ def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "re
 
 
 def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.PathLike[str] | None = None, *,
-                redact: bool = False, withhold_testimony: bool = False) -> Path | str:
+                redact: bool = False, withhold_testimony: bool = False, reviewed_only: bool = False) -> Path | str:
     """Export a case file as ``json``, ``csv`` (a folder of tables) or ``md``.
 
     ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
-    ``withhold_testimony`` also withholds the words of protected quotes (implies ``redact``).
+    ``withhold_testimony`` also withholds the words of protected quotes (implies ``redact``);
+    ``reviewed_only`` writes only what a person confirmed or corrected, with claims and
+    totals made from those figures alone.
 
     Returns:
         The path written, or the exported text when ``out`` is None (json and md only).
@@ -55,8 +58,12 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
     Raises:
         ExportError: Unknown format, or csv without an output folder.
     """
-    return export(load_case(case), fmt, Path(out) if out is not None else None, redact=redact,
-                  withhold_testimony=withhold_testimony)
+    loaded = load_case(case)
+    if reviewed_only:
+        with open_case(case, read_only=True) as store:
+            loaded = only_reviewed(loaded, case_settings(store))
+    return export(loaded, fmt, Path(out) if out is not None else None, redact=redact,
+                  withhold_testimony=withhold_testimony, reviewed_only=reviewed_only)
 
 
 @dataclass(frozen=True)

@@ -119,14 +119,18 @@ def report(case: Path, output: Path, redact: bool, withhold_testimony: bool) -> 
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "md"]), default="json", show_default=True)
 @click.option("--redact", is_flag=True, help=_REDACT_HELP)
 @click.option("--withhold-testimony", is_flag=True, help=_WITHHOLD_HELP)
+@click.option("--reviewed-only", is_flag=True,
+              help="Only what a person confirmed or corrected; claims and totals made from those figures alone.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (a folder for csv); standard output when omitted.")
-def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, output: Path | None) -> None:
+def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, reviewed_only: bool,
+           output: Path | None) -> None:
     """Export CASE as JSON (the export contract), CSV tables or a Markdown digest."""
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes one file per table: give a folder with -o")
     try:
-        result = api.export_case(case, fmt, output, redact=redact, withhold_testimony=withhold_testimony)
+        result = api.export_case(case, fmt, output, redact=redact, withhold_testimony=withhold_testimony,
+                                 reviewed_only=reviewed_only)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     if output is None:

@@ -334,6 +334,14 @@ class Case:
     schema_version: int = 1
     #: Digest of the settings the case file was last built with (None: not recorded).
     settings_digest: str | None = None
+    #: The review state of each reviewed figure, quote, claim and entity, by id: ``{"status"
+    #: (confirmed, corrected, rejected), "by", "at", "note", "action", "corrected"}`` (empty
+    #: for the machine case; :func:`corroborator.review.apply_reviews` fills it).
+    reviews: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def review_of(self, item_id: str) -> dict[str, Any]:
+        """The review state of an item: ``{"status": "unreviewed"}`` when no one reviewed it."""
+        return self.reviews.get(item_id) or {"status": "unreviewed"}
 
     def figure_copies(self) -> dict[str, list[str]]:
         """Figure id to the figures of copies that repeat it (claims list them, citations skip them)."""

@@ -142,7 +142,13 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     Every mention of a paged document (entities' and events' mentions, quotes, figures,
     dates) carries ``page``; documents carry ``pages`` and a WARC record's ``record_id``,
     ``record_offset``, ``container_sha256`` when they have them (see :func:`mention_dict`,
-    :func:`_document_dict`).
+    :func:`_document_dict`). Every entity, quote, figure and claim carries ``review``:
+    ``{"status"}`` is ``unreviewed``, ``confirmed``, ``corrected`` or ``rejected``, with ``by``,
+    ``at``, ``note``, ``action`` and, for a correction, ``corrected`` (``{field: {"machine",
+    "reviewed"}}``) once a person reviewed it; ``rejected`` lists what reviewers rejected
+    (out of every claim and total). Claims carry ``copies``: for each of their figures
+    that copies of its report repeat, the figures of the copies (listed in ``figures``,
+    never counted).
 
     Args:
         case: The case in memory.
@@ -177,19 +183,23 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "documents": [_document_dict(d) for d in case.documents],
         "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
                       "mentions": mentions(f"entity {e.id}", e.mention_ids), "protected": e.protected,
-                      "why": list(e.why)} for e in case.entities],
+                      "why": list(e.why), "review": case.review_of(e.id)} for e in case.entities],
         "quotes": [mention(q.mention) | {"speaker": q.speaker, "speaker_label": q.speaker_label,
                                          "speaker_mention": q.speaker_mention_id, "protected": q.protected,
-                                         "reported_by": q.reported_by} for q in case.quotes],
+                                         "reported_by": q.reported_by, "review": case.review_of(q.mention.id)}
+                   for q in case.quotes],
         "figures": [mention(f.mention) | {"event": f.event, "value": f.value, "qualifier": f.qualifier,
                                           "subject": f.subject, "attributed_to": f.attributed_to,
-                                          "when": f.when} for f in case.figures],
+                                          "when": f.when, "review": case.review_of(f.mention.id)}
+                    for f in case.figures],
         "events": [{"id": e.id, "doc": e.doc_id, "date": e.date, "precision": e.precision, "what": e.what,
                     "mentions": mentions(f"event {e.id}", e.mention_ids)} for e in case.events],
         "dates": [date_dict(m, docs.get(m.doc_id)) for m in date_mentions(case)],
         "claims": [{"id": c.id, "event": c.event, "low": c.low, "high": c.high, "figures": list(c.figure_ids),
-                    "independent_sources": c.independent_sources, "status": c.status, "note": c.note}
-                   for c in case.claims],
+                    "independent_sources": c.independent_sources, "status": c.status, "note": c.note,
+                    "copies": _plain(case.claim_details.get(c.id, {}).get("copies") or {}),
+                    "review": case.review_of(c.id)} for c in case.claims],
+        "rejected": _rejected(case, mention),
         "totals": _plain(case.totals),
         "protected": assign_pseudonyms(case).count,
         "problems": problems,
@@ -197,6 +207,24 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     }
     problems.extend(f"document {p.document}: {p}" for p in case.problems)
     return data
+
+
+#: Said at the top of an export of the reviewed items only.
+REVIEWED_ONLY_NOTICE = ("Reviewed only: this export holds only the figures, quotes and entities a person confirmed "
+                        "or corrected; its claims and totals are made from those figures alone.")
+
+
+def _rejected(case: Case, mention: Any) -> list[dict[str, Any]]:
+    """What reviewers rejected, with its span where it has one: out of every claim, total and citation,
+    listed here so a reader sees what was taken out and by whom."""
+    out = []
+    for item_id, review in sorted(case.reviews.items()):
+        if review.get("status") != "rejected":
+            continue
+        kind = str(review.get("action", "")).split(".", 1)[0]
+        m = case.mentions.get(item_id)
+        out.append((mention(m) if m is not None else {"id": item_id}) | {"kind": kind, "review": review})
+    return out
 
 
 def write_json(case: Case, out: TextIO) -> None:
@@ -439,7 +467,7 @@ def _entity_cites(case: Case, ids: tuple[str, ...], docs: Mapping[str, Document]
 
 
 def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = False,
-           withhold_testimony: bool = False) -> Path | str:
+           withhold_testimony: bool = False, reviewed_only: bool = False) -> Path | str:
     """Export a case in one format.
 
     Every format says at its top whether it is redacted and how: the JSON field
@@ -457,6 +485,9 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
         withhold_testimony: Also replace the words of each protected quote by
             ``[testimony withheld]`` (implies ``redact``); the check then looks for
             the testimony too.
+        reviewed_only: ``case`` holds only what a person confirmed or corrected
+            (:func:`corroborator.review.reviewed_only`); the export says so at its top
+            (JSON ``reviewed_only``).
 
     Returns:
         The path written, or the text when ``out`` is None.
@@ -474,11 +505,13 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
     notice = redaction_notice(redacted=redact, withhold_testimony=withhold_testimony,
                               witnesses=None if redact else assign_pseudonyms(case).count)
     shared = redact_case(case, withhold_testimony=withhold_testimony) if redact and kind != "html" else case
+    if reviewed_only:
+        notice = notice | {"notice": f"{notice['notice']} {REVIEWED_ONLY_NOTICE}"}
     if kind == "csv":
         files = {"NOTICE.txt": str(notice["notice"]) + "\n"}
         files.update((name, _csv_text(rows)) for name, rows in csv_tables(shared).items())
     elif kind == "json":
-        data = {"redaction": notice} | case_to_dict(shared) | {"redacted": redact}
+        data = {"redaction": notice, "reviewed_only": reviewed_only} | case_to_dict(shared) | {"redacted": redact}
         files = {"case.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n"}
     elif kind == "md":
         files = {"case.md": to_markdown(shared, notice=str(notice["notice"])) + "\n"}

@@ -28,7 +28,7 @@ from typing import Any
 from corroborator.witnesses import WITHHELD, Witnesses, assign_pseudonyms, proper_names
 from corroborator.errors import Problem, RedactionError
 from corroborator.analyze.dates import event_summary
-from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, Origin, ProtectedPerson, mention_id
+from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, Origin, ProtectedPerson
 from corroborator.outputs.textmap import TextMap
 
 logger = logging.getLogger(__name__)
@@ -160,21 +160,10 @@ class _Redactor:
         self._number_mentions()
 
     def _number_mentions(self) -> None:
-        """New ids of every mention, unique; a clash (spans collapsed into one pseudonym) gets "~N"."""
-        unique = {m.id: m for m in _all_mentions(self.case)}
-        taken: set[str] = set()
-        for m in sorted(unique.values(), key=lambda m: (m.doc_id, m.start, m.end, m.kind, m.id)):
-            if m.doc_id in self.maps and m.id == mention_id(m.doc_id, m.kind, m.start, m.end):
-                start, end = self.span(m.doc_id, m.start, m.end)
-                new = mention_id(self.scrub(m.doc_id), m.kind, start, end)
-            else:
-                new = self.scrub(m.id)
-            n, base = 1, new
-            while new in taken:
-                n += 1
-                new = f"{base}~{n}"
-            taken.add(new)
-            self.refs[m.id] = new
+        """Every mention keeps its id: an item has one id in the app, the API and every export,
+        redacted or not (ids name a document and offsets, never a person)."""
+        for m in _all_mentions(self.case):
+            self.refs[m.id] = self.scrub(m.id)
 
     def scrub(self, v: str) -> str:
         """A string with protected names (and withheld testimony) replaced."""
@@ -377,6 +366,8 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
         **_consolidated(r, case),
         schema_version=case.schema_version,
         settings_digest=case.settings_digest,  # a digest of settings names no one
+        # Review states move with their items' ids; a reviewer's note is scrubbed like any text.
+        reviews={r.refs.get(k, r.value(k)): r.value(v) for k, v in case.reviews.items() if k not in gone},
     ), w, withhold_testimony)
     return Redaction(redacted, ids, r.maps)
 

@@ -220,6 +220,7 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
         "claims": [{"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
                     "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",
                     "sources": c.independent_sources, "status": c.status, "note": c.note,
+                    "review": _review(case, c.id),
                     "figures": [cites.link(figures[f].mention) for f in case.cited_figures(c) if f in figures],
                     "copies": len(c.figure_ids) - len(case.cited_figures(c))}
                    for c in case.claims],
@@ -229,12 +230,24 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
                       "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}
                      for e in sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name))],
         "quotes": [{"text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
-                    "reported_by": q.reported_by, "cite": cites.link(q.mention)} for q in case.quotes],
+                    "reported_by": q.reported_by, "cite": cites.link(q.mention), "review": _review(case, q.mention.id)}
+                   for q in case.quotes],
         "figures": [{"text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
                      "subject": f.subject, "attributed_to": f.attributed_to, "when": f.when,
-                     "cite": cites.link(f.mention)} for f in case.figures],
+                     "cite": cites.link(f.mention), "review": _review(case, f.mention.id)} for f in case.figures],
+        "rejected": [{"text": case.mentions[i].text if i in case.mentions else i, "review": _review(case, i),
+                      "cite": cites.link(case.mentions[i]) if i in case.mentions else None}
+                     for i, r in sorted(case.reviews.items()) if r.get("status") == "rejected"],
         "events": [_event(e, case, cites) for e in sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id))],
     }
+
+
+def _review(case: Case, item_id: str) -> dict[str, Any]:
+    """An item's review state for the template: status, who and when, and what was corrected."""
+    r = case.review_of(item_id)
+    changes = "; ".join(f"{k}: {v.get('machine', '')} → {v.get('reviewed')}" if "machine" in v else f"{k}: {v.get('reviewed')}"
+                        for k, v in (r.get("corrected") or {}).items())
+    return {"status": r["status"], "by": r.get("by"), "at": r.get("at"), "note": r.get("note"), "changes": changes}
 
 
 def _total(kind: str, t: Any, case: Case, cites: _Cites, claim_anchor: Mapping[str, str],

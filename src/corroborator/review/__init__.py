@@ -47,6 +47,7 @@ from corroborator.review.actions import (
     parse_count,
 )
 from corroborator.review.apply import apply, clean_after, identifying_marks
+from corroborator.review.recompute import recompute_claims, reviewed_only
 from corroborator.settings import DEFAULTS, Settings, SettingsError
 from corroborator.store import CaseStore
 
@@ -65,7 +66,9 @@ __all__ = [
     "case_settings",
     "load_reviews",
     "parse_count",
+    "recompute_claims",
     "record_review",
+    "reviewed_only",
     "review_state",
     "snapshot",
     "validate_review",

@@ -305,8 +305,11 @@ def apply(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> C
     protected_by_review: dict[str, set[str]] = {}
     docs = {d.id: d for d in case.documents}
     merged: dict[str, str] = {}
+    records: dict[str, dict[str, Any]] = {}
     for r in reviews:
         kind = ACTIONS.get(r.action)
+        if kind in ("figure", "quote", "claim", "entity"):
+            _record(records, r, figures.get(r.target) if kind == "figure" else None)
         if kind == "document" and r.target in docs:
             _apply_mark(r, docs[r.target].text, mentions)
         elif kind == "figure" and r.target in figures:
@@ -347,7 +350,33 @@ def apply(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> C
     if rejected_figures or touched_figures or rejected_claims:
         # The evidence changed: claims, notes and totals are made again from what the reviewers left.
         reviewed = recompute_claims(reviewed, reviewed.figures, settings, rejected_claims=rejected_claims)
-    return dataclasses.replace(reviewed, claims=_annotate(reviewed.claims, claim_status, locks))
+    return dataclasses.replace(reviewed, claims=_annotate(reviewed.claims, claim_status, locks), reviews=records)
+
+
+#: Claim review statuses in the review vocabulary every item shares.
+_CLAIM_REVIEW = {"verified": "confirmed", "rejected": "rejected"}
+
+
+def _record(records: dict[str, dict[str, Any]], r: Review, figure: Figure | None) -> None:
+    """The review state of ``r.target`` after ``r`` (the latest review of an item decides)."""
+    verb = r.action.split(".", 1)[1]
+    if r.action == "claim.status":
+        status = _CLAIM_REVIEW.get(str(r.after.get("status")))
+        if status is None:  # "in review", "disputed", "unreviewed": no person's verdict (yet)
+            records.pop(r.target, None)
+            return
+    elif r.action in ("claim.lock", "claim.unlock"):
+        return
+    else:
+        status = {"confirm": "confirmed", "reject": "rejected"}.get(verb, "corrected")
+    record: dict[str, Any] = {"status": status, "by": r.user, "at": r.at, "note": r.note or None, "action": r.action}
+    if figure is not None and r.action == "figure.correct":
+        machine = (records.get(r.target) or {}).get("corrected") or {}
+        record["corrected"] = {k: {"machine": machine.get(k, {}).get("machine", getattr(figure, k)), "reviewed": v}
+                               for k, v in r.after.items() if k in FIGURE_FIELDS}
+    elif r.action == "quote.speaker":
+        record["corrected"] = {k: {"reviewed": r.after.get(k)} for k in ("speaker", "speaker_label")}
+    records[r.target] = record
 
 
 def _apply_mark(r: Review, text: str, mentions: dict[str, Mention]) -> None:

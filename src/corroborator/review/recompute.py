@@ -112,3 +112,29 @@ def _renamed_note(note: str, renamed: Mapping[str, str]) -> str:
     for new, old in renamed.items():
         note = note.replace(new, old)
     return note
+
+
+#: Review statuses that mean a person checked the item.
+CHECKED = ("confirmed", "corrected")
+
+
+def reviewed_only(case: Case, settings: Settings = DEFAULTS) -> Case:
+    """Only what a person confirmed or corrected, with claims and totals made from those figures alone.
+
+    Figures and quotes a person confirmed or corrected stay; entities stay when a person
+    reviewed them or when they speak a quote that stays. Machine-only results (dated
+    events, date mentions, the timeline) leave. Documents stay: they are the sources.
+
+    Args:
+        case: The reviewed case (:func:`corroborator.review.apply_reviews`).
+        settings: The settings the case was built with.
+    """
+    def checked(item_id: str) -> bool:
+        return case.review_of(item_id)["status"] in CHECKED
+
+    quotes = [q for q in case.quotes if checked(q.mention.id)]
+    speakers = {q.speaker for q in quotes if q.speaker}
+    out = recompute_claims(case, [f for f in case.figures if checked(f.mention.id)], settings)
+    return dataclasses.replace(
+        out, quotes=quotes, entities=[e for e in case.entities if checked(e.id) or e.id in speakers],
+        events=[], timeline=[], mentions={k: m for k, m in case.mentions.items() if m.kind not in ("date", "event")})
