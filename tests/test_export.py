@@ -45,7 +45,8 @@ def test_export_json_follows_the_contract():
     assert set(data["events"][0]) >= {"id", "date", "precision", "what", "mentions"}
     claim = data["claims"][0]
     assert set(claim) == {"id", "event", "low", "high", "figures", "independent_sources", "status", "note",
-                          "copies", "review"}
+                          "copies", "review", "credibility"}
+    assert claim["credibility"]["code"][0] in "ABCDEF" and 1 <= claim["credibility"]["credibility"] <= 6
     assert set(claim["figures"]) == {f["id"] for f in data["figures"]}
     assert data["totals"]["detained"]["best"] == 100
     assert json.loads(json.dumps(data)) == data

@@ -160,8 +160,10 @@ def test_report_timeline_and_claims():
     dates = [b.text_content() for b in tree.get_element_by_id("timeline").xpath(".//li/b")]
     assert dates == ["2017-04", "2017-summer"]
     row = [td.text_content().strip() for td in tree.get_element_by_id("claim-claim_detained_1").xpath("./td")]
-    assert row[:6] == ["claim:detained:1", "detained", "100–200", "2", "conflicting",
-                       "Novaya Gazeta and the Russian LGBT Network disagree"]
+    assert row[:5] == ["claim:detained:1", "detained", "100–200", "2", "conflicting"]
+    # Credibility (disagreeing sources, none rated: doubtful), review state, then the note.
+    assert row[5].startswith("F4 doubtful") and row[6] == "unreviewed"
+    assert row[7] == "Novaya Gazeta and the Russian LGBT Network disagree"
 
 
 def _cite(f: Figure, source: str) -> dict:

@@ -338,6 +338,8 @@ class Case:
     #: (confirmed, corrected, rejected), "by", "at", "note", "action", "corrected"}`` (empty
     #: for the machine case; :func:`corroborator.review.apply_reviews` fills it).
     reviews: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Source reliability editors set, by original source key: ``{"rating" (A-F), "by", "at", "note"}``.
+    reliability: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def review_of(self, item_id: str) -> dict[str, Any]:
         """The review state of an item: ``{"status": "unreviewed"}`` when no one reviewed it."""

@@ -32,6 +32,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from corroborator.consolidate._copies import find_copies
+from corroborator.consolidate.credibility import rate_claims
 from corroborator.consolidate._facts import BACKGROUND_SUFFIX, INF, Fact, intersect, make_fact, phrase
 from corroborator.consolidate._names import UnionFind
 from corroborator.consolidate.provenance import Provenance, Source
@@ -103,7 +104,8 @@ def usable(figure: Figure, doc: Document | None) -> bool:
 
 def build_claims(figures: Sequence[Figure], documents: Sequence[Document], provenance: Mapping[str, Provenance],
                  places: Mapping[str, frozenset[str]] | None = None,
-                 settings: ClaimSettings = DEFAULTS.claims) -> ClaimSet:
+                 settings: ClaimSettings = DEFAULTS.claims, *, reliability: Mapping[str, str] | None = None,
+                 verified: Sequence[str] = ()) -> ClaimSet:
     """Group figures into claims and give each its independent sources and status.
 
     Args:
@@ -112,9 +114,12 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
         provenance: Original source of each figure, by figure mention id.
         places: Place entity ids named in each figure's sentence, by figure mention id.
         settings: Candidate counts and time windows of the grouping.
+        reliability: Source key to the letter an editor rated it (A-F; unrated sources are F).
+        verified: Ids of claims a reviewer verified (rated confirmed).
 
     Returns:
-        The claims, ordered by event and time, with their details.
+        The claims, ordered by event and time, with their details; each detail has its
+        ``credibility`` (:mod:`~corroborator.consolidate.credibility`).
     """
     docs = {d.id: d for d in documents}
     places = places or {}
@@ -144,7 +149,9 @@ def build_claims(figures: Sequence[Figure], documents: Sequence[Document], prove
             for part in _split_disagreement(group):
                 groups.extend(_split_updates(part, len(groups)))
     _supersede_across(groups, settings.candidates)
-    return _claims(groups, {f.id: f for f in facts}, copies.copies(), {d.id: document_label(d) for d in documents})
+    claim_set = _claims(groups, {f.id: f for f in facts}, copies.copies(), {d.id: document_label(d) for d in documents})
+    rate_claims(claim_set.claims, claim_set.details, reliability or {}, verified)
+    return claim_set
 
 
 def _first_report(documents: Sequence[Document]) -> date | None:

@@ -106,7 +106,9 @@ def _total(claims: list[Claim], cs: ClaimSet, max_details: int) -> dict[str, Any
     counted = [c for c in claims if c not in background]
     live = [c for c in counted if c.status != "superseded"] or counted
     by_id = {c.id: c for c in claims}
-    main = max(live, key=lambda c: (c.independent_sources, len(_docs(c, cs)), details[c.id]["date"] or "", c.id))
+    # Credible claims first (information credibility 1 before 6), then the best attested.
+    main = max(live, key=lambda c: (-_rating(details[c.id]), c.independent_sources, len(_docs(c, cs)),
+                                    details[c.id]["date"] or "", c.id))
     main_start = _start(details[main.id])
     considered: list[Claim] = []
     for c in counted:
@@ -163,8 +165,12 @@ def _total(claims: list[Claim], cs: ClaimSet, max_details: int) -> dict[str, Any
     decisive = {c.id for c in considered}
     shown = sorted(claims, key=lambda c: (c.id not in decisive, -c.independent_sources, c.id))[:max_details]
     note = _note(best, qualifier, best_facts, sources, moved, disputes, excluded, len(considered), parts)
+    rating = details[main.id].get("credibility")
+    if rating:
+        note += (f" The most credible claims are preferred: the main claim ({main.id}) is rated {rating['code']}, "
+                 f"{rating['label']}.")
     return {
-        "best": best, "qualifier": qualifier,
+        "best": best, "qualifier": qualifier, "credibility": rating,
         "low": min((f.figure.value for f in facts), default=best),
         "high": max((f.figure.value for f in facts), default=best),
         "claims": [c.id for c in claims],
@@ -208,6 +214,11 @@ def series_points(claims: list[Claim], cs: ClaimSet) -> list[dict[str, Any]]:
                            "source": s["name"], "claim": c.id, "status": c.status, "figures": s["figures"],
                            "docs": s["docs"]})
     return sorted(points, key=lambda p: (p["date"] or "9999", p["claim"], p["source"]))
+
+
+def _rating(detail: Mapping[str, Any]) -> int:
+    """A claim's information credibility, 1 (confirmed) to 6 (cannot be judged)."""
+    return int((detail.get("credibility") or {}).get("credibility", 6))
 
 
 def _allows(c: Claim, details: Mapping[str, dict[str, Any]]) -> tuple[float, float]:

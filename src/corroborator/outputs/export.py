@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+from corroborator.consolidate.credibility import RULE as CREDIBILITY_RULE
+from corroborator.consolidate.credibility import case_sources, credibility_of
 from corroborator.errors import ExportError
 from corroborator.model import Case, Document, Mention, page_of
 from corroborator.outputs.briefing import Briefing, build_briefing
@@ -148,7 +150,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     "reviewed"}}``) once a person reviewed it; ``rejected`` lists what reviewers rejected
     (out of every claim and total). Claims carry ``copies``: for each of their figures
     that copies of its report repeat, the figures of the copies (listed in ``figures``,
-    never counted).
+    never counted), and ``credibility`` (the Admiralty rating ``{"code": "B2",
+    "reliability", "credibility", "label", "why"}``, rules in ``credibility_rule``);
+    ``sources`` lists the original sources the claims rest on with the ``reliability``
+    editors gave them (F until rated).
 
     Args:
         case: The case in memory.
@@ -198,7 +203,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "claims": [{"id": c.id, "event": c.event, "low": c.low, "high": c.high, "figures": list(c.figure_ids),
                     "independent_sources": c.independent_sources, "status": c.status, "note": c.note,
                     "copies": _plain(case.claim_details.get(c.id, {}).get("copies") or {}),
+                    "credibility": credibility_of(case, c),
                     "review": case.review_of(c.id)} for c in case.claims],
+        "sources": _plain(list(case_sources(case).values())),
+        "credibility_rule": CREDIBILITY_RULE,
         "rejected": _rejected(case, mention),
         "totals": _plain(case.totals),
         "protected": assign_pseudonyms(case).count,

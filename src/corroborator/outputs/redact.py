@@ -368,6 +368,7 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
         settings_digest=case.settings_digest,  # a digest of settings names no one
         # Review states move with their items' ids; a reviewer's note is scrubbed like any text.
         reviews={r.refs.get(k, r.value(k)): r.value(v) for k, v in case.reviews.items() if k not in gone},
+        reliability={r.value(k): r.value(v) for k, v in case.reliability.items()},
     ), w, withhold_testimony)
     return Redaction(redacted, ids, r.maps)
 

@@ -23,6 +23,8 @@ import jinja2
 
 import corroborator
 from corroborator.consolidate._facts import phrase
+from corroborator.consolidate.credibility import RULE as CREDIBILITY_RULE
+from corroborator.consolidate.credibility import case_sources, credibility_of
 from corroborator.model import Case, Document, Duplicate, Entity, Event, Mention, Quote, document_label, page_of
 from corroborator.outputs import charts
 from corroborator.outputs.briefing import Briefing, build_briefing
@@ -217,10 +219,12 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
                     ("quotes", len(case.quotes)), ("figures", len(case.figures)), ("dated events", len(case.events)),
                     ("claims", len(case.claims)), ("protected witnesses", w.count)],
         "totals": totals,
+        "sources": list(case_sources(case).values()),
+        "credibility_rule": CREDIBILITY_RULE,
         "claims": [{"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
                     "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",
                     "sources": c.independent_sources, "status": c.status, "note": c.note,
-                    "review": _review(case, c.id),
+                    "review": _review(case, c.id), "credibility": credibility_of(case, c),
                     "figures": [cites.link(figures[f].mention) for f in case.cited_figures(c) if f in figures],
                     "copies": len(c.figure_ids) - len(case.cited_figures(c))}
                    for c in case.claims],

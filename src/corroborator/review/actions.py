@@ -30,6 +30,7 @@ ACTIONS = {
     "claim.status": "claim", "claim.lock": "claim", "claim.unlock": "claim",
     "entity.merge": "entity", "entity.split": "entity", "entity.protect": "entity", "entity.unprotect": "entity",
     "document.mark_identifying": "document", "document.unmark_identifying": "document",
+    "source.reliability": "source",
 }
 #: Actions only an admin may take (lifting protection exposes a witness).
 ADMIN_ACTIONS = frozenset({"entity.unprotect"})

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from typing import Any
 
+from corroborator.consolidate.credibility import RELIABILITY, case_sources
 from corroborator.errors import ReviewConflictError, ReviewError
 from corroborator.witnesses import IDENTIFYING, PSEUDONYM_RE, assign_pseudonyms, person_key
 from corroborator.model import Case, Claim, Entity, Figure, Mention, Quote, mention_id
@@ -90,6 +91,14 @@ def clean_after(case: Case, state: ReviewState, *, user: str, role: str, action:
     kind = ACTIONS[action]
     if kind == "document":
         return _mark_after(case, user=user, role=role, action=action, target=target, after=after)
+    if kind == "source":
+        if target not in case_sources(case):
+            raise ReviewError(f"no original source {target!r} in this case")
+        rating = str(after.get("reliability", "")).strip().upper()
+        if rating not in RELIABILITY:
+            raise ReviewError(f"reliability must be one of {', '.join(RELIABILITY)} "
+                              f"({'; '.join(f'{k} {v}' for k, v in RELIABILITY.items())})")
+        return {"reliability": rating}
     if kind == "figure":
         figure = _find(case.figures, target, "figure")
         locked = _locked_claim(case, state, target)
@@ -306,11 +315,15 @@ def apply(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> C
     docs = {d.id: d for d in case.documents}
     merged: dict[str, str] = {}
     records: dict[str, dict[str, Any]] = {}
+    reliability: dict[str, dict[str, Any]] = dict(case.reliability)
     for r in reviews:
         kind = ACTIONS.get(r.action)
         if kind in ("figure", "quote", "claim", "entity"):
             _record(records, r, figures.get(r.target) if kind == "figure" else None)
-        if kind == "document" and r.target in docs:
+        if kind == "source":
+            reliability[r.target] = {"rating": r.after.get("reliability", "F"), "by": r.user, "at": r.at,
+                                     "note": r.note or None}
+        elif kind == "document" and r.target in docs:
             _apply_mark(r, docs[r.target].text, mentions)
         elif kind == "figure" and r.target in figures:
             f = figures[r.target]
@@ -346,10 +359,13 @@ def apply(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> C
     reviewed = dataclasses.replace(case, mentions=mentions, entities=list(entities.values()),
                                    quotes=list(quotes.values()),
                                    figures=[f for fid, f in figures.items() if fid not in rejected_figures])
+    reviewed = dataclasses.replace(reviewed, reliability=reliability)
     rejected_claims = {cid for cid, (status, _) in claim_status.items() if status == "rejected"}
-    if rejected_figures or touched_figures or rejected_claims:
-        # The evidence changed: claims, notes and totals are made again from what the reviewers left.
-        reviewed = recompute_claims(reviewed, reviewed.figures, settings, rejected_claims=rejected_claims)
+    verified = {cid for cid, (status, _) in claim_status.items() if status == "verified"}
+    if rejected_figures or touched_figures or rejected_claims or verified or reliability != case.reliability:
+        # The evidence or its weight changed: claims, ratings, notes and totals are made again.
+        reviewed = recompute_claims(reviewed, reviewed.figures, settings, rejected_claims=rejected_claims,
+                                    verified=verified)
     return dataclasses.replace(reviewed, claims=_annotate(reviewed.claims, claim_status, locks), reviews=records)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from corroborator.consolidate._facts import places_of
 from corroborator.consolidate.claims import ClaimSet, build_claims
+from corroborator.consolidate.credibility import UNRATED, rate_claims
 from corroborator.consolidate.provenance import Provenance, Source
 from corroborator.consolidate.totals import compute_totals
 from corroborator.model import Case, Claim, Figure, Origin
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 def recompute_claims(case: Case, figures: Iterable[Figure], settings: Settings = DEFAULTS, *,
-                     rejected_claims: Iterable[str] = ()) -> Case:
+                     rejected_claims: Iterable[str] = (), verified: Iterable[str] = ()) -> Case:
     """``case`` with claims, claim details and totals made again from ``figures``.
 
     Args:
@@ -35,6 +36,8 @@ def recompute_claims(case: Case, figures: Iterable[Figure], settings: Settings =
         figures: The figures as reviewed: rejected ones left out, corrected ones changed.
         settings: The settings the case was built with (claims and totals thresholds).
         rejected_claims: Ids of claims a reviewer rejected: they leave the claims and the totals.
+        verified: Ids of claims a reviewer verified (rated confirmed). Source reliability is
+            ``case.reliability``.
 
     Returns:
         A new case with ``figures``, recomputed ``claims``, ``claim_details`` and ``totals``.
@@ -42,8 +45,11 @@ def recompute_claims(case: Case, figures: Iterable[Figure], settings: Settings =
     figures = list(figures)
     docs = {d.id: d for d in case.documents}
     provenance = {mid: _provenance(o) for mid, o in case.provenance.items() if o.kind == "figure"}
-    claim_set = build_claims(figures, case.documents, provenance, _places(case, figures, docs), settings.claims)
+    ratings = {key: str(r.get("rating", UNRATED)) for key, r in case.reliability.items()}
+    claim_set = build_claims(figures, case.documents, provenance, _places(case, figures, docs), settings.claims,
+                             reliability=ratings)
     claim_set = _keep_ids(claim_set, case.claims)
+    rate_claims(claim_set.claims, claim_set.details, ratings, verified)  # under the kept ids
     rejected = set(rejected_claims)
     if rejected:
         claim_set = ClaimSet([c for c in claim_set.claims if c.id not in rejected],
@@ -138,3 +144,4 @@ def reviewed_only(case: Case, settings: Settings = DEFAULTS) -> Case:
     return dataclasses.replace(
         out, quotes=quotes, entities=[e for e in case.entities if checked(e.id) or e.id in speakers],
         events=[], timeline=[], mentions={k: m for k, m in case.mentions.items() if m.kind not in ("date", "event")})
+
