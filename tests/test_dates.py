@@ -376,3 +376,16 @@ def test_dates_sample_001_resolves_with_case_reference() -> None:
     assert (mention.text, mention.attrs["value"], mention.attrs["precision"]) == ("May 26", "2017-05-26", "day")
     events, _ = extract_events(doc, [mention])
     assert [(e.date, e.what[:42]) for e in events] == [("2017-05-26", "The British government reports Chechen pre")]
+
+
+def test_dates_relative_in_an_undated_report_reach_only_the_latest_date_it_establishes() -> None:
+    text = ("A purge of gay men took place in 2017. In the past year, over 100 people have fled. "
+            "Last year 20 were held. Two years ago, a man died.")
+    found = {t: (v, p) for t, v, p in dates_of(text)}
+    # "The past year" runs up to the latest date the report names; it is never the year before it.
+    assert found["past year"] == ("2017", "year")
+    # The report may have been written years after 2017: "last year" and "two years ago" stay unplaced.
+    assert found["Last year"] == (None, "year") and found["Two years ago"] == (None, "year")
+    # With a publish date they resolve as before.
+    dated = {t: v for t, v, _ in dates_of(text, published="2018-03-01")}
+    assert dated["Last year"] == "2017" and dated["Two years ago"] == "2016"

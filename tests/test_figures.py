@@ -75,7 +75,7 @@ def _triples(figures: Sequence[Figure]) -> list[tuple[str, int, str]]:
         ("A dozen people were wounded.", [("injured", 12, "about")]),
         ("Between 50 and 60 people were killed.", [("killed", 50, "at_least")]),
         ("Police arrested 45 or more students.", [("detained", 45, "at_least")]),
-        ("Thirty-six people suffered “abusive treatment” in secret prisons.", [("tortured", 36, "exact")]),
+        ("Thirty-six people suffered “abusive treatment” in secret prisons.", [("ill_treated", 36, "exact")]),
         ("Two hundred and fifty families fled the fighting.", [("fled", 250, "exact")]),
         ("Floods displaced 1.5 million people.", [("fled", 1_500_000, "exact")]),
     ],

@@ -20,6 +20,7 @@ EVENT_KINDS = (
     "detained",
     "disappeared",
     "tortured",
+    "ill_treated",
     "fled",
     "evacuated",
     "other",

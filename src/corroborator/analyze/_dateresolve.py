@@ -32,6 +32,7 @@ NUMBERS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50})
 #: The month each season starts; a season runs three months, winter is named by its December.
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
+_LOWER_BOUND = "no publish date, and the latest year the report names only bounds when it was written"
 _ISO_PREFIX = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -163,6 +164,9 @@ def _relative(f: dict[str, str], ref: Ref) -> dict[str, Any]:
     step = {"last": -1, "this": 0, "next": 1}.get(direction, 0)
     unit = (f.get("unit") or "").lower()
     if unit == "year" and ref.year is not None:
+        if ref.source == "text_year" and step:
+            # No publish date: the latest year the report names only bounds when it was written.
+            return _unresolved("year", _LOWER_BOUND, f"{direction} year")
         return _resolved(str(ref.year + step), "year", ref, "reference")
     if ref.day is None:
         precision = "day" if f.get("day") else {"week": "range", "month": "month", "year": "year"}.get(unit, "season")
@@ -195,6 +199,12 @@ def _span(kind: str, f: dict[str, str], ref: Ref) -> dict[str, Any]:
         n, unit = n * 10, "year"
     precision = "range" if kind == "past" else {"day": "day", "week": "day", "month": "month", "year": "year"}[unit]
     if unit == "year" and ref.day is None and ref.year is not None:
+        if ref.source == "text_year":
+            # No publish date: "the past year" reaches the latest date the report establishes; "two
+            # years ago" cannot be placed, the report may have been written years after that date.
+            if kind == "past" and n == 1:
+                return _resolved(str(ref.year), "year", ref, "reference")
+            return _unresolved(precision, _LOWER_BOUND, f"P{n}Y")
         return _resolved(str(ref.year - n), precision, ref, "reference", ref.text if kind == "past" else None)
     if ref.day is None:
         return _unresolved(precision, "no reference day", f"P{n}{unit[0].upper()}")

@@ -18,7 +18,8 @@ Decisions (precision first):
   death toll rose to 41") or an event noun ("300 arrests"). "Escaped" is not "fled"
   (escaping captivity is not flight), so "two men who managed to escape" is no figure;
   nor is "CNN has interviewed two men". "Beaten" alone maps to no event (injury or
-  torture?); "beaten in custody" is ``tortured``; "missing" is ``disappeared``,
+  torture?); "beaten in custody" and "abusive treatment" are ``ill_treated`` (kept apart
+  from ``tortured``); "missing" is ``disappeared``,
   "displaced"/"homeless" ``fled``, "rescued"/"airlifted" ``evacuated``, "affected"/
   "trapped" ``other``; "N bodies" (found, recovered, counted) is ``killed``. A modal
   makes "die"/"flee"/"kill" hypothetical ("100 could die", "threatened to kill 20").

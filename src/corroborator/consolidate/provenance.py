@@ -28,7 +28,9 @@ from corroborator.text import paragraphs, sentences
 logger = logging.getLogger(__name__)
 
 #: Event kinds that count the same people under another verb ("detained" / "disappeared").
-EVENT_FAMILY = {"disappeared": "detained"}
+#: Event kinds counted together. None: kinds stay apart ("disappeared" is not "detained") unless a
+#: figure's own words equate them, which the figure extractor decides.
+EVENT_FAMILY: dict[str, str] = {}
 _ARTICLES = frozenset({"a", "an", "the"})
 _DESCRIPTIVE = frozenset({"description", "appositive"})
 _TYPE_KIND = {"ORG": "organisation", "PERSON": "person", "GPE": "authority", "NORP": "authority", "FAC": "place"}
@@ -37,7 +39,7 @@ _CITED_IN_QUOTE = re.compile(r"\b(?:according to|told|in an interview with|speak
 
 
 def event_family(event: str) -> str:
-    """The event a claim groups ``event`` under ("disappeared" counts the detained)."""
+    """The event a claim groups ``event`` under (each kind on its own, see :data:`EVENT_FAMILY`)."""
     return EVENT_FAMILY.get(event, event)
 
 

@@ -32,7 +32,7 @@ from corroborator.text import sentences
 logger = logging.getLogger(__name__)
 
 _VERB = {"killed": "were killed", "injured": "were injured", "detained": "were detained", "disappeared": "disappeared",
-         "tortured": "were tortured", "fled": "fled", "evacuated": "were evacuated", "other": "were affected"}
+         "tortured": "were tortured", "ill_treated": "were ill-treated", "fled": "fled", "evacuated": "were evacuated", "other": "were affected"}
 _STATUS_WORDS = {"superseded": "later superseded", "conflicting": "disputed"}
 _QUOTE_MARKS = re.compile(r"[\"“”‘’]")
 _SUPPORT = 0.3
