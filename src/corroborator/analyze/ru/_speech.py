@@ -1,0 +1,452 @@
+"""Russian speech verbs, speaker phrases and name forms, read with pymorphy3.
+
+Works on the normalised text (offsets are those of ``Document.text``). A speaker phrase
+is returned as the language-independent :class:`~corroborator.analyze._speakers.Phrase`
+the people tracker understands: names are labelled in the nominative ("по словам
+Рамзана Кадырова" is "Рамзан Кадыров"), pronouns carry the English pronoun the tracker
+resolves ("он" is "he"), descriptions keep their text and the lemma of their head noun.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pymorphy3
+
+from corroborator.analyze._speakers import Phrase
+from corroborator.model import Mention
+
+logger = logging.getLogger(__name__)
+
+_W = str.split
+#: Lemmas (ё written е) of the verbs that attribute speech: every tense, gender and aspect.
+SPEECH_LEMMAS = frozenset(_W(
+    "сказать говорить заявить заявлять рассказать рассказывать сообщить сообщать отметить отмечать "
+    "подчеркнуть подчеркивать добавить добавлять пояснить пояснять признаться признаваться утверждать "
+    "уточнить уточнять ответить отвечать объяснить объяснять вспоминать вспомнить продолжить продолжать "
+    "написать писать заверить заверять жаловаться пожаловаться возмутиться возмущаться передать передавать "
+    "констатировать настаивать напомнить напоминать цитировать процитировать опровергнуть опровергать "
+    "прокомментировать комментировать указать указывать воскликнуть спросить спрашивать предупредить "
+    "предупреждать призвать призывать считать уверять говориться"))
+#: Verbs that call something by a short quoted word: "назвал задержания «провокацией»".
+NAMING_LEMMAS = frozenset(_W("назвать называть охарактеризовать характеризовать"))
+PRONOUNS = {"он": ("he", "m", False), "она": ("she", "f", False), "они": ("they", None, True),
+            "я": ("i", None, False), "мы": ("we", None, True)}
+#: Unnamed private people: protected when they speak without a name.
+PRIVATE_LEMMAS = frozenset(_W(
+    "мужчина женщина человек житель жительница задержанный задержанная пострадавший пострадавшая свидетель "
+    "свидетельница очевидец очевидица собеседник собеседница родственник родственница мать отец сын дочь брат "
+    "сестра жена муж друг подруга знакомый знакомая сосед соседка парень девушка юноша студент студентка "
+    "пленник узник заключенный заключенная беженец беженка житель местный пациент рабочий вдова потерпевший "
+    "потерпевшая освобожденный выживший герой героиня заявитель заявительница обратившийся эвакуированный "
+    "погибший похищенный"))
+#: Nouns that point back to the report's main interviewee: "— говорит собеседник".
+ANAPHORIC_LEMMAS = frozenset(_W("собеседник собеседница герой героиня"))
+ROLE_LEMMAS = frozenset(_W(
+    "пресс-секретарь представитель представительница глава министр президент губернатор мэр прокурор судья "
+    "адвокат юрист правозащитник правозащитница активист активистка журналист журналистка корреспондент "
+    "эксперт аналитик депутат сенатор директор руководитель руководительница председатель сотрудник сотрудница "
+    "следователь полицейский чиновник источник уполномоченный омбудсмен координатор врач "
+    "политолог социолог спикер генпрокурор замглавы замминистра начальник командир лидер основатель "
+    "редактор автор исследователь"))
+GROUP_LEMMAS = frozenset(_W(
+    "пресс-служба служба ведомство министерство мвд правительство администрация организация центр сеть "
+    "комитет фонд прокуратура суд полиция власть власти ск фсб кремль управление издание газета агентство "
+    "телеканал канал проект мемориал доклад заявление сообщение публикация релиз письмо отчет"))
+_PREPOSITIONS = frozenset(_W("в во на с со к ко у от из по о об при для за под над про без до через"))
+_QUANTIFIERS = frozenset(_W("один одна одно другой другая еще ещё некий некая"))
+_STOP = frozenset(_W("что как и а но когда если чтобы потому так также тоже уже ранее позже затем"))
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+@functools.cache
+def morph() -> pymorphy3.MorphAnalyzer:
+    """The shared Russian analyser (loaded once: its dictionaries ship with pymorphy3-dicts-ru)."""
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@functools.lru_cache(maxsize=65536)
+def parses(word: str) -> tuple:
+    """Every pymorphy3 parse of a word."""
+    return tuple(morph().parse(word))
+
+
+def yo(text: str) -> str:
+    """``text`` with ё written е, as lemma lists are."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
+@functools.lru_cache(maxsize=65536)
+def speech_verb(word: str) -> tuple[str, str | None, bool] | None:
+    """``(lemma, gender, plural)`` when ``word`` is a form of a speech verb, else None.
+
+    Gerunds ("добавив") count; the gender and number come from past-tense forms.
+    """
+    for p in parses(word.lower()):
+        if p.tag.POS in ("VERB", "GRND", "INFN") and yo(p.normal_form) in SPEECH_LEMMAS:
+            gender = {"masc": "m", "femn": "f"}.get(p.tag.gender or "")
+            return yo(p.normal_form), gender, p.tag.number == "plur"
+    return None
+
+
+def lemma(word: str) -> str:
+    """The first lemma of a word (ё written е)."""
+    found = parses(word.lower())
+    return yo(found[0].normal_form) if found else word.lower()
+
+
+def _cases(word: str) -> set[str]:
+    """The grammatical cases a word can be in."""
+    return {p.tag.case for p in parses(word.lower()) if p.tag.case}
+
+
+def nominative_name(text: str, gender: str | None = None) -> str:
+    """A person's name in the nominative: "Рамзана Кадырова" is "Рамзан Кадыров".
+
+    Words that pymorphy3 knows as first names, surnames or patronymics are put in the
+    nominative (of ``gender`` when given, else the first name's); other words are kept.
+    """
+    words = text.split()
+    if gender is None:
+        for word in words:
+            named = [p for p in parses(word.lower()) if "Name" in p.tag]
+            if named:
+                gender = {"masc": "m", "femn": "f"}.get(named[0].tag.gender or "")
+                break
+    out = []
+    for word in words:
+        found = [p for p in parses(word.lower()) if {"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",")
+                                                                                    .split(","))]
+        if gender:
+            found = [p for p in found if p.tag.gender == {"m": "masc", "f": "femn"}[gender]] or found
+        form = found[0].inflect({"nomn", "sing"}) if found and found[0].tag.case != "nomn" else None
+        new = form.word if form else word.lower() if found else word
+        out.append(_same_case(word, new))
+    return " ".join(out)
+
+
+def _same_case(model: str, word: str) -> str:
+    """``word`` capitalised like ``model`` (hyphenated parts too)."""
+    if not model[:1].isupper():
+        return word
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
+
+def name_forms(name: str) -> list[str]:
+    """Every singular case form of a (pseudonymous) first name or surname, the name first.
+
+    "Азмат" gives "Азмат", "Азмата", "Азмату", "Азматом", "Азмате"; a multi-word name gives
+    the forms of each word as well as the whole name. Words pymorphy3 does not know as
+    names give only themselves.
+    """
+    forms = [name]
+    for word in name.split():
+        known = [p for p in parses(word.lower()) if {"Name", "Surn"} & _grammemes(p)]
+        if word not in forms:
+            forms.append(word)
+        for p in known[:1]:
+            for form in p.lexeme:
+                if form.tag.number != "plur":
+                    spelled = _same_case(word, form.word)
+                    if spelled not in forms:
+                        forms.append(spelled)
+    return forms
+
+
+def _grammemes(parse: pymorphy3.analyzer.Parse) -> set[str]:
+    """The grammemes of a parse, as a set of strings."""
+    return set(str(parse.tag).replace(" ", ",").split(","))
+
+
+def nominative_pseudonym(word: str) -> str:
+    """A pseudonym the text shows in some case ("назвавшийся Азматом") in the nominative."""
+    if " " in word:
+        return " ".join(nominative_pseudonym(w) for w in word.split())
+    named = [p for p in parses(word.lower()) if {"Name", "Surn"} & _grammemes(p)]
+    if named:
+        return _same_case(word, named[0].normal_form)
+    if word.lower().endswith("ом") and len(word) > 4:
+        return word[:-2]  # an unknown masculine name in the instrumental: "Мурадом"
+    return word
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the text with its span."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        """The word in lower case."""
+        return self.text.lower()
+
+
+def tokens(view: str, start: int, end: int) -> list[Token]:
+    """The words of ``view[start:end]``."""
+    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(view, start, end)]
+
+
+class Entities:
+    """The NER mentions of a document, found by position."""
+
+    def __init__(self, entities: Sequence[Mention]):
+        self.items = sorted((m for m in entities if m.attrs.get("label")), key=lambda m: m.start)
+        self.starts = [m.start for m in self.items]
+
+    def inside(self, start: int, end: int) -> list[Mention]:
+        """The mentions that lie within ``[start, end)``."""
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return [m for m in self.items[lo:hi] if m.end <= end]
+
+    def at(self, pos: int) -> Mention | None:
+        """The mention that covers ``pos``."""
+        at = bisect.bisect_right(self.starts, pos) - 1
+        return self.items[at] if at >= 0 and self.items[at].end > pos else None
+
+
+def name_gender(name: str) -> str | None:
+    """"m" or "f" for a person's name when its first name or surname tells ("Анна Петрова" is "f")."""
+    for tags in ({"Name"}, {"Surn"}, {"Patr"}):
+        for word in name.split():
+            genders = {p.tag.gender for p in parses(word.lower()) if tags & _grammemes(p)}
+            if len(genders) == 1:
+                return {"masc": "m", "femn": "f"}.get(genders.pop() or "")
+    return None
+
+
+def _label_of(entity: Mention, gender: str | None) -> str:
+    """The nominative label of an entity mention (its NER lemma when it has one)."""
+    lemma_ = entity.attrs.get("lemma")
+    if isinstance(lemma_, str) and lemma_:
+        return lemma_
+    return nominative_name(entity.text, gender) if entity.attrs.get("label") in ("PERSON", "PER") else entity.text
+
+
+def _is_person(entity: Mention) -> bool:
+    """True for a PERSON mention (natasha writes PER)."""
+    return entity.attrs.get("label") in ("PERSON", "PER")
+
+
+def pronoun_phrase(tok: Token) -> Phrase | None:
+    """The tracker's pronoun phrase for "он", "она", "они" ..."""
+    if tok.low not in PRONOUNS:
+        return None
+    english, gender, plural = PRONOUNS[tok.low]
+    return Phrase(tok.start, tok.end, "pronoun", english, "pronoun", {english}, plural, gender)
+
+
+def _head(tok: Token) -> tuple[str, str] | None:
+    """``(lemma, category)`` when a word can head a speaker description in any case."""
+    for p in parses(tok.low):
+        base = yo(p.normal_form)
+        if p.tag.POS in ("PRTF", "ADJF"):
+            # A participle or adjective used as a noun: "задержанных" is "задержанный".
+            form = p.inflect({"nomn", "sing", p.tag.gender or "masc"}) or p.inflect({"nomn", "sing", "masc"})
+            base = yo(form.word) if form else base
+        if base in PRIVATE_LEMMAS:
+            return base, "private"
+        if base in ROLE_LEMMAS:
+            return base, "role"
+        if base in GROUP_LEMMAS or tok.text.isupper() and len(tok.text) > 1:
+            return base, "group"
+    return None
+
+
+def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: str | None,
+              end: int, nominative_label: bool = False) -> Phrase | None:
+    """The speaker phrase that starts at ``toks[i]`` and runs at most to ``end``.
+
+    A description ("пресс-секретарь главы Чечни Альви Каримов", "один из задержанных")
+    runs over the genitive words after its head; a PERSON mention inside or right after
+    it names the speaker ("name" phrase, labelled in the nominative).
+    """
+    first = toks[i]
+    if (pro := pronoun_phrase(first)) is not None:
+        return pro
+    entity = entities.at(first.start)
+    if entity is not None and entity.end <= end:
+        category = "name" if _is_person(entity) else "group"
+        label = _label_of(entity, gender)
+        gender = gender or (name_gender(label) if category == "name" else None)
+        return Phrase(entity.start, entity.end, "name", label, category, set(), False, gender, None, entity.start)
+    j, quantified = i, False
+    if first.low in _QUANTIFIERS:
+        quantified = True
+        j += 1
+        if j < len(toks) and toks[j].low in ("из", "один", "одна"):
+            j += 1
+    head = None
+    k = j
+    while k < len(toks) and k <= j + 3 and toks[k].start < end:
+        gap = view[toks[k - 1].end: toks[k].start] if k > i else ""
+        if k > i and gap.strip():
+            break
+        if (found := _head(toks[k])) is not None:
+            head = (k, *found)
+            break
+        if not _modifier(toks[k]):
+            break
+        k += 1
+    if head is None and quantified and j > i + 1 and j < len(toks) and _substantive(toks[j]):
+        head = (j, lemma(toks[j].text), "private")  # "один из обратившихся"
+    if head is None:
+        return None
+    k, base, category = head
+    last = k
+    # Genitive words after the head ("главы Чечни", "правозащитного центра «Мемориал»"), then a name.
+    while last + 1 < len(toks) and toks[last + 1].start < end and last - k < 6:
+        gap = view[toks[last].end: toks[last + 1].start]
+        if gap.strip(" «»\"") or toks[last + 1].low in _STOP or toks[last + 1].low in _PREPOSITIONS:
+            break
+        nxt = toks[last + 1]
+        ent = entities.at(nxt.start)
+        if ent is not None and _is_person(ent) and ent.end <= end:
+            label = _label_of(ent, gender)
+            return Phrase(first.start, ent.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
+                          ent.start)
+        if ent is not None:
+            last = max(last + 1, _index_at(toks, ent.end - 1))
+            continue
+        if not ({"gent"} & _cases(nxt.text)) or speech_verb(nxt.text):
+            break
+        last += 1
+    if (named := _name_after(view, toks, last, end, entities)) is not None:
+        label = _label_of(named, gender)
+        return Phrase(first.start, named.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
+                      named.start)
+    text = _nominative_phrase(toks[i: last + 1], k - i, view) if nominative_label else re.sub(
+        r"\s+", " ", view[first.start: toks[last].end])
+    plural = not quantified and any(p.tag.number == "plur" for p in parses(toks[k].low)[:1])
+    return Phrase(first.start, toks[last].end, "description", text, category, {base}, plural, gender)
+
+
+def _name_after(view: str, toks: list[Token], last: int, end: int, entities: Entities) -> Mention | None:
+    """A PERSON mention a few words after a description ("уполномоченный по правам человека Татьяна ...")."""
+    for k in range(last + 1, min(len(toks), last + 7)):
+        if toks[k].start >= end or any(ch in view[toks[k - 1].end: toks[k].start] for ch in ",.:;!?—–()"):
+            return None
+        if speech_verb(toks[k].text) or toks[k].low in _STOP:
+            return None
+        ent = entities.at(toks[k].start)
+        if ent is not None and _is_person(ent) and ent.end <= end:
+            return ent
+    return None
+
+
+def _substantive(tok: Token) -> bool:
+    """True for a participle or adjective in the genitive plural used as a noun ("задержанных")."""
+    return any(p.tag.POS in ("PRTF", "ADJF") and p.tag.number == "plur" and p.tag.case == "gent"
+               for p in parses(tok.low))
+
+
+def _nominative_phrase(toks: list[Token], head: int, view: str) -> str:
+    """A description with its words up to the head in the nominative ("пресс-службе МВД" → "пресс-служба МВД")."""
+    words = []
+    for n, tok in enumerate(toks):
+        word = tok.text
+        if n <= head:
+            found = [p for p in parses(tok.low) if p.tag.case and p.tag.case != "nomn" and p.tag.POS in
+                     ("NOUN", "ADJF", "PRTF")]
+            form = found[0].inflect({"nomn"}) if found and not any(p.tag.case == "nomn" for p in parses(tok.low)) \
+                else None
+            word = _same_case(tok.text, form.word) if form else word
+        words.append(word)
+    return " ".join(words)
+
+
+def _index_at(toks: list[Token], pos: int) -> int:
+    """Index of the token covering ``pos``."""
+    return max(0, bisect.bisect_right([t.start for t in toks], pos) - 1)
+
+
+def _modifier(tok: Token) -> bool:
+    """True for an adjective or participle that may stand before a head noun ("бывший", "местный")."""
+    return any(p.tag.POS in ("ADJF", "PRTF", "NUMR") for p in parses(tok.low))
+
+
+def find_phrase(view: str, start: int, end: int, entities: Entities, gender: str | None = None, *,
+                nominative: bool = True) -> Phrase | None:
+    """The first speaker phrase in ``view[start:end]``, skipping an audience and adverbs.
+
+    "рассказал «Новой газете» один из задержанных" reads past the dative outlet; a
+    phrase after a preposition ("в интервью Би-би-си") is not the speaker. With
+    ``nominative`` the phrase must be able to stand in the nominative (a subject); without
+    it any case is read ("по словам Рамзана Кадырова").
+    """
+    toks = tokens(view, start, end)
+    skip_next = False
+    for i, tok in enumerate(toks):
+        if tok.low in _PREPOSITIONS:
+            skip_next = True
+            continue
+        if skip_next:
+            skip_next = _modifier(tok) and not _head(tok)
+            continue
+        phrase = phrase_at(view, toks, i, entities, gender, end, not nominative)
+        if phrase is None:
+            continue
+        if nominative and phrase.kind != "pronoun" and not _can_be_subject(view, phrase, toks[i]):
+            continue
+        return phrase
+    return None
+
+
+def _can_be_subject(view: str, phrase: Phrase, first: Token) -> bool:
+    """True when a phrase's first word can be nominative (not "изданию", "журналистам")."""
+    cases = _cases(first.text)
+    return not cases or "nomn" in cases or first.low in _QUANTIFIERS
+
+
+def phrase_before(view: str, start: int, end: int, entities: Entities, gender: str | None = None) -> Phrase | None:
+    """The subject phrase that ends right before ``end`` (a verb), within ``view[start:end]``.
+
+    "Пресс-секретарь главы Чечни Альви Каримов заявил": the phrase from the clause start;
+    "Иванов, глава фонда, заявил" gives Иванов; "он заявил" the pronoun.
+    """
+    toks = tokens(view, start, end)
+    if not toks:
+        return None
+    if (pro := pronoun_phrase(toks[-1])) is not None:
+        return pro
+    # The clause starts after the last boundary that is not a comma of an appositive.
+    cut = 0
+    for i, tok in enumerate(toks):
+        gap = view[toks[i - 1].end: tok.start] if i else ""
+        if tok.low in _STOP or any(ch in gap for ch in ".!?:;—–"):
+            cut = i + (1 if tok.low in _STOP else 0)
+    last = entities.at(toks[-1].start)
+    if last is not None and _is_person(last) and not view[last.end:end].strip(" ,") and last.start >= toks[cut].start:
+        # "Уполномоченный по правам человека Татьяна Москалькова сообщила": the name before the verb.
+        for i in range(cut, len(toks)):
+            phrase = phrase_at(view, toks, i, entities, gender, end)
+            if phrase is not None and phrase.end == last.end:
+                return phrase
+        label = _label_of(last, gender)
+        return Phrase(last.start, last.end, "name", label, "name", set(), False, gender or name_gender(label), None,
+                      last.start)
+    for i in range(cut, len(toks)):
+        phrase = phrase_at(view, toks, i, entities, gender, end)
+        if phrase is not None and _can_be_subject(view, phrase, toks[i]):
+            return phrase
+    return None
+
+
+def phrase_in(view: str, start: int, end: int, entities: Entities) -> Phrase | None:
+    """The office or document after "в": "сообщили в пресс-службе МВД", "говорится в докладе"."""
+    toks = tokens(view, start, end)
+    for i, tok in enumerate(toks[:-1]):
+        if tok.low in ("в", "во"):
+            phrase = phrase_at(view, toks, i + 1, entities, None, end, True)
+            if phrase is not None:
+                phrase.category = "group"
+                return phrase
+            break
+    return None

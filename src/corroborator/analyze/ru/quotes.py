@@ -1,0 +1,512 @@
+"""Direct quotes and their speakers in Russian text (``quotes.rules.v1``, Russian rules).
+
+What counts as a quote:
+
+- Text in «…», „…“ or "…" marks, nested ones («… „…“ …») belonging to the outer quote
+  (the mark reader of :mod:`corroborator.analyze._marks`). A quote inside a sentence
+  needs ``quotes.min_words`` words and a verb, or a speech verb right before it
+  ("назвал задержания «провокацией»"); «Новая газета» or «Мемориал» name things.
+- Direct speech introduced by a dash: a line that opens with "— " or "– ".
+- Either kind may hold the author's words between dashes, in the Russian punctuation
+  pattern «Цитата, — сказал Иванов. — Продолжение»: the parts are separate quotes of one
+  speaker, and the mention spans the quoted words only. A dash line with no author's
+  words that ends with "?" is an interviewer's question and is not kept.
+
+Speakers, first rule that applies: the author's words after a dash ("— сказал он",
+"— рассказал «Новой газете» один из задержанных", "— сообщили в пресс-службе МВД"); an
+introduction before the quote (``Иванов заявил: «…»``, "Как рассказал Иванов, «…»",
+"по словам Рамзана Кадырова", "по данным X", "Иванов заявил, что «…»"); the person the
+paragraph introduced before the quote; the speaker or person of the paragraph before,
+for a quote that opens its paragraph. Speech verbs are recognised by lemma in every
+tense, gender and aspect (:mod:`._speech`). Names are matched in any case and labelled
+in the nominative; pronouns ("он сказал") take the most recent person of their gender.
+Protection cues (:mod:`.protection`) are linked to the nearest person before them in
+their sentence, else the quote speaker of that sentence, else the witness last quoted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from corroborator.analyze._marks import Candidate, ParagraphQuotes, link_chains, scan
+from corroborator.analyze._speakers import Phrase
+from corroborator.analyze.protection import Person, ProtectionCue
+from corroborator.analyze.quotes import QuoteResult, assemble_result
+from corroborator.analyze.ru._speech import (
+    NAMING_LEMMAS,
+    Entities,
+    find_phrase,
+    lemma,
+    name_forms,
+    parses,
+    phrase_before,
+    phrase_in,
+    speech_verb,
+    tokens,
+)
+from corroborator.analyze.ru.protection import RussianPeople, is_person_label, protected_forms
+from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Mention
+from corroborator.settings import DEFAULTS, QuoteSettings
+from corroborator.text import normalized, paragraphs
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["extract_quotes_ru"]
+
+_DASH_LINE = re.compile(r"[—–][ \t]+")
+#: A dash that opens the author's words: after the quote's own punctuation.
+_AUTHOR_DASH = re.compile(r"(?<=[,!?….])[ \t]+[—–][ \t]+")
+#: The dash that reopens the quote after the author's words.
+_RESUME = re.compile(r"[,.:][ \t]+[—–][ \t]+")
+_AFTER_MARK = re.compile(r"[ \t]*[,.!?]?[ \t]*[—–-][ \t]+")
+_LEAD_SOURCE = re.compile(r"\b(?:[Пп]о\s+(?:словам|данным|информации|мнению|утверждению|версии|оценке)|"
+                          r"[Сс]о\s+слов)\s+", re.I)
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
+#: A sentence ends at a full stop that a capital, an opening mark or a dash follows (not after an initial).
+_SENTENCE_BREAK = re.compile(r"(?<![\s.][А-ЯЁA-Z])[.!?…]+[»\"“]?(?=\s+[А-ЯЁA-Z«„\"—–])")
+
+
+def sentences(view: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of one paragraph of Russian text."""
+    spans, cursor = [], start
+    for match in _SENTENCE_BREAK.finditer(view, start, end):
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+        while cursor < end and view[cursor].isspace():
+            cursor += 1
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans
+
+
+@dataclass(eq=False)
+class _Part(Candidate):
+    """A quote candidate with the span of the author's words that attribute it (if any)."""
+
+    author: tuple[int, int] | None = None
+    group: int = -1  # parts of one utterance share a group
+
+
+def extract_quotes_ru(doc: Document, entities: Sequence[Mention],
+                      settings: QuoteSettings = DEFAULTS.quotes) -> QuoteResult:
+    """Find the direct quotes of a Russian ``doc``, their speakers and the protected people.
+
+    The same contract as :func:`corroborator.analyze.quotes.extract_quotes`.
+
+    Args:
+        doc: The document; its noise spans (except the headline) are skipped.
+        entities: Entity mentions from Russian NER (``attrs["label"]`` PERSON, ORG, GPE,
+            LOC; ``attrs["lemma"]`` the nominative form). They name speakers; the rules
+            find descriptions ("один из задержанных") without them.
+        settings: Word counts, reaches and confidences of the rules.
+
+    Returns:
+        A :class:`~corroborator.analyze.quotes.QuoteResult`: quote mentions spanning the
+        quoted words only, the speaker and protection mentions made, and the protected
+        people with every case form of their names.
+    """
+    view = normalized(doc.text)
+    body = [p for p in paragraphs(view) if not _noise(doc, *p)]
+    people = RussianPeople(doc, view, entities, settings.subject_reach)
+    known = Entities([*entities, *_pseudonym_mentions(doc, view, people, entities)])
+    raws = _candidates(view, body, doc)
+    for raw in raws:
+        _attribute(view, raw, body[raw.para], known, settings)
+    raws = [r for r in raws if _keep(view, r, settings)]
+    for index, raw in enumerate(raws):
+        raw.index = index
+    by_para = {para: list(group) for para, group in itertools.groupby(raws, key=lambda r: r.para)}
+    link_chains(by_para, body)  # type: ignore[arg-type]
+    _Walker(view, people, known, raws, by_para, body, settings).run()
+    result = assemble_result(doc, people, list(raws), settings)
+    result.protected = protected_forms(result.protected, view)
+    logger.debug("%s: %d Russian quotes, %d protected", doc.id, len(result.quotes), len(result.protected))
+    return result
+
+
+def _noise(doc: Document, start: int, end: int) -> bool:
+    """True when the span lies in noise that is not the report's own text."""
+    span = doc.in_noise(start, end)
+    return span is not None and span.kind not in OWN_TEXT_NOISE_KINDS
+
+
+def _pseudonym_mentions(doc: Document, view: str, people: RussianPeople,
+                        entities: Sequence[Mention]) -> list[Mention]:
+    """Working PERSON spans for every form of a declared pseudonym that NER did not tag.
+
+    They let a phrase reader see "Азмат" as a name; they are never output.
+    """
+    covered = Entities(entities)
+    found = []
+    for cue in people.cues:
+        if not cue.name:
+            continue
+        for form in name_forms(cue.name):
+            for match in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", view):
+                if covered.at(match.start()) is None:
+                    found.append(Mention(f"pseudonym:{match.start()}", doc.id, match.start(), match.end(), "entity",
+                                         "ru.pseudonym", match.group(), {"label": "PERSON", "lemma": cue.name}))
+    return found
+
+
+def _candidates(view: str, body: list[tuple[int, int]], doc: Document) -> list[_Part]:
+    """Quote parts of every body paragraph: dash lines and quotes in marks, author's words split off."""
+    dash_paras = {i for i, (s, _) in enumerate(body) if _DASH_LINE.match(view, s)}
+    marked = [r for r in scan(view, body) if r.para not in dash_paras and not _noise(doc, r.start, r.end)]
+    parts: list[_Part] = []
+    group = 0
+    by_para = {p: list(g) for p, g in itertools.groupby(marked, key=lambda r: r.para)}
+    for index, (p_start, p_end) in enumerate(body):
+        if index in dash_paras:
+            start = _DASH_LINE.match(view, p_start).end()
+            parts.extend(_split(view, start, p_end, index, group, p_start, p_end))
+            group += 1
+            continue
+        for raw in by_para.get(index, []):
+            split = _split(view, raw.start, raw.end, index, group, raw.open, raw.close)
+            split[0].unclosed, split[-1].unclosed = False, raw.unclosed
+            split[0].orphan = raw.orphan
+            parts.extend(split)
+            group += 1
+    return parts
+
+
+def _split(view: str, start: int, end: int, para: int, group: int, mark_open: int, mark_close: int) -> list[_Part]:
+    """The parts of one utterance, split at the author's words set off by dashes.
+
+    "Цитата, — сказал Иванов. — Продолжение" gives "Цитата" and "Продолжение", both with
+    the author's words "сказал Иванов"; a dash that no speech verb follows is the
+    quote's own punctuation.
+    """
+    parts: list[_Part] = []
+    cursor, pos = start, start
+    while (dash := _AUTHOR_DASH.search(view, pos, end)) is not None:
+        resume = _RESUME.search(view, dash.end(), end)
+        author_end = resume.start() if resume else _author_end(view, dash.end(), end)
+        if not _has_speech_verb(view, dash.end(), author_end, 6):
+            pos = dash.end()
+            continue
+        author = (dash.end(), author_end)
+        parts.append(_part(view, cursor, dash.start(), mark_open if not parts else cursor, para, group, author))
+        if resume is None:
+            cursor = end
+            break
+        cursor = pos = resume.end()
+    if cursor < end:
+        parts.append(_part(view, cursor, end, mark_open if not parts else cursor, para, group, None))
+    if parts:
+        parts[-1].close = mark_close if parts[-1].author is None else parts[-1].close
+    for before, after in zip(parts, parts[1:]):
+        after.author = after.author or before.author
+        after.continued = True
+    return [p for p in parts if p.end > p.start]
+
+
+def _author_end(view: str, start: int, end: int) -> int:
+    """Where author's words that run to the end of the utterance stop (before a final full stop)."""
+    text = view[start:end].rstrip()
+    return start + len(text.rstrip("."))
+
+
+def _part(view: str, start: int, end: int, mark_open: int, para: int, group: int,
+          author: tuple[int, int] | None) -> _Part:
+    """One quote part, its content stripped of spaces and a trailing comma."""
+    while start < end and view[start].isspace():
+        start += 1
+    while end > start and (view[end - 1].isspace() or view[end - 1] == ","):
+        end -= 1
+    return _Part(start, end, mark_open, end, para, author=author, group=group)
+
+
+def _has_speech_verb(view: str, start: int, end: int, within: int) -> bool:
+    """True when one of the first ``within`` words of ``view[start:end]`` is a speech verb."""
+    return any(speech_verb(t.text) for t in tokens(view, start, end)[:within])
+
+
+def _attribute(view: str, raw: _Part, paragraph: tuple[int, int], known: Entities, settings: QuoteSettings) -> None:
+    """Find the author's words or the introduction that attribute one quote part."""
+    p_start, p_end = paragraph
+    raw.lead_start = _lead_start(view, raw, p_start)
+    lead = view[raw.lead_start: raw.open].strip()
+    raw.partial = bool(lead) and not lead.endswith((":", ",")) and raw.open != p_start
+    if raw.author is None and not raw.unclosed:
+        after = _AFTER_MARK.match(view, raw.close, p_end)
+        if after is not None:
+            end = _segment_end(view, after.end(), p_end)
+            if _has_speech_verb(view, after.end(), end, 6):
+                raw.author = (after.end(), end)
+    if raw.author is not None and (cue := _speaker_in(view, *raw.author, known)) is not None:
+        raw.cue = (cue[0], cue[1], "after")
+        return
+    if lead and (cue := _lead_cue(view, raw.lead_start, raw.open, known)) is not None:
+        raw.cue = cue
+
+
+def _lead_start(view: str, raw: _Part, p_start: int) -> int:
+    """Start of the sentence that leads up to a quote's opening mark."""
+    start = p_start
+    for match in _SENTENCE_END.finditer(view, p_start, raw.open):
+        start = match.end()
+    return start
+
+
+def _segment_end(view: str, start: int, end: int) -> int:
+    """End of the author's words after a closing mark: the sentence end, or the next quote."""
+    stop = _SENTENCE_END.search(view, start, end)
+    stop_at = stop.start() if stop else end
+    mark = re.compile(r":\s*[«„\"“—–]").search(view, start, stop_at)
+    return mark.start() if mark else stop_at
+
+
+def _speaker_in(view: str, start: int, end: int, known: Entities) -> tuple[Phrase, str] | None:
+    """The speaker the author's words name: after the verb ("сказал Иванов") or before it ("он сказал")."""
+    toks = tokens(view, start, end)
+    for tok in toks:
+        verb = speech_verb(tok.text)
+        if verb is None:
+            continue
+        base, gender, plural = verb
+        phrase = None
+        if plural and _office_follows(view, tok.end, end):
+            phrase = phrase_in(view, tok.end, end, known)  # "— сообщили агентству в пресс-службе МВД"
+        phrase = phrase or find_phrase(view, tok.end, end, known, gender) or phrase_before(
+            view, start, tok.start, known, gender)
+        if phrase is None and (plural or base == "говориться"):
+            # "— сообщили в пресс-службе МВД", "— говорится в докладе": the office or the document.
+            phrase = phrase_in(view, tok.end, end, known)
+        if phrase is None:
+            phrase = _source_phrase(view, start, end, known)
+        return (phrase, base) if phrase is not None else None
+    return None
+
+
+def _office_follows(view: str, start: int, end: int) -> bool:
+    """True when "в" follows a verb, after at most a dative audience ("агентству", "«Интерфаксу»")."""
+    for tok in tokens(view, start, end)[:4]:
+        if tok.low in ("в", "во"):
+            return True
+        if "nomn" in {p.tag.case for p in parses(tok.low)}:
+            return False
+    return False
+
+
+def _source_phrase(view: str, start: int, end: int, known: Entities) -> Phrase | None:
+    """The X of "по словам X", "по данным X" in ``view[start:end]``."""
+    match = _LEAD_SOURCE.search(view, start, end)
+    if match is None:
+        return None
+    return find_phrase(view, match.end(), end, known, None, nominative=False)
+
+
+def _lead_cue(view: str, start: int, end: int, known: Entities) -> tuple[Phrase, str, str] | None:
+    """An introduction before the opening mark: "Иванов заявил:", "Как рассказал Иванов,", "по словам X"."""
+    if (phrase := _source_phrase(view, start, end, known)) is not None:
+        return phrase, "по словам", "according"
+    speech = [(t, v) for t in tokens(view, start, end) if (v := speech_verb(t.text) or _naming_verb(t.text))]
+    if speech:
+        tok, (base, gender, plural) = speech[-1]
+        phrase = phrase_before(view, start, tok.start, known, gender)
+        after = find_phrase(view, tok.end, end, known, gender)
+        if after is not None and (phrase is None or view[start:tok.start].lstrip().lower().startswith("как")):
+            phrase = after
+        if phrase is None:
+            phrase = after or _subject(view, start, tok.start, known, gender)
+        if phrase is not None:
+            return phrase, base, "before"
+        return None
+    if view[start:end].rstrip().endswith(":"):
+        colon = start + len(view[start:end].rstrip()) - 1
+        phrase = find_phrase(view, start, colon, known, None)
+        if phrase is not None:
+            return phrase, ":", "before"
+    return None
+
+
+def _naming_verb(word: str) -> tuple[str, str | None, bool] | None:
+    """``(lemma, gender, plural)`` for "назвал", "называют" ... (a short quote's verb)."""
+    for p in parses(word.lower()):
+        if p.tag.POS == "VERB" and p.normal_form in NAMING_LEMMAS:
+            return p.normal_form, {"masc": "m", "femn": "f"}.get(p.tag.gender or ""), p.tag.number == "plur"
+    return None
+
+
+def _subject(view: str, start: int, end: int, known: Entities, gender: str | None) -> Phrase | None:
+    """The sentence's subject when the verb's own subject is left out ("…, и добавил:")."""
+    return find_phrase(view, start, end, known, gender)
+
+
+def _keep(view: str, raw: _Part, settings: QuoteSettings) -> bool:
+    """Quote or the name of something? Long enough, and speech, for where it stands."""
+    text = view[raw.start: raw.end]
+    words = [t for t in tokens(view, raw.start, raw.end)]
+    if not words:
+        return False
+    if raw.open < raw.start and view[raw.open] in "—–" and raw.author is None and text.rstrip().endswith("?") \
+            and not raw.continued:
+        return False  # an interviewer's question
+    if raw.cue is not None and raw.cue[2] == "after":
+        return True
+    if not raw.partial:
+        return len(words) >= 2 or raw.cue is not None
+    lead_words = tokens(view, raw.lead_start, raw.open)[-settings.partial_gap:] if settings.partial_gap else []
+    governed = any(lemma(t.text) in NAMING_LEMMAS or speech_verb(t.text) for t in lead_words)
+    if len(words) >= settings.min_words and (_has_verb(words) or governed) and not _title_like(text):
+        return True
+    return governed and words[0].text[:1].islower() and raw.cue is not None
+
+
+def _has_verb(words: list) -> bool:
+    """True when some word is a finite verb, an infinitive or a short participle."""
+    return any(p.tag.POS in ("VERB", "INFN", "PRTS") for w in words for p in parses(w.low)[:1])
+
+
+def _title_like(text: str) -> bool:
+    """A name of an organisation or a work: every long word capitalised, no sentence punctuation."""
+    if re.search(r"[.!?,:;]", text):
+        return False
+    long = [w for w in text.split() if len(w) > 3]
+    return bool(long) and all(w[:1].isupper() for w in long)
+
+
+class _Walker:
+    """Reads the body in order, giving quotes speakers and protection cues their owners."""
+
+    def __init__(self, view: str, people: RussianPeople, known: Entities, raws: list[_Part],
+                 by_para: dict[int, list[_Part]], body: list[tuple[int, int]], settings: QuoteSettings):
+        self.view, self.people, self.known, self.raws = view, people, known, raws
+        self.by_para, self.body, self.settings = by_para, body, settings
+        self.phrases: list[tuple[int, int, Person]] = []  # every resolved phrase, in text order
+        self.last_witness: Person | None = None
+
+    def run(self) -> None:
+        """Resolve every quote and cue; remember who speaks or is introduced last in each paragraph."""
+        previous: Person | None = None
+        for index, (p_start, p_end) in enumerate(self.body):
+            quotes = self.by_para.get(index, [])
+            para = ParagraphQuotes(quotes)  # type: ignore[arg-type]
+            items: list[tuple[int, object]] = [(r.open, r) for r in quotes]
+            for s, e in sentences(self.view, p_start, p_end):
+                if not para.overlaps(s, e):
+                    items.append((s, (s, e)))
+            intro: Person | None = None
+            last: Person | None = None
+            for _, item in sorted(items, key=lambda x: x[0]):
+                if isinstance(item, _Part):
+                    self._quote(item, intro, previous, quotes)
+                    last = item.person or last
+                    upto = max(item.close, item.author[1] if item.author else 0)
+                else:
+                    if (person := self._narrative(*item)) is not None:
+                        intro = last = person
+                    upto = item[1]
+                self._link_cues(p_start, upto, quotes, p_end)
+            self._link_cues(p_start, p_end, quotes, p_end)
+            previous = last or previous
+
+    def _resolve(self, phrase: Phrase) -> Person | None:
+        """The person of a phrase, remembered by position for the protection cues."""
+        person = self.people.resolve(phrase)
+        if person is not None and phrase.kind != "pronoun":
+            bisect.insort(self.phrases, (phrase.start, phrase.end, person), key=lambda x: (x[0], x[1]))
+        return person
+
+    def _quote(self, raw: _Part, intro: Person | None, previous: Person | None, quotes: list[_Part]) -> None:
+        """Give one quote part its speaker."""
+        person, how = None, None
+        if raw.cue is not None:
+            raw.phrase = raw.cue[0]
+            person, how = self._resolve(raw.cue[0]), raw.cue[2]
+        if person is None and raw.continued:
+            earlier = next((q for q in reversed(quotes) if q.group == raw.group and q is not raw and q.person), None)
+            if earlier is not None:
+                person, how = earlier.person, "continued"
+        if person is None and raw.cue is None:
+            same = next((q for q in quotes if q.group == raw.group and q is not raw and q.cue is not None), None)
+            if same is not None:
+                person, how, raw.phrase = self._resolve(same.cue[0]), "paragraph", same.cue[0]
+        if person is None and intro is not None and (raw.cue is None or raw.cue[0].kind != "pronoun"):
+            person, how = intro, "intro"
+        at_start = raw.open == self.body[raw.para][0] or raw.continued
+        if person is None and at_start and previous is not None:
+            person, how = previous, "previous"
+        raw.person, raw.how = person, how if person is not None else None
+        if person is not None:
+            named = raw.phrase is not None and how in ("after", "before", "according") and raw.phrase.kind != "pronoun"
+            raw.speaker_mention = self.people.mention_for(raw.phrase) if named else person.mention_id
+            person.spoke = True
+            self.people.touch(person)
+            if is_person_label(person):
+                self.last_witness = person
+
+    def _narrative(self, start: int, end: int) -> Person | None:
+        """Read a sentence without quotes: the person its speech verb or subject brings in."""
+        toks = tokens(self.view, start, end)
+        for tok in toks:
+            verb = speech_verb(tok.text)
+            if verb is None:
+                continue
+            phrase = phrase_before(self.view, start, tok.start, self.known, verb[1]) or find_phrase(
+                self.view, tok.end, end, self.known, verb[1])
+            if phrase is not None:
+                return self._resolve(phrase)
+        subject = find_phrase(self.view, start, min(end, start + 120), self.known, None)
+        if subject is not None and subject.kind != "pronoun":
+            self._resolve(subject)
+        elif subject is not None:
+            self.people.resolve(subject)
+        return None
+
+    def _link_cues(self, p_start: int, upto: int, quotes: list[_Part], p_end: int) -> None:
+        """Give each protection cue of a paragraph, up to ``upto``, the person it describes."""
+        cues = self.people.cues
+        lo, hi = bisect.bisect_left(self.people.cue_starts, p_start), bisect.bisect_left(self.people.cue_starts, upto)
+        spans = [(q.start, q.end) for q in quotes]
+        for index in range(lo, hi):
+            cue = cues[index]
+            if index in self.people.used or cue.kind == "footnote":
+                continue
+            if any(s <= cue.start < e for s, e in spans) and not (cue.name and cue.kind == "pseudonym"):
+                continue  # a cue inside a quote describes nobody here
+            owner = self._cue_owner(cue, p_start, p_end, quotes)
+            if owner is not None:
+                self.people.protect(index, owner)
+
+    def _cue_owner(self, cue: ProtectionCue, p_start: int, p_end: int, quotes: list[_Part]) -> Person | None:
+        """The nearest person before the cue in its sentence, else that sentence's speaker, else the last witness."""
+        if cue.name and cue.kind == "pseudonym":
+            named = self.people.by_name.get(cue.name.lower())
+            if named is not None and self.view[cue.start: cue.start + len(cue.name)].lower() \
+                    .startswith(cue.name.lower()[:3]):
+                return named  # "Азмат (имя изменено)": the name the cue follows
+        sentence = next(((s, e) for s, e in sentences(self.view, p_start, p_end) if s <= cue.start < e),
+                        (p_start, p_end))
+        before = [p for s, e, p in self.phrases if sentence[0] <= s and e <= cue.start + 1 and not p.org]
+        if before:
+            return before[-1]
+        speakers = [q.person for q in quotes if q.person is not None and not q.person.org and (
+            sentence[0] <= q.open < sentence[1] or (q.author and sentence[0] <= q.author[0] < sentence[1]))]
+        if speakers:
+            return speakers[0]
+        if cue.name and (person := self.people.by_name.get(cue.name.lower())) is not None:
+            return person
+        if cue.name:
+            phrase = Phrase(cue.start, cue.end, "name", cue.name, "name", set(), False, None,
+                            self._name_span(cue), None)
+            return self._resolve(phrase)
+        return self.last_witness
+
+    def _name_span(self, cue: ProtectionCue) -> tuple[int, int] | None:
+        """Where the pseudonym's word stands inside its cue."""
+        stem = cue.name[:-1] if len(cue.name) > 3 else cue.name
+        at = self.view.find(stem, cue.start, cue.end)
+        if at < 0:
+            return None
+        end = at
+        while end < cue.end and (self.view[end].isalpha() or self.view[end] in "- "):
+            end += 1
+        return at, len(self.view[:end].rstrip())
