@@ -88,9 +88,8 @@ def detect_cues_ru(view: str) -> list[ProtectionCue]:
                                   "footnote"))
     if footnotes:
         for star in _STAR_NAME.finditer(view):
-            if star.start() > 0 and view[star.start() - 1] not in "\n":
-                cues.append(ProtectionCue(star.start(), star.end("name"), "pseudonym",
-                                          nominative_pseudonym(star.group("name"))))
+            cues.append(ProtectionCue(star.start(), star.end("name"), "pseudonym",
+                                      nominative_pseudonym(star.group("name"))))
     named = [(c.start, c.end) for c in cues]
     for match in _ANONYMOUS.finditer(view):
         if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e in named):
