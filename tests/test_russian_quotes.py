@@ -172,7 +172,8 @@ def test_lower_quotes_and_straight_quotes() -> None:
 
 def test_names_of_organisations_and_outlets_in_quotes_are_not_quotes() -> None:
     text = ("Сотрудники правозащитного центра «Мемориал» и журналисты «Новой газеты» передали доклад "
-            "в «Комитет против пыток».\n")
+            "в «Комитет против пыток».\n«Новая газета» сообщила о задержаниях в Чечне.\n"
+            "«Комитет по предотвращению пыток Чеченской Республики» обратился в прокуратуру.\n")
     assert _quotes(text) == []
 
 
@@ -263,3 +264,16 @@ def test_the_result_carries_speaker_mentions_for_descriptions() -> None:
 def test_an_empty_or_quote_free_document() -> None:
     assert extract_quotes_ru(ru_doc(""), []).quotes == []
     assert extract_quotes_ru(ru_doc("В Грозном прошёл митинг.\n"), []).quotes == []
+
+
+def test_the_outlet_that_reports_a_quote_is_not_its_speaker() -> None:
+    text = "«Мы не отступим», — сказал Кадыров, передаёт «Интерфакс».\n"
+    doc = ru_doc(text)
+    ents = entities_for(doc, [{"text": "Кадыров", "label": "PERSON"}, {"text": "Интерфакс", "label": "ORG"}])
+    (quote,) = extract_quotes_ru(doc, ents).quotes
+    assert (quote.speaker_label, quote.reported_by) == ("Кадыров", "Интерфакс")
+
+
+def test_a_comma_then_the_speech_verb_attributes_without_a_dash_but_a_name_in_quotes_does_not_speak() -> None:
+    text = "«Людей забирают по ночам», сказал Петров. «Мемориал» сообщил о новых задержаниях.\n"
+    assert _quotes(text, [{"text": "Петров", "label": "PERSON"}]) == [("Людей забирают по ночам", "Петров")]

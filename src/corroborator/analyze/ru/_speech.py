@@ -146,7 +146,10 @@ def name_forms(name: str) -> list[str]:
     """
     forms = [name]
     for word in name.split():
-        known = [p for p in parses(word.lower()) if {"Name", "Surn"} & _grammemes(p)]
+        own = [p for p in parses(word.lower()) if p.tag.POS == "NOUN" and p.normal_form == word.lower()]
+        # The name's own lexeme ("Зелимхан"), a first name or surname first; never another name's forms.
+        known = sorted(own, key=lambda p: not {"Name", "Surn"} & _grammemes(p)) or [
+            p for p in parses(word.lower()) if {"Name", "Surn"} & _grammemes(p)]
         if word not in forms:
             forms.append(word)
         for p in known[:1]:
@@ -167,6 +170,8 @@ def nominative_pseudonym(word: str) -> str:
     """A pseudonym the text shows in some case ("назвавшийся Азматом") in the nominative."""
     if " " in word:
         return " ".join(nominative_pseudonym(w) for w in word.split())
+    if any(p.tag.case == "nomn" and p.tag.number == "sing" and p.tag.POS == "NOUN" for p in parses(word.lower())):
+        return word  # already the nominative ("Зелимхан", "Мадина")
     named = [p for p in parses(word.lower()) if {"Name", "Surn"} & _grammemes(p)]
     if named:
         return _same_case(word, named[0].normal_form)

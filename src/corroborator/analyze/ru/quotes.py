@@ -64,6 +64,9 @@ _AUTHOR_DASH = re.compile(r"(?<=[,!?….])[ \t]+[—–][ \t]+")
 #: The dash that reopens the quote after the author's words.
 _RESUME = re.compile(r"[,.:][ \t]+[—–][ \t]+")
 _AFTER_MARK = re.compile(r"[ \t]*[,.!?]?[ \t]*[—–-][ \t]+")
+_AFTER_COMMA = re.compile(r"[ \t]*,[ \t]+(?=\w)")
+#: "…, передаёт «Интерфакс»", "…, пишет РБК": the outlet that reports the quote.
+_REPORTERS = frozenset("передавать сообщать писать цитировать процитировать".split())
 _LEAD_SOURCE = re.compile(r"\b(?:[Пп]о\s+(?:словам|данным|информации|мнению|утверждению|версии|оценке)|"
                           r"[Сс]о\s+слов)\s+", re.I)
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
@@ -233,15 +236,22 @@ def _attribute(view: str, raw: _Part, paragraph: tuple[int, int], known: Entitie
     p_start, p_end = paragraph
     raw.lead_start = _lead_start(view, raw, p_start)
     lead = view[raw.lead_start: raw.open].strip()
-    raw.partial = bool(lead) and not lead.endswith((":", ",")) and raw.open != p_start
+    # Inside a sentence: words before it, or a sentence that runs on after it ("«Новая газета» сообщила").
+    runs_on = re.match(r"[ \t]+\w", view[raw.close: raw.close + 3]) is not None
+    raw.partial = (bool(lead) and not lead.endswith((":", ",")) and raw.open != p_start) or runs_on
     if raw.author is None and not raw.unclosed:
         after = _AFTER_MARK.match(view, raw.close, p_end)
         if after is not None:
             end = _segment_end(view, after.end(), p_end)
             if _has_speech_verb(view, after.end(), end, 6):
                 raw.author = (after.end(), end)
+        elif (comma := _AFTER_COMMA.match(view, raw.close, p_end)) is not None:
+            end = _segment_end(view, comma.end(), p_end)
+            if _has_speech_verb(view, comma.end(), end, 1):
+                raw.author = (comma.end(), end)  # "«…», сказал он" without the dash
     if raw.author is not None and (cue := _speaker_in(view, *raw.author, known)) is not None:
         raw.cue = (cue[0], cue[1], "after")
+        raw.reported_by = _reporter(view, *raw.author, known, cue[0])
         return
     if lead and (cue := _lead_cue(view, raw.lead_start, raw.open, known)) is not None:
         raw.cue = cue
@@ -282,6 +292,16 @@ def _speaker_in(view: str, start: int, end: int, known: Entities) -> tuple[Phras
         if phrase is None:
             phrase = _source_phrase(view, start, end, known)
         return (phrase, base) if phrase is not None else None
+    return None
+
+
+def _reporter(view: str, start: int, end: int, known: Entities, speaker: Phrase) -> str | None:
+    """The outlet that reports a quote, after the speaker's own verb: "сказал он, передаёт «Интерфакс»"."""
+    for tok in tokens(view, speaker.end, end):
+        verb = speech_verb(tok.text)
+        if verb is not None and verb[0] in _REPORTERS:
+            outlet = find_phrase(view, tok.end, end, known, None)
+            return outlet.label if outlet is not None and outlet.kind == "name" else None
     return None
 
 
