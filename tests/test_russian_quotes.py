@@ -277,3 +277,29 @@ def test_the_outlet_that_reports_a_quote_is_not_its_speaker() -> None:
 def test_a_comma_then_the_speech_verb_attributes_without_a_dash_but_a_name_in_quotes_does_not_speak() -> None:
     text = "«Людей забирают по ночам», сказал Петров. «Мемориал» сообщил о новых задержаниях.\n"
     assert _quotes(text, [{"text": "Петров", "label": "PERSON"}]) == [("Людей забирают по ночам", "Петров")]
+
+
+def test_author_words_without_a_speech_verb_follow_the_punctuation_rule() -> None:
+    text = ("— Это неправда, — уверен адвокат Сергей Ким. — Доказательств нет.\n"
+            "«Мы ничего не знаем», — разводит руками сотрудник полиции.\n")
+    assert _quotes(text, [{"text": "Сергей Ким", "label": "PERSON"}]) == [
+        ("Это неправда", "Сергей Ким"), ("Доказательств нет.", "Сергей Ким"),
+        ("Мы ничего не знаем", "сотрудник полиции")]
+
+
+@pytest.mark.parametrize("author", ["сообщил «Интерфаксу» источник в силовых структурах",
+                                    "сообщил РИА Новости источник в силовых структурах",
+                                    "рассказал в интервью Би-би-си источник в силовых структурах"])
+def test_an_outlet_that_is_told_is_not_the_speaker(author: str) -> None:
+    text = f"«Списки составляли заранее», — {author}.\n"
+    specs = [{"text": "Интерфаксу", "label": "ORG", "lemma": "Интерфакс"}, {"text": "РИА Новости", "label": "ORG"},
+             {"text": "Би-би-си", "label": "ORG"}]
+    (quote,) = extract_quotes_ru(ru_doc(text), entities_for(ru_doc(text), specs)).quotes
+    assert quote.mention.attrs["speaker_text"] == "источник в силовых структурах"
+
+
+def test_a_quoting_outlet_passes_on_the_words_of_the_person_it_names() -> None:
+    text = "«Мы наведём порядок», — цитирует Кадырова ТАСС.\nКак пояснили «Коммерсанту» в МВД, «проверка ещё идёт».\n"
+    specs = [{"text": "Кадырова", "label": "PERSON", "lemma": "Рамзан Кадыров"}, {"text": "ТАСС", "label": "ORG"},
+             {"text": "МВД", "label": "ORG"}, {"text": "Коммерсанту", "label": "ORG", "lemma": "Коммерсантъ"}]
+    assert _quotes(text, specs) == [("Мы наведём порядок", "Рамзан Кадыров"), ("проверка ещё идёт", "МВД")]

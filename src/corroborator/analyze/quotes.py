@@ -63,7 +63,7 @@ from corroborator.text import normalized, paragraphs, sentences
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EXTRACTOR", "MIN_WORDS", "QuoteResult", "assemble_result", "extract_quotes"]
+__all__ = ["EXTRACTOR", "MIN_WORDS", "QuoteResult", "extract_quotes"]
 
 #: The packaged default of ``quotes.min_words``: partial quotes (inside a sentence) shorter
 #: than this are scare quotes, not quotes.

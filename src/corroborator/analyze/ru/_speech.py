@@ -323,6 +323,8 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         if not ({"gent"} & _cases(nxt.text)) or speech_verb(nxt.text):
             break
         last += 1
+    if category in ("role", "private") and last == k:
+        last = _place_after(view, toks, last, end)  # "источник в силовых структурах"
     if (named := _name_after(view, toks, last, end, entities)) is not None:
         label = _label_of(named, gender)
         return Phrase(first.start, named.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
@@ -344,6 +346,27 @@ def _name_after(view: str, toks: list[Token], last: int, end: int, entities: Ent
         if ent is not None and _is_person(ent) and ent.end <= end:
             return ent
     return None
+
+
+_TIME_WORDS = frozenset(_W("понедельник вторник среда четверг пятница суббота воскресенье день неделя месяц год "
+                           "время утро вечер ночь интервью беседа разговор эфир телеграм-канал канал соцсеть"))
+
+
+def _place_after(view: str, toks: list[Token], last: int, end: int) -> int:
+    """The last word of a place after a head noun ("источник *в силовых структурах*"), else ``last``."""
+    k = last + 1
+    if k + 1 >= len(toks) or toks[k].low not in ("в", "во", "из", "при") or toks[k + 1].start >= end:
+        return last
+    if view[toks[last].end: toks[k].start].strip():
+        return last
+    j = k + 1
+    while j < len(toks) and j < k + 4 and toks[j].start < end and not view[toks[j - 1].end: toks[j].start].strip():
+        if lemma(toks[j].text) in _TIME_WORDS or speech_verb(toks[j].text):
+            return last
+        if any(p.tag.POS == "NOUN" for p in parses(toks[j].low)[:1]):
+            return j
+        j += 1
+    return last
 
 
 def _substantive(tok: Token) -> bool:
@@ -387,21 +410,32 @@ def find_phrase(view: str, start: int, end: int, entities: Entities, gender: str
     it any case is read ("по словам Рамзана Кадырова").
     """
     toks = tokens(view, start, end)
-    skip_next = False
+    skip_next, skipped_at, outlet = False, -1, None
     for i, tok in enumerate(toks):
         if tok.low in _PREPOSITIONS:
             skip_next = True
             continue
         if skip_next:
             skip_next = _modifier(tok) and not _head(tok)
+            skipped_at = tok.end
+            continue
+        if outlet is not None and tok.end <= outlet.end:
+            continue
+        entity = entities.at(tok.start)
+        if entity is not None and not _is_person(entity) and skipped_at >= 0 and \
+                not view[skipped_at: tok.start].strip():
+            skipped_at = entity.end  # "в интервью Би-би-си": the outlet belongs to the prepositional phrase
             continue
         phrase = phrase_at(view, toks, i, entities, gender, end, not nominative)
         if phrase is None:
             continue
         if nominative and phrase.kind != "pronoun" and not _can_be_subject(view, phrase, toks[i]):
             continue
+        if nominative and phrase.kind == "name" and phrase.category == "group" and outlet is None:
+            outlet = phrase  # "сообщил РИА Новости источник": an outlet is an audience if a speaker follows
+            continue
         return phrase
-    return None
+    return outlet
 
 
 def _can_be_subject(view: str, phrase: Phrase, first: Token) -> bool:

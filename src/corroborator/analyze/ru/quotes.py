@@ -40,6 +40,7 @@ from corroborator.analyze.quotes import QuoteResult, assemble_result
 from corroborator.analyze.ru._speech import (
     NAMING_LEMMAS,
     Entities,
+    Token,
     find_phrase,
     lemma,
     name_forms,
@@ -191,7 +192,7 @@ def _split(view: str, start: int, end: int, para: int, group: int, mark_open: in
     while (dash := _AUTHOR_DASH.search(view, pos, end)) is not None:
         resume = _RESUME.search(view, dash.end(), end)
         author_end = resume.start() if resume else _author_end(view, dash.end(), end)
-        if not _has_speech_verb(view, dash.end(), author_end, 6):
+        if not (_has_speech_verb(view, dash.end(), author_end, 6) or _lower_author(view, dash, author_end)):
             pos = dash.end()
             continue
         author = (dash.end(), author_end)
@@ -208,6 +209,20 @@ def _split(view: str, start: int, end: int, para: int, group: int, mark_open: in
         after.author = after.author or before.author
         after.continued = True
     return [p for p in parts if p.end > p.start]
+
+
+def _lower_author(view: str, dash: re.Match[str], end: int) -> bool:
+    """Author's words with no speech verb ("— уверен адвокат"), by the punctuation rule.
+
+    After ", —" (or "?", "!") the author's words start in lower case; they are short and
+    start with a verb or a short adjective.
+    """
+    before = view[max(0, dash.start() - 2): dash.start()] + dash.group()
+    words = tokens(view, dash.end(), end)
+    if not any(ch in before for ch in ",!?…") or not words or not words[0].text[0].islower() or len(words) > 8:
+        return False
+    return any(p.tag.POS == "VERB" for p in parses(words[0].low)[:1]) or any(
+        p.tag.POS in ("ADJS", "PRTS") for p in parses(words[0].low)[:1])
 
 
 def _author_end(view: str, start: int, end: int) -> int:
@@ -243,7 +258,7 @@ def _attribute(view: str, raw: _Part, paragraph: tuple[int, int], known: Entitie
         after = _AFTER_MARK.match(view, raw.close, p_end)
         if after is not None:
             end = _segment_end(view, after.end(), p_end)
-            if _has_speech_verb(view, after.end(), end, 6):
+            if _has_speech_verb(view, after.end(), end, 6) or _lower_author(view, after, end):
                 raw.author = (after.end(), end)
         elif (comma := _AFTER_COMMA.match(view, raw.close, p_end)) is not None:
             end = _segment_end(view, comma.end(), p_end)
@@ -280,18 +295,39 @@ def _speaker_in(view: str, start: int, end: int, known: Entities) -> tuple[Phras
         verb = speech_verb(tok.text)
         if verb is None:
             continue
-        base, gender, plural = verb
-        phrase = None
-        if plural and _office_follows(view, tok.end, end):
-            phrase = phrase_in(view, tok.end, end, known)  # "— сообщили агентству в пресс-службе МВД"
-        phrase = phrase or find_phrase(view, tok.end, end, known, gender) or phrase_before(
-            view, start, tok.start, known, gender)
-        if phrase is None and (plural or base == "говориться"):
-            # "— сообщили в пресс-службе МВД", "— говорится в докладе": the office or the document.
-            phrase = phrase_in(view, tok.end, end, known)
-        if phrase is None:
-            phrase = _source_phrase(view, start, end, known)
-        return (phrase, base) if phrase is not None else None
+        phrase = _verb_speaker(view, start, end, tok, verb, known)
+        return (phrase, verb[0]) if phrase is not None else None
+    if toks and (phrase := find_phrase(view, toks[0].end, end, known, None)) is not None:
+        return phrase, toks[0].low  # "— уверен адвокат"
+    return None
+
+
+def _verb_speaker(view: str, start: int, end: int, tok: Token, verb: tuple[str, str | None, bool],
+                  known: Entities) -> Phrase | None:
+    """Who a speech verb's clause names as speaking, in ``view[start:end]``."""
+    base, gender, plural = verb
+    if base in ("цитировать", "процитировать", "передавать"):
+        quoted = _quoted_person(view, tok.end, end, known)
+        if quoted is not None:
+            return quoted  # "— цитирует Кадырова ТАСС", "— передаёт слова Кадырова РИА Новости"
+    phrase = None
+    if plural and _office_follows(view, tok.end, end):
+        phrase = phrase_in(view, tok.end, end, known)  # "— сообщили агентству в пресс-службе МВД"
+    phrase = phrase or find_phrase(view, tok.end, end, known, gender) or phrase_before(
+        view, start, tok.start, known, gender)
+    if phrase is None and (plural or base == "говориться"):
+        # "— говорится в докладе": the document.
+        phrase = phrase_in(view, tok.end, end, known)
+    if phrase is None:
+        phrase = _source_phrase(view, start, end, known)
+    return phrase
+
+
+def _quoted_person(view: str, start: int, end: int, known: Entities) -> Phrase | None:
+    """The person whose words a quoting verb passes on: "цитирует Кадырова", "слова Кадырова"."""
+    for entity in known.inside(start, end):
+        if entity.attrs.get("label") in ("PERSON", "PER"):
+            return find_phrase(view, entity.start, entity.end, known, None, nominative=False)
     return None
 
 
@@ -330,6 +366,8 @@ def _lead_cue(view: str, start: int, end: int, known: Entities) -> tuple[Phrase,
     speech = [(t, v) for t in tokens(view, start, end) if (v := speech_verb(t.text) or _naming_verb(t.text))]
     if speech:
         tok, (base, gender, plural) = speech[-1]
+        if plural and _office_follows(view, tok.end, end) and (office := phrase_in(view, tok.end, end, known)):
+            return office, base, "before"  # "Как пояснили «Коммерсанту» в МВД, «…»"
         phrase = phrase_before(view, start, tok.start, known, gender)
         after = find_phrase(view, tok.end, end, known, gender)
         if after is not None and (phrase is None or view[start:tok.start].lstrip().lower().startswith("как")):
