@@ -139,3 +139,15 @@ def test_gold_protected_names_are_in_the_texts() -> None:
         text = path.read_text(encoding="utf-8")
         for item in gold["protected"]:
             assert all(name in text for name in item["names"]), path.name
+
+
+def test_a_cue_whose_subject_is_a_pronoun_protects_the_person_it_points_to() -> None:
+    text = ("«Сына забрали ночью», — рассказала женщина из Шали.\n"
+            "«Мы ничего не скрываем», — заявил начальник отдела полиции Ахмед Ахмедов.\n"
+            "Она попросила не называть её имени.\n")
+    doc = ru_doc(text)
+    result = extract_quotes_ru(doc, entities_for(doc, [{"text": "Ахмед Ахмедов", "label": "PERSON"},
+                                                       {"text": "Шали", "label": "LOC"}]))
+    (person,) = result.protected
+    assert person.label == "anonymous witness 1" and person.evidence.text == "попросила не называть её имени"
+    assert [q.protected for q in result.quotes] == [True, False]

@@ -329,6 +329,8 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         label = _label_of(named, gender)
         return Phrase(first.start, named.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                       named.start)
+    gender = gender or next(({"masc": "m", "femn": "f"}.get(p.tag.gender or "") for p in parses(toks[k].low)[:1]
+                             if p.tag.POS == "NOUN" and p.tag.animacy == "anim" and category == "private"), None)
     text = _nominative_phrase(toks[i: last + 1], k - i, view) if nominative_label else re.sub(
         r"\s+", " ", view[first.start: toks[last].end])
     plural = not quantified and any(p.tag.number == "plur" for p in parses(toks[k].low)[:1])

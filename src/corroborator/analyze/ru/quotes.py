@@ -469,7 +469,7 @@ class _Walker:
     def _resolve(self, phrase: Phrase) -> Person | None:
         """The person of a phrase, remembered by position for the protection cues."""
         person = self.people.resolve(phrase)
-        if person is not None and phrase.kind != "pronoun":
+        if person is not None:
             bisect.insort(self.phrases, (phrase.start, phrase.end, person), key=lambda x: (x[0], x[1]))
         return person
 
@@ -513,10 +513,8 @@ class _Walker:
             if phrase is not None:
                 return self._resolve(phrase)
         subject = find_phrase(self.view, start, min(end, start + 120), self.known, None)
-        if subject is not None and subject.kind != "pronoun":
+        if subject is not None:
             self._resolve(subject)
-        elif subject is not None:
-            self.people.resolve(subject)
         return None
 
     def _link_cues(self, p_start: int, upto: int, quotes: list[_Part], p_end: int) -> None:
