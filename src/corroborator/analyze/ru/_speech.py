@@ -58,6 +58,10 @@ GROUP_LEMMAS = frozenset(_W(
     "пресс-служба служба ведомство министерство мвд правительство администрация организация центр сеть "
     "комитет фонд прокуратура суд полиция власть власти ск фсб кремль управление издание газета агентство "
     "телеканал канал проект мемориал доклад заявление сообщение публикация релиз письмо отчет"))
+#: Nouns a name in quotes follows: "организация «Мемориал»", "газета «Новая газета»".
+NAMED_THINGS = GROUP_LEMMAS | frozenset(_W(
+    "группа движение партия компания программа фильм книга статья операция акция кампания передача журнал "
+    "сайт телеграм-канал приложение колония завод банк клуб объединение учреждение больница школа"))
 _PREPOSITIONS = frozenset(_W("в во на с со к ко у от из по о об при для за под над про без до через"))
 _QUANTIFIERS = frozenset(_W("один одна одно другой другая еще ещё некий некая"))
 _STOP = frozenset(_W("что как и а но когда если чтобы потому так также тоже уже ранее позже затем"))
@@ -166,15 +170,20 @@ def _grammemes(parse: pymorphy3.analyzer.Parse) -> set[str]:
     return set(str(parse.tag).replace(" ", ",").split(","))
 
 
-def nominative_pseudonym(word: str) -> str:
-    """A pseudonym the text shows in some case ("назвавшийся Азматом") in the nominative."""
+def nominative_pseudonym(word: str, view: str = "") -> str:
+    """A pseudonym the text shows in some case ("назвавшийся Азматом") in the nominative.
+
+    When pymorphy3 offers several ("Луизу": Луиза or Луиз), the one ``view`` (the
+    document) also writes wins.
+    """
     if " " in word:
-        return " ".join(nominative_pseudonym(w) for w in word.split())
+        return " ".join(nominative_pseudonym(w, view) for w in word.split())
     if any(p.tag.case == "nomn" and p.tag.number == "sing" and p.tag.POS == "NOUN" for p in parses(word.lower())):
         return word  # already the nominative ("Зелимхан", "Мадина")
     named = [p for p in parses(word.lower()) if {"Name", "Surn"} & _grammemes(p)]
     if named:
-        return _same_case(word, named[0].normal_form)
+        shown = [p for p in named if re.search(r"(?<!\w)" + re.escape(_same_case(word, p.normal_form)) + r"(?!\w)", view)]
+        return _same_case(word, (shown or named)[0].normal_form)
     if word.lower().endswith("ом") and len(word) > 4:
         return word[:-2]  # an unknown masculine name in the instrumental: "Мурадом"
     return word
@@ -262,6 +271,11 @@ def _head(tok: Token) -> tuple[str, str] | None:
             return base, "role"
         if base in GROUP_LEMMAS or tok.text.isupper() and len(tok.text) > 1:
             return base, "group"
+    for p in parses(tok.low)[:2]:
+        # Any other animate common noun in lower case names someone by what they do ("администратор канала").
+        if tok.text[:1].islower() and p.tag.POS == "NOUN" and p.tag.animacy == "anim" and not (
+                {"Name", "Surn", "Patr", "Geox", "Orgn"} & _grammemes(p)):
+            return yo(p.normal_form), "role"
     return None
 
 

@@ -77,12 +77,13 @@ def detect_cues_ru(view: str) -> list[ProtectionCue]:
         name = match.group(group)
         if group == "name" and not _names_a_person(view, match):
             continue
-        cues.append(ProtectionCue(match.start(), match.end(group), "pseudonym", nominative_pseudonym(name)))
+        cues.append(ProtectionCue(match.start(), match.end(group), "pseudonym", nominative_pseudonym(name, view)))
     for match in _PSEUDONYM_AFTER.finditer(view):
         if "измен" not in match.group().lower():
             continue
         name = _trim(match.group("name"))
-        cues.append(ProtectionCue(match.end("name") - len(name), match.end(), "pseudonym", nominative_pseudonym(name)))
+        cues.append(ProtectionCue(match.end("name") - len(name), match.end(), "pseudonym",
+                                  nominative_pseudonym(name, view)))
     footnotes = list(_FOOTNOTE.finditer(view))
     for note in footnotes:
         cues.append(ProtectionCue(note.start() + len(note.group()) - len(note.group().lstrip()), note.end(),
@@ -90,7 +91,7 @@ def detect_cues_ru(view: str) -> list[ProtectionCue]:
     if footnotes:
         for star in _STAR_NAME.finditer(view):
             cues.append(ProtectionCue(star.start(), star.end("name"), "pseudonym",
-                                      nominative_pseudonym(star.group("name"))))
+                                      nominative_pseudonym(star.group("name"), view)))
     named = [(c.start, c.end) for c in cues]
     for match in _ANONYMOUS.finditer(view):
         if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e in named):
@@ -131,6 +132,9 @@ class RussianPeople(People):
         """An earlier person with this name (any case) or with this description's head noun."""
         if phrase.kind == "name":
             words = yo(phrase.label.lower()).split()
+            if (cue := self.pseudonyms.get(" ".join(words))) is not None and cue.name and \
+                    (person := self.by_name.get(yo(cue.name.lower()))) is not None:
+                return person  # any case form of a declared pseudonym
             return self.by_name.get(" ".join(words)) or self.by_name.get(words[-1]) or (
                 self.by_name.get(words[0]) if len(words) > 1 and (p := self.by_name.get(words[0])) and p.protected
                 else None)

@@ -38,6 +38,7 @@ from corroborator.analyze._speakers import Phrase
 from corroborator.analyze.protection import Person, ProtectionCue
 from corroborator.analyze.quotes import QuoteResult, assemble_result
 from corroborator.analyze.ru._speech import (
+    NAMED_THINGS,
     NAMING_LEMMAS,
     Entities,
     Token,
@@ -411,11 +412,27 @@ def _keep(view: str, raw: _Part, settings: QuoteSettings) -> bool:
         return True
     if not raw.partial:
         return len(words) >= 2 or raw.cue is not None
+    if _names_something(view, raw, words):
+        return False
     lead_words = tokens(view, raw.lead_start, raw.open)[-settings.partial_gap:] if settings.partial_gap else []
     governed = any(lemma(t.text) in NAMING_LEMMAS or speech_verb(t.text) for t in lead_words)
     if len(words) >= settings.min_words and (_has_verb(words) or governed) and not _title_like(text):
         return True
     return governed and words[0].text[:1].islower() and raw.cue is not None
+
+
+def _names_something(view: str, raw: _Part, words: list[Token]) -> bool:
+    """A name in quotes inside a sentence: after "организация", "газета" ..., or capitalised with no verb.
+
+    "правозащитная организация «Кризисная группа СК SOS»", "в «Комитет против пыток»".
+    """
+    if not words[0].text[:1].isupper():
+        return False  # names are capitalised; "назвал публикацию «ложью»" is speech
+    before = tokens(view, max(raw.lead_start, raw.open - 40), raw.open)
+    if before and not view[before[-1].end: raw.open].strip() and lemma(before[-1].text) in NAMED_THINGS:
+        return True
+    return len(words) <= 6 and not _has_verb(words) and \
+        not re.search(r"[.!?…]$", view[raw.start: raw.end])
 
 
 def _has_verb(words: list) -> bool:
