@@ -151,3 +151,10 @@ def test_a_cue_whose_subject_is_a_pronoun_protects_the_person_it_points_to() -> 
     (person,) = result.protected
     assert person.label == "anonymous witness 1" and person.evidence.text == "попросила не называть её имени"
     assert [q.protected for q in result.quotes] == [True, False]
+
+
+@pytest.mark.parametrize("text", ["Тимур — мы будем называть его так по его просьбе — провёл в ИВС две недели.",
+                                  "Тимур — так попросил называть себя наш собеседник — провёл в ИВС две недели.",
+                                  "Тимур (назовём его так) провёл в ИВС две недели."])
+def test_a_name_the_report_says_it_uses_instead_of_the_real_one(text: str) -> None:
+    assert [(c.kind, c.name) for c in detect_cues_ru(normalized(text))] == [("pseudonym", "Тимур")]

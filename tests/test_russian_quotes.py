@@ -303,3 +303,15 @@ def test_a_quoting_outlet_passes_on_the_words_of_the_person_it_names() -> None:
     specs = [{"text": "Кадырова", "label": "PERSON", "lemma": "Рамзан Кадыров"}, {"text": "ТАСС", "label": "ORG"},
              {"text": "МВД", "label": "ORG"}, {"text": "Коммерсанту", "label": "ORG", "lemma": "Коммерсантъ"}]
     assert _quotes(text, specs) == [("Мы наведём порядок", "Рамзан Кадыров"), ("проверка ещё идёт", "МВД")]
+
+
+def test_a_name_in_the_genitive_after_a_role_is_a_complement_when_the_speakers_name_follows() -> None:
+    text = "«Оснований держать её в СИЗО нет», — заявил адвокат Алиевой Магомед Гаджиев.\n"
+    specs = [{"text": "Алиевой", "label": "PERSON", "lemma": "Алиева"}, {"text": "Магомед Гаджиев", "label": "PERSON"}]
+    assert _quotes(text, specs) == [("Оснований держать её в СИЗО нет", "Магомед Гаджиев")]
+
+
+def test_the_words_an_office_passes_on_are_the_persons_it_names() -> None:
+    text = ("Об этом сообщил министр внутренних дел республики Руслан Алханов.\n"
+            "«Работа продолжается», — приводит слова министра пресс-служба ведомства.\n")
+    assert _quotes(text, [{"text": "Руслан Алханов", "label": "PERSON"}]) == [("Работа продолжается", "Руслан Алханов")]

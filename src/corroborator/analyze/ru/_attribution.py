@@ -35,6 +35,8 @@ _AFTER_COMMA = re.compile(r"[ \t]*,[ \t]+(?=\w)")
 _REPORTERS = frozenset("передавать сообщать писать цитировать процитировать".split())
 _LEAD_SOURCE = re.compile(r"\b(?:[Пп]о\s+(?:словам|данным|информации|мнению|утверждению|версии|оценке)|"
                           r"[Сс]о\s+слов)\s+", re.I)
+#: "приводит слова министра", "передаёт слова Кадырова": whose words the author's words pass on.
+_WORDS_OF = re.compile(r"\bслова\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
 #: A sentence ends at a full stop that a capital, an opening mark or a dash follows (not after an initial).
 
@@ -192,6 +194,9 @@ def _speaker_in(view: str, start: int, end: int, known: Entities) -> tuple[Phras
             continue
         phrase = _verb_speaker(view, start, end, tok, verb, known)
         return (phrase, verb[0]) if phrase is not None else None
+    if (words := _WORDS_OF.search(view, start, end)) is not None and (
+            quoted := find_phrase(view, words.end(), end, known, None, nominative=False)) is not None:
+        return quoted, "слова"  # "— приводит слова министра пресс-служба ведомства"
     if toks and (phrase := find_phrase(view, toks[0].end, end, known, None)) is not None:
         return phrase, toks[0].low  # "— уверен адвокат"
     return None

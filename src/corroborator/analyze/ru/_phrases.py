@@ -133,7 +133,9 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
             break
         nxt = toks[last + 1]
         ent = entities.at(nxt.start)
-        if ent is not None and _is_person(ent) and ent.end <= end:
+        if ent is not None and _is_person(ent) and ent.end <= end and not (
+                not nominative_label and "nomn" not in cases(nxt.text) and _person_follows(view, toks, ent, end, entities)):
+            # "адвокат Алиевой Магомед Гаджиев": a name in the genitive before another one is the head's complement.
             label = _label_of(ent, gender)
             return Phrase(first.start, ent.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                           ent.start)
@@ -155,6 +157,15 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         r"\s+", " ", view[first.start: toks[last].end])
     plural = not quantified and any(p.tag.number == "plur" for p in parses(toks[k].low)[:1])
     return Phrase(first.start, toks[last].end, "description", text, category, {base}, plural, gender)
+
+
+def _person_follows(view: str, toks: list[Token], entity: Mention, end: int, entities: Entities) -> bool:
+    """True when another PERSON mention starts right after ``entity`` (by ``end``)."""
+    after = next((t for t in toks if t.start >= entity.end), None)
+    if after is None or after.start >= end or view[entity.end: after.start].strip():
+        return False
+    nxt = entities.at(after.start)
+    return nxt is not None and _is_person(nxt) and nxt.end <= end
 
 
 def _name_after(view: str, toks: list[Token], last: int, end: int, entities: Entities) -> Mention | None:

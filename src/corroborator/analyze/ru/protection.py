@@ -57,6 +57,11 @@ _PSEUDONYM_AFTER = re.compile(
     r"(?-i:(?P<name>[А-ЯЁ][а-яё-]+(?:\s[А-ЯЁ][а-яё-]+)?))[»\"”]?\*?\s*(?:\(\s*|,\s*(?:чь[её]\s+|у\s+которого\s+|"
     r"у\s+которой\s+)?)(?:им(?:я|ена)|фамили[яи])(?:\s+(?:которого|которой|героя|героини|собеседника|"
     r"собеседницы|изменено|изменена|изменены|по\s+\w+\s+просьбе))*\s*(?:изменен\w*)?", _I)
+#: "Тимур — мы будем называть его так по его просьбе —", "Зелимхан (так попросил называть себя собеседник)".
+_PSEUDONYM_SO = re.compile(
+    r"(?-i:(?P<name>[А-ЯЁ][а-яё-]+))[»\"”]?\s*[—–(,]\s*(?:[^.—–()]{0,40}?\b(?:называть|назовём|назовем|называем|"
+    r"зовут)\s+(?:его|её|ее|их|себя)\s+так|(?:именно\s+)?так\s+[^.—–()]{0,40}?\b(?:называть|назовём|назовем|называем)\s+"
+    r"(?:его|её|ее|их|себя))", _I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*(?:им(?:я|ена)|фамили)\S*.*$", re.M | re.I)
 _STAR_NAME = re.compile(r"(?P<name>[А-ЯЁ][а-яё-]+)\*")
 _INTRODUCER = frozenset("назвавшийся назвавшаяся представившийся представившаяся назвался назвалась".split())
@@ -78,6 +83,9 @@ def detect_cues_ru(view: str) -> list[ProtectionCue]:
         if group == "name" and not _names_a_person(view, match):
             continue
         cues.append(ProtectionCue(match.start(), match.end(group), "pseudonym", nominative_pseudonym(name, view)))
+    for match in _PSEUDONYM_SO.finditer(view):
+        cues.append(ProtectionCue(match.start("name"), match.end(), "pseudonym",
+                                  nominative_pseudonym(match.group("name"), view)))
     for match in _PSEUDONYM_AFTER.finditer(view):
         if "измен" not in match.group().lower():
             continue

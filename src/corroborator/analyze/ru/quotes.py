@@ -27,6 +27,7 @@ their sentence, else the quote speaker of that sentence, else the witness last q
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import logging
 import re
@@ -227,6 +228,9 @@ class _Walker:
         if raw.cue is not None:
             raw.phrase = raw.cue[0]
             person, how = self._resolve(raw.cue[0]), raw.cue[2]
+            if person is not None and person.names and raw.phrase.kind == "description" and not person.org:
+                # "— приводит слова министра": the minister named before is labelled by name.
+                raw.phrase = dataclasses.replace(raw.phrase, label=person.names[0])
         if person is None and raw.continued:
             earlier = next((q for q in reversed(quotes) if q.group == raw.group and q is not raw and q.person), None)
             if earlier is not None:
