@@ -10,6 +10,7 @@ exact string), so the rules are measured without a model.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 
 from corroborator.analyze.quotes import EXTRACTOR, QuoteResult
 from corroborator.analyze.ru.quotes import extract_quotes_ru
-from corroborator.model import Document, Mention, mention_id
+from corroborator.model import Document, Mention, NoiseSpan, mention_id
 
 GOLD_DIR = Path(__file__).parent / "gold" / "ru_quotes"
 GOLD_FILES = sorted(GOLD_DIR.glob("[0-9][0-9].txt"))
@@ -315,3 +316,18 @@ def test_the_words_an_office_passes_on_are_the_persons_it_names() -> None:
     text = ("Об этом сообщил министр внутренних дел республики Руслан Алханов.\n"
             "«Работа продолжается», — приводит слова министра пресс-служба ведомства.\n")
     assert _quotes(text, [{"text": "Руслан Алханов", "label": "PERSON"}]) == [("Работа продолжается", "Руслан Алханов")]
+
+
+def test_a_second_quote_of_a_paragraph_takes_the_speaker_of_the_first() -> None:
+    text = "«Мы подали жалобу», — сказал адвокат Ким. «Ответа пока нет».\n"
+    assert _quotes(text, [{"text": "Ким", "label": "PERSON"}]) == [("Мы подали жалобу", "Ким"),
+                                                                    ("Ответа пока нет", "Ким")]
+
+
+def test_a_headline_quote_gives_no_speaker_to_the_first_paragraph() -> None:
+    text = "«Нас держали в подвале»: рассказ Азмата\n«Это было в апреле», — вспоминает он.\n"
+    doc = ru_doc(text)
+    doc = dataclasses.replace(doc, noise=(NoiseSpan(0, text.index("\n"), "headline"),))
+    result = extract_quotes_ru(doc, entities_for(doc, [{"text": "Азмата", "label": "PERSON", "lemma": "Азмат"}]))
+    assert [q.mention.text for q in result.quotes] == ["Нас держали в подвале", "Это было в апреле"]
+    assert result.quotes[1].speaker_label is None

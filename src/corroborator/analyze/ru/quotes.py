@@ -105,7 +105,8 @@ def extract_quotes_ru(doc: Document, entities: Sequence[Mention],
         raw.index = index
     by_para = {para: list(group) for para, group in itertools.groupby(raws, key=lambda r: r.para)}
     link_chains(by_para, body)  # type: ignore[arg-type]
-    _Walker(view, people, known, raws, by_para, body, settings).run()
+    headlines = {i for i, p in enumerate(body) if (n := doc.in_noise(*p)) is not None and n.kind == "headline"}
+    _Walker(view, people, known, raws, by_para, body, headlines, settings).run()
     result = assemble_result(doc, people, list(raws), settings)
     result.protected = protected_forms(result.protected, view)
     logger.debug("%s: %d Russian quotes, %d protected", doc.id, len(result.quotes), len(result.protected))
@@ -184,9 +185,10 @@ class _Walker:
     """Reads the body in order, giving quotes speakers and protection cues their owners."""
 
     def __init__(self, view: str, people: RussianPeople, known: Entities, raws: list[Part],
-                 by_para: dict[int, list[Part]], body: list[tuple[int, int]], settings: QuoteSettings):
+                 by_para: dict[int, list[Part]], body: list[tuple[int, int]], headlines: set[int],
+                 settings: QuoteSettings):
         self.view, self.people, self.known, self.raws = view, people, known, raws
-        self.by_para, self.body, self.settings = by_para, body, settings
+        self.by_para, self.body, self.headlines, self.settings = by_para, body, headlines, settings
         self.phrases: list[tuple[int, int, Person]] = []  # every resolved phrase, in text order
         self.last_witness: Person | None = None
 
@@ -213,7 +215,8 @@ class _Walker:
                     upto = item[1]
                 self._link_cues(p_start, upto, quotes, p_end)
             self._link_cues(p_start, p_end, quotes, p_end)
-            previous = last or previous
+            if index not in self.headlines:  # a headline stands alone
+                previous = last or previous
 
     def _resolve(self, phrase: Phrase) -> Person | None:
         """The person of a phrase, remembered by position for the protection cues."""
@@ -231,6 +234,9 @@ class _Walker:
             if person is not None and person.names and raw.phrase.kind == "description" and not person.org:
                 # "— приводит слова министра": the minister named before is labelled by name.
                 raw.phrase = dataclasses.replace(raw.phrase, label=person.names[0])
+        if raw.para in self.headlines:
+            self._settle(raw, person, how)
+            return
         if person is None and raw.continued:
             earlier = next((q for q in reversed(quotes) if q.group == raw.group and q is not raw and q.person), None)
             if earlier is not None:
@@ -241,9 +247,18 @@ class _Walker:
                 person, how, raw.phrase = self._resolve(same.cue[0]), "paragraph", same.cue[0]
         if person is None and intro is not None and (raw.cue is None or raw.cue[0].kind != "pronoun"):
             person, how = intro, "intro"
+        if person is None and raw.cue is None:
+            # "«…», — сказал он. «…»": the quote before it in the paragraph.
+            earlier = next((q for q in reversed(quotes) if q.open < raw.open and q.person is not None), None)
+            if earlier is not None:
+                person, how = earlier.person, "paragraph"
         at_start = raw.open == self.body[raw.para][0] or raw.continued
         if person is None and at_start and previous is not None:
             person, how = previous, "previous"
+        self._settle(raw, person, how)
+
+    def _settle(self, raw: Part, person: Person | None, how: str | None) -> None:
+        """Record a quote's speaker and the mention that names them."""
         raw.person, raw.how = person, how if person is not None else None
         if person is not None:
             named = raw.phrase is not None and how in ("after", "before", "according") and raw.phrase.kind != "pronoun"
