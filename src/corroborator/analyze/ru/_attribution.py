@@ -219,7 +219,7 @@ def _verb_speaker(view: str, start: int, end: int, tok: Token, verb: tuple[str, 
         # "— говорится в докладе": the document.
         phrase = phrase_in(view, tok.end, end, known)
     if phrase is None:
-        phrase = _source_phrase(view, start, end, known)
+        phrase = source_phrase(view, start, end, known)
     return phrase
 
 
@@ -251,7 +251,7 @@ def _office_follows(view: str, start: int, end: int) -> bool:
     return False
 
 
-def _source_phrase(view: str, start: int, end: int, known: Entities) -> Phrase | None:
+def source_phrase(view: str, start: int, end: int, known: Entities) -> Phrase | None:
     """The X of "по словам X", "по данным X" in ``view[start:end]``."""
     match = _LEAD_SOURCE.search(view, start, end)
     if match is None:
@@ -261,7 +261,7 @@ def _source_phrase(view: str, start: int, end: int, known: Entities) -> Phrase |
 
 def _lead_cue(view: str, start: int, end: int, known: Entities) -> tuple[Phrase, str, str] | None:
     """An introduction before the opening mark: "Иванов заявил:", "Как рассказал Иванов,", "по словам X"."""
-    if (phrase := _source_phrase(view, start, end, known)) is not None:
+    if (phrase := source_phrase(view, start, end, known)) is not None:
         return phrase, "по словам", "according"
     speech = [(t, v) for t in tokens(view, start, end) if (v := speech_verb(t.text) or _naming_verb(t.text))]
     if speech:

@@ -38,7 +38,9 @@ from corroborator.model import Mention
 logger = logging.getLogger(__name__)
 _W = str.split
 _PREPOSITIONS = frozenset(_W("в во на с со к ко у от из по о об при для за под над про без до через"))
-_QUANTIFIERS = frozenset(_W("один одна одно другой другая еще ещё некий некая"))
+_NOMINATIVE_QUANTIFIERS = frozenset(_W("один одна одно другой другая еще ещё некий некая"))
+#: Words that make a description someone new ("один из задержанных"), in any case.
+QUANTIFIERS = _NOMINATIVE_QUANTIFIERS | frozenset(_W("одного одной одному одним другого другому другим"))
 _STOP = frozenset(_W("что как и а но когда если чтобы потому так также тоже уже ранее позже затем"))
 
 
@@ -103,7 +105,7 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         gender = gender or (name_gender(label) if category == "name" else None)
         return Phrase(entity.start, entity.end, "name", label, category, set(), False, gender, None, entity.start)
     j, quantified = i, False
-    if first.low in _QUANTIFIERS:
+    if first.low in QUANTIFIERS:
         quantified = True
         j += 1
         if j < len(toks) and toks[j].low in ("из", "один", "одна"):
@@ -274,7 +276,7 @@ def find_phrase(view: str, start: int, end: int, entities: Entities, gender: str
 def _can_be_subject(view: str, phrase: Phrase, first: Token) -> bool:
     """True when a phrase's first word can be nominative (not "изданию", "журналистам")."""
     found = cases(first.text)
-    return not found or "nomn" in found or first.low in _QUANTIFIERS
+    return not found or "nomn" in found or first.low in _NOMINATIVE_QUANTIFIERS
 
 
 def phrase_before(view: str, start: int, end: int, entities: Entities, gender: str | None = None) -> Phrase | None:

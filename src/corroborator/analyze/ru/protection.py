@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from corroborator.analyze._speakers import Phrase
 from corroborator.analyze.protection import People, Person, ProtectionCue
+from corroborator.analyze.ru._phrases import QUANTIFIERS
 from corroborator.analyze.ru._speech import ANAPHORIC_LEMMAS, name_forms, nominative_pseudonym, parses, yo
 from corroborator.model import Document, Mention, ProtectedPerson
 
@@ -43,7 +44,7 @@ _ANONYMOUS = re.compile(
     r"|\bна\s+услови(?:ях|и)\s+анонимности|\bанонимно\b|\bна\s+анонимной\s+основе"
     r"|\b(?:им(?:я|ена)|фамили[яи])\s+(?:\w+\s+){0,2}изменен\w*"
     r"|\b(?:им(?:я|ена)|фамили[яи])\s+(?:\w+\s+){0,3}(?:известн\w+\s+редакции|не\s+(?:называется|раскрывается|"
-    r"указывается|публикуется|раскрывается))"
+    r"указывается|публикуется|раскрывается|приводится|сообщается|разглашается))"
     r"|\b(?:в\s+целях|по\s+соображениям|из\s+соображений)\s+(?:его\s+|её\s+|ее\s+|их\s+)?безопасности\s+"
     r"(?:мы\s+|редакция\s+)?не\s+(?:называем|называет|указываем|раскрываем|публикуем)", _I)
 _PSEUDONYM = re.compile(
@@ -146,7 +147,7 @@ class RussianPeople(People):
             return self.by_name.get(" ".join(words)) or self.by_name.get(words[-1]) or (
                 self.by_name.get(words[0]) if len(words) > 1 and (p := self.by_name.get(words[0])) and p.protected
                 else None)
-        quantified = phrase.label.split()[0].lower() in ("один", "одна", "другой", "другая", "ещё", "еще")
+        quantified = phrase.label.split()[0].lower() in QUANTIFIERS
         if phrase.heads & ANAPHORIC_LEMMAS and not quantified:
             # "— говорит собеседник": the private person the report has been quoting.
             for person in reversed(self.salient):

@@ -37,7 +37,7 @@ from corroborator.analyze._marks import ParagraphQuotes, link_chains
 from corroborator.analyze._speakers import Phrase
 from corroborator.analyze.protection import Person, ProtectionCue
 from corroborator.analyze.quotes import QuoteResult, assemble_result
-from corroborator.analyze.ru._attribution import Part, attribute, candidates, noise
+from corroborator.analyze.ru._attribution import Part, attribute, candidates, noise, source_phrase
 from corroborator.analyze.ru._phrases import find_phrase, phrase_before
 from corroborator.analyze.ru._speech import (
     NAMED_THINGS,
@@ -279,6 +279,8 @@ class _Walker:
                 self.view, tok.end, end, self.known, verb[1])
             if phrase is not None:
                 return self._resolve(phrase)
+        if (source := source_phrase(self.view, start, end, self.known)) is not None:
+            return self._resolve(source)  # "По словам одного из опрошенных, ..."
         subject = find_phrase(self.view, start, min(end, start + 120), self.known, None)
         if subject is not None:
             self._resolve(subject)
