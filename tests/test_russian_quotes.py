@@ -25,10 +25,10 @@ GOLD_DIR = Path(__file__).parent / "gold" / "ru_quotes"
 GOLD_FILES = sorted(GOLD_DIR.glob("[0-9][0-9].txt"))
 HELD_OUT = sorted(GOLD_DIR.glob("h[0-9].txt"))
 
-# Floors a little below what the rules measure on the gold set (printed by the gate).
-QUOTE_RECALL_FLOOR = 0.9
-SPEAKER_FLOOR = 0.85
-PRECISION_FLOOR = 0.85
+# Floors a little below what the rules measure on the gold set (printed by the gate): 1.0 each when set.
+QUOTE_RECALL_FLOOR = 0.95
+SPEAKER_FLOOR = 0.95
+PRECISION_FLOOR = 0.95
 
 
 def ru_doc(text: str, doc_id: str = "ru-doc") -> Document:
@@ -117,9 +117,13 @@ def test_quality_gate_on_the_russian_gold_set() -> None:
 
 @pytest.mark.skipif(not HELD_OUT, reason="no held-out reports")
 def test_held_out_reports_are_scored() -> None:
-    """Reports written after the rules: scored and printed, with a floor well below the gate's."""
+    """Reports written after the rules, scored and printed; the floor is below the gold set's.
+
+    Each round was first scored as it was written (recall 1.0 every time; speakers 0.92, 0.82,
+    0.92 before the fixes its misses led to).
+    """
     scores = score(HELD_OUT)
-    assert scores["recall"] >= 0.6 and scores["speaker"] >= 0.6
+    assert scores["recall"] >= 0.9 and scores["precision"] >= 0.85 and scores["speaker"] >= 0.85
 
 
 def _quotes(text: str, specs: list[dict] | None = None) -> list[tuple[str, str | None]]:
@@ -331,3 +335,11 @@ def test_a_headline_quote_gives_no_speaker_to_the_first_paragraph() -> None:
     result = extract_quotes_ru(doc, entities_for(doc, [{"text": "Азмата", "label": "PERSON", "lemma": "Азмат"}]))
     assert [q.mention.text for q in result.quotes] == ["Нас держали в подвале", "Это было в апреле"]
     assert result.quotes[1].speaker_label is None
+
+
+def test_a_relatives_name_in_the_genitive_is_not_the_speaker_but_a_name_set_off_by_a_comma_is() -> None:
+    specs = [{"text": "Азмата", "label": "PERSON", "lemma": "Азмат"}, {"text": "Хеда", "label": "PERSON"}]
+    assert _quotes("«Мы не знали, куда его увезли», — говорит мать Азмата.\n", specs) == [
+        ("Мы не знали, куда его увезли", "anonymous witness 1")]
+    assert _quotes("«Мы не знали, куда его увезли», — говорит мать Азмата, Хеда.\n", specs) == [
+        ("Мы не знали, куда его увезли", "Хеда")]

@@ -136,8 +136,8 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         nxt = toks[last + 1]
         ent = entities.at(nxt.start)
         if ent is not None and _is_person(ent) and ent.end <= end and not (
-                not nominative_label and "nomn" not in cases(nxt.text) and _person_follows(view, toks, ent, end, entities)):
-            # "адвокат Алиевой Магомед Гаджиев": a name in the genitive before another one is the head's complement.
+                not nominative_label and "nomn" not in cases(nxt.text)):
+            # "адвокат Алиевой Магомед Гаджиев", "мать Азмата": a name in the genitive is the head's complement.
             label = _label_of(ent, gender)
             return Phrase(first.start, ent.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                           ent.start)
@@ -149,7 +149,8 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         last += 1
     if category in ("role", "private") and last == k:
         last = _place_after(view, toks, last, end)  # "источник в силовых структурах"
-    if (named := _name_after(view, toks, last, end, entities)) is not None:
+    if (named := _name_after(view, toks, last, end, entities) or _appositive(view, toks, last, end, entities)) \
+            is not None:
         label = _label_of(named, gender)
         return Phrase(first.start, named.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                       named.start)
@@ -161,13 +162,16 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
     return Phrase(first.start, toks[last].end, "description", text, category, {base}, plural, gender)
 
 
-def _person_follows(view: str, toks: list[Token], entity: Mention, end: int, entities: Entities) -> bool:
-    """True when another PERSON mention starts right after ``entity`` (by ``end``)."""
-    after = next((t for t in toks if t.start >= entity.end), None)
-    if after is None or after.start >= end or view[entity.end: after.start].strip():
-        return False
-    nxt = entities.at(after.start)
-    return nxt is not None and _is_person(nxt) and nxt.end <= end
+def _appositive(view: str, toks: list[Token], last: int, end: int, entities: Entities) -> Mention | None:
+    """A name set off by a comma after a description that it ends: "мать Азмата, Хеда." """
+    if last + 1 >= len(toks) or view[toks[last].end: toks[last + 1].start].strip() != ",":
+        return None
+    ent = entities.at(toks[last + 1].start)
+    if ent is None or not _is_person(ent) or ent.end > end or "nomn" not in cases(toks[last + 1].text) and cases(
+            toks[last + 1].text):
+        return None
+    rest = view[ent.end: end].lstrip()
+    return ent if not rest or rest[0] in ".,;:!?—–" else None
 
 
 def _name_after(view: str, toks: list[Token], last: int, end: int, entities: Entities) -> Mention | None:

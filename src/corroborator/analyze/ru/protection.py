@@ -53,7 +53,9 @@ _PSEUDONYM = re.compile(
     r"|\bпод\s+(?:псевдонимом|вымышленным\s+именем|именем|другим\s+именем)\s+" + _NAME.replace("name>", "name2>") +
     r"|\b(?:назов[её]м|будем\s+называть|называем|назовем)\s+(?:его|её|ее|их)\s+(?:здесь\s+)?"
     + _NAME.replace("name>", "name3>") +
-    r"|\bпопрос\w*\s+называть\s+(?:его|её|ее|себя)\s+" + _NAME.replace("name>", "name4>"), _I)
+    r"|\bпопрос\w*\s+называть\s+(?:его|её|ее|себя)\s+" + _NAME.replace("name>", "name4>") +
+    r"|\b(?:которого|которую|которой|кого|которых)\s+(?:мы\s+|редакция\s+)?(?:называем|назовём|назовем|будем\s+называть|"
+    r"называет)\s+" + _NAME.replace("name>", "name5>"), _I)
 _PSEUDONYM_AFTER = re.compile(
     r"(?-i:(?P<name>[А-ЯЁ][а-яё-]+(?:\s[А-ЯЁ][а-яё-]+)?))[»\"”]?\*?\s*(?:\(\s*|,\s*(?:чь[её]\s+|у\s+которого\s+|"
     r"у\s+которой\s+)?)(?:им(?:я|ена)|фамили[яи])(?:\s+(?:которого|которой|героя|героини|собеседника|"
@@ -79,7 +81,7 @@ def detect_cues_ru(view: str) -> list[ProtectionCue]:
     """
     cues: list[ProtectionCue] = []
     for match in _PSEUDONYM.finditer(view):
-        group = next(g for g in ("name", "name2", "name3", "name4") if match.group(g))
+        group = next(g for g in ("name", "name2", "name3", "name4", "name5") if match.group(g))
         name = match.group(group)
         if group == "name" and not _names_a_person(view, match):
             continue
