@@ -343,3 +343,11 @@ def test_a_relatives_name_in_the_genitive_is_not_the_speaker_but_a_name_set_off_
         ("Мы не знали, куда его увезли", "anonymous witness 1")]
     assert _quotes("«Мы не знали, куда его увезли», — говорит мать Азмата, Хеда.\n", specs) == [
         ("Мы не знали, куда его увезли", "Хеда")]
+
+
+def test_a_dashed_list_is_not_direct_speech() -> None:
+    text = ("Правозащитник Олег Орлов перечислил нарушения:\n"
+            "— задержания без оформления документов;\n"
+            "— содержание в неофициальных местах;\n"
+            "— пытки электрическим током.\n")
+    assert _quotes(text, [{"text": "Олег Орлов", "label": "PERSON"}]) == []

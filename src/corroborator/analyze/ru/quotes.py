@@ -10,7 +10,8 @@ What counts as a quote:
 - Either kind may hold the author's words between dashes, in the Russian punctuation
   pattern «Цитата, — сказал Иванов. — Продолжение»: the parts are separate quotes of one
   speaker, and the mention spans the quoted words only. A dash line with no author's
-  words that ends with "?" is an interviewer's question and is not kept.
+  words that ends with "?" is an interviewer's question, and one that ends with ";" or
+  "," or opens in lower case an item of a list: neither is kept.
 
 Speakers, first rule that applies: the author's words after a dash ("— сказал он",
 "— рассказал «Новой газете» один из задержанных", "— сообщили в пресс-службе МВД"); an
@@ -138,9 +139,11 @@ def _keep(view: str, raw: Part, settings: QuoteSettings) -> bool:
     words = [t for t in tokens(view, raw.start, raw.end)]
     if not words:
         return False
-    if raw.open < raw.start and view[raw.open] in "—–" and raw.author is None and text.rstrip().endswith("?") \
-            and not raw.continued:
-        return False  # an interviewer's question
+    if raw.open < raw.start and view[raw.open] in "—–" and raw.author is None and not raw.continued:
+        if text.rstrip().endswith("?"):
+            return False  # an interviewer's question
+        if text.rstrip().endswith(";") or view[raw.end: raw.end + 1] == "," or text[:1].islower():
+            return False  # an item of a dashed list: direct speech opens with a capital
     if raw.cue is not None and raw.cue[2] == "after":
         return True
     if not raw.partial:
