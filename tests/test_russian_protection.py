@@ -169,3 +169,8 @@ def test_a_name_the_editors_use_protects_the_person_it_is_given_to() -> None:
     assert [(q.speaker_label, q.protected) for q in result.quotes] == [("Азмат", True), ("Азмат", True)]
     ((label, names),) = [(p.label, p.names) for p in result.protected]
     assert label == "Азмат" and "Азматом" in names
+
+
+def test_presenting_something_is_no_pseudonym() -> None:
+    text = "Кадыров представил Министерству юстиции отчёт. Он представился журналистам как Азмат."
+    assert [(c.kind, c.name) for c in detect_cues_ru(normalized(text))] == [("pseudonym", "Азмат")]

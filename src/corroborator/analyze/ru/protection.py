@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from corroborator.analyze._speakers import Phrase
 from corroborator.analyze.protection import People, Person, ProtectionCue
 from corroborator.analyze.ru._phrases import QUANTIFIERS
-from corroborator.analyze.ru._speech import ANAPHORIC_LEMMAS, name_forms, nominative_pseudonym, parses, yo
+from corroborator.analyze.ru._speech import ANAPHORIC_LEMMAS, grammemes, name_forms, nominative_pseudonym, parses, yo
 from corroborator.model import Document, Mention, ProtectedPerson
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ _ANONYMOUS = re.compile(
     r"|\b(?:в\s+целях|по\s+соображениям|из\s+соображений)\s+(?:его\s+|её\s+|ее\s+|их\s+)?безопасности\s+"
     r"(?:мы\s+|редакция\s+)?не\s+(?:называем|называет|указываем|раскрываем|публикуем)", _I)
 _PSEUDONYM = re.compile(
-    r"\b(?:назвавш|представивш|назвал|назвала|представил|представилась|представился)\w*\s+(?:себя\s+)?(?:как\s+)?"
+    r"\b(?:назвавш|представивш|назвал|назвала|представил|представилась|представился)\w*\s+(?:себя\s+)?(?:[а-яё]+\s+(?=как\s))?(?:как\s+)?"
     + _NAME +
     r"|\bпод\s+(?:псевдонимом|вымышленным\s+именем|именем|другим\s+именем)\s+" + _NAME.replace("name>", "name2>") +
     r"|\b(?:назов[её]м|будем\s+называть|называем|назовем)\s+(?:его|её|ее|их)\s+(?:здесь\s+)?"
@@ -113,16 +113,15 @@ def detect_cues_ru(view: str) -> list[ProtectionCue]:
 def _trim(name: str) -> str:
     """The name of two capitalised words, without a first word that is not a name ("Потерпевший Хамзат")."""
     words = name.split()
-    if len(words) == 2 and not any({"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(","))
-                                   for p in parses(words[0].lower())):
+    if len(words) == 2 and not any({"Name", "Surn", "Patr"} & grammemes(p) for p in parses(words[0].lower())):
         return words[1]
     return name
 
 
 def _names_a_person(view: str, match: re.Match[str]) -> bool:
-    """"назвал" is a cue only as "назвался/назвавшийся X", not "Кадыров назвал Мемориал ..."."""
+    """True for "назвался X", "назвавшийся X"; "Кадыров назвал Мемориал …" names no one."""
     word = match.group().split()[0].lower()
-    return word.startswith(("назвавш", "представивш")) or word in _INTRODUCER or word.startswith("представил")
+    return word.startswith(("назвавш", "представивш")) or word in _INTRODUCER
 
 
 class RussianPeople(People):
