@@ -67,7 +67,7 @@ _PSEUDONYM_SO = re.compile(
     r"(?:его|её|ее|их|себя))", _I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*(?:им(?:я|ена)|фамили)\S*.*$", re.M | re.I)
 _STAR_NAME = re.compile(r"(?P<name>[А-ЯЁ][а-яё-]+)\*")
-_INTRODUCER = frozenset("назвавшийся назвавшаяся представившийся представившаяся назвался назвалась".split())
+_INTRODUCER = frozenset("назвался назвалась назвались представился представилась представились".split())
 
 
 def detect_cues_ru(view: str) -> list[ProtectionCue]:
