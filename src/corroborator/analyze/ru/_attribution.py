@@ -38,7 +38,6 @@ _LEAD_SOURCE = re.compile(r"\b(?:[Пп]о\s+(?:словам|данным|инф�
 #: "приводит слова министра", "передаёт слова Кадырова": whose words the author's words pass on.
 _WORDS_OF = re.compile(r"\bслова\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
-#: A sentence ends at a full stop that a capital, an opening mark or a dash follows (not after an initial).
 
 
 @dataclass(eq=False)
@@ -166,7 +165,8 @@ def attribute(view: str, raw: Part, paragraph: tuple[int, int], known: Entities)
         raw.reported_by = _reporter(view, *raw.author, known, cue[0])
         return
     if lead and (cue := _lead_cue(view, raw.lead_start, raw.open, known)) is not None:
-        raw.cue = cue
+        # "Иванов заявил, что «…»" quotes part of a sentence: attributed as a partial quote.
+        raw.cue = (cue[0], cue[1], "partial") if raw.partial and cue[2] == "before" else cue
 
 
 def _lead_start(view: str, raw: Part, p_start: int) -> int:

@@ -264,7 +264,8 @@ class _Walker:
         """Record a quote's speaker and the mention that names them."""
         raw.person, raw.how = person, how if person is not None else None
         if person is not None:
-            named = raw.phrase is not None and how in ("after", "before", "according") and raw.phrase.kind != "pronoun"
+            named = raw.phrase is not None and how in ("after", "before", "according", "partial") \
+                and raw.phrase.kind != "pronoun"
             raw.speaker_mention = self.people.mention_for(raw.phrase) if named else person.mention_id
             person.spoke = True
             self.people.touch(person)
