@@ -351,3 +351,8 @@ def test_a_dashed_list_is_not_direct_speech() -> None:
             "— содержание в неофициальных местах;\n"
             "— пытки электрическим током.\n")
     assert _quotes(text, [{"text": "Олег Орлов", "label": "PERSON"}]) == []
+
+
+def test_a_document_that_says_something_is_its_speaker() -> None:
+    text = "«Нарушений не выявлено», — отмечается в сообщении ведомства.\n"
+    assert _quotes(text) == [("Нарушений не выявлено", "сообщение ведомства")]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from corroborator.analyze._marks import Candidate, scan
 from corroborator.analyze._speakers import Phrase
 from corroborator.analyze.ru._phrases import find_phrase, phrase_before, phrase_in
-from corroborator.analyze.ru._speech import NAMING_LEMMAS, Entities, Token, parses, speech_verb, tokens
+from corroborator.analyze.ru._speech import DOCUMENT_LEMMAS, NAMING_LEMMAS, Entities, Token, parses, speech_verb, tokens
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document
 
 logger = logging.getLogger(__name__)
@@ -215,7 +215,9 @@ def _verb_speaker(view: str, start: int, end: int, tok: Token, verb: tuple[str, 
         phrase = phrase_in(view, tok.end, end, known)  # "— сообщили агентству в пресс-службе МВД"
     phrase = phrase or find_phrase(view, tok.end, end, known, gender) or phrase_before(
         view, start, tok.start, known, gender)
-    if phrase is None and (plural or base == "говориться"):
+    if base in DOCUMENT_LEMMAS and (document := phrase_in(view, tok.end, end, known)) is not None:
+        return document  # "— отмечается в сообщении ведомства"
+    if phrase is None and plural:
         # "— говорится в докладе": the document.
         phrase = phrase_in(view, tok.end, end, known)
     if phrase is None:
