@@ -174,3 +174,14 @@ def test_a_name_the_editors_use_protects_the_person_it_is_given_to() -> None:
 def test_presenting_something_is_no_pseudonym() -> None:
     text = "Кадыров представил Министерству юстиции отчёт. Он представился журналистам как Азмат."
     assert [(c.kind, c.name) for c in detect_cues_ru(normalized(text))] == [("pseudonym", "Азмат")]
+
+
+def test_two_unnamed_people_with_the_same_head_noun_are_two_witnesses() -> None:
+    text = ("«Меня забрали с работы», — рассказал житель Гудермеса.\n"
+            "«Моего брата увезли ночью», — рассказал житель Грозного.\n"
+            "«Я до сих пор боюсь», — добавил житель Гудермеса.\n")
+    doc = ru_doc(text)
+    result = extract_quotes_ru(doc, entities_for(doc, [{"text": "Гудермеса", "label": "LOC", "lemma": "Гудермес"},
+                                                       {"text": "Грозного", "label": "LOC", "lemma": "Грозный"}]))
+    assert [q.speaker_label for q in result.quotes] == ["anonymous witness 1", "anonymous witness 2",
+                                                        "anonymous witness 1"]

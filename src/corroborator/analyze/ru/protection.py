@@ -23,7 +23,15 @@ from collections.abc import Sequence
 from corroborator.analyze._speakers import Phrase
 from corroborator.analyze.protection import People, Person, ProtectionCue
 from corroborator.analyze.ru._phrases import QUANTIFIERS
-from corroborator.analyze.ru._speech import ANAPHORIC_LEMMAS, grammemes, name_forms, nominative_pseudonym, parses, yo
+from corroborator.analyze.ru._speech import (
+    ANAPHORIC_LEMMAS,
+    grammemes,
+    lemma,
+    name_forms,
+    nominative_pseudonym,
+    parses,
+    yo,
+)
 from corroborator.model import Document, Mention, ProtectedPerson
 
 logger = logging.getLogger(__name__)
@@ -158,7 +166,10 @@ class RussianPeople(People):
                     return person
         if phrase.kind == "description" and not quantified and not phrase.plural:
             for person in reversed(self.salient):
-                if person.heads & phrase.heads and not person.plural:
+                # "правозащитник" points back to "правозащитник Олег Орлов"; "житель Грозного" is not
+                # "житель Гудермеса".
+                if person.heads & phrase.heads and not person.plural and (
+                        len(phrase.label.split()) == 1 or _lemmas(phrase.label) == _lemmas(person.label)):
                     return person
         return None
 
@@ -172,6 +183,11 @@ class RussianPeople(People):
     def pseudonym_of(self, phrase: Phrase) -> ProtectionCue | None:
         """The pseudonym cue that declares this name phrase, if any."""
         return self.pseudonyms.get(yo(phrase.label.lower())) if phrase.kind == "name" else None
+
+
+def _lemmas(label: str) -> tuple[str, ...]:
+    """The lemmas of a description's words, to compare descriptions in any case."""
+    return tuple(lemma(word) for word in re.findall(r"[^\W\d_][\w-]*", label))
 
 
 def protected_forms(protected: list[ProtectedPerson], view: str) -> list[ProtectedPerson]:
