@@ -356,3 +356,9 @@ def test_a_dashed_list_is_not_direct_speech() -> None:
 def test_a_document_that_says_something_is_its_speaker() -> None:
     text = "«Нарушений не выявлено», — отмечается в сообщении ведомства.\n"
     assert _quotes(text) == [("Нарушений не выявлено", "сообщение ведомства")]
+
+
+def test_a_subjects_name_as_written_beats_a_lemma_that_reads_it_in_another_case() -> None:
+    text = "«Соседи видели, как его увезли», — рассказывает его тётя Малика.\n"
+    assert _quotes(text, [{"text": "Малика", "label": "PERSON", "lemma": "Малик"}]) == [
+        ("Соседи видели, как его увезли", "Малика")]

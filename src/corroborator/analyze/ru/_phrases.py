@@ -44,9 +44,19 @@ QUANTIFIERS = _NOMINATIVE_QUANTIFIERS | frozenset(_W("одного одной о
 _STOP = frozenset(_W("что как и а но когда если чтобы потому так также тоже уже ранее позже затем"))
 
 
-def _label_of(entity: Mention, gender: str | None) -> str:
-    """The nominative label of an entity mention (its NER lemma when it has one)."""
+def _label_of(entity: Mention, gender: str | None, subject: bool = False) -> str:
+    """The nominative label of an entity mention (its NER lemma when it has one).
+
+    A PERSON mention that is a clause's ``subject`` is already in the nominative: when
+    every word can be, the text as written wins over a lemma that differs ("тётя
+    Малика" is Малика, whatever a lemmatiser that reads a man's name in the genitive says).
+    """
     lemma_ = entity.attrs.get("lemma")
+    words = entity.text.split()
+    if subject and _is_person(entity) and lemma_ != entity.text and all(
+            any(p.tag.case == "nomn" and {"Name", "Surn", "Patr"} & grammemes(p) for p in parses(w.lower()))
+            for w in words):
+        return " ".join(words)
     if isinstance(lemma_, str) and lemma_:
         return lemma_
     return nominative_name(entity.text, gender) if entity.attrs.get("label") in ("PERSON", "PER") else entity.text
@@ -101,7 +111,7 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
     entity = entities.at(first.start)
     if entity is not None and entity.end <= end:
         category = "name" if _is_person(entity) else "group"
-        label = _label_of(entity, gender)
+        label = _label_of(entity, gender, not nominative_label)
         gender = gender or (name_gender(label) if category == "name" else None)
         return Phrase(entity.start, entity.end, "name", label, category, set(), False, gender, None, entity.start)
     j, quantified = i, False
@@ -138,7 +148,7 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         if ent is not None and _is_person(ent) and ent.end <= end and not (
                 not nominative_label and "nomn" not in cases(nxt.text)):
             # "адвокат Алиевой Магомед Гаджиев", "мать Азмата": a name in the genitive is the head's complement.
-            label = _label_of(ent, gender)
+            label = _label_of(ent, gender, not nominative_label)
             return Phrase(first.start, ent.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                           ent.start)
         if ent is not None:
@@ -151,7 +161,7 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         last = _place_after(view, toks, last, end)  # "источник в силовых структурах"
     if (named := _name_after(view, toks, last, end, entities) or _appositive(view, toks, last, end, entities)) \
             is not None:
-        label = _label_of(named, gender)
+        label = _label_of(named, gender, not nominative_label)
         return Phrase(first.start, named.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                       named.start)
     gender = gender or next(({"masc": "m", "femn": "f"}.get(p.tag.gender or "") for p in parses(toks[k].low)[:1]
@@ -307,7 +317,7 @@ def phrase_before(view: str, start: int, end: int, entities: Entities, gender: s
             phrase = phrase_at(view, toks, i, entities, gender, end)
             if phrase is not None and phrase.end == last.end:
                 return phrase
-        label = _label_of(last, gender)
+        label = _label_of(last, gender, True)
         return Phrase(last.start, last.end, "name", label, "name", set(), False, gender or name_gender(label), None,
                       last.start)
     for i in range(cut, len(toks)):
