@@ -73,7 +73,7 @@ def morph() -> pymorphy3.MorphAnalyzer:
 
 
 @functools.lru_cache(maxsize=65536)
-def parses(word: str) -> tuple:
+def parses(word: str) -> tuple[pymorphy3.analyzer.Parse, ...]:
     """Every pymorphy3 parse of a word."""
     return tuple(morph().parse(word))
 

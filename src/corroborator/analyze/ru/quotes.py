@@ -171,7 +171,7 @@ def _names_something(view: str, raw: Part, words: list[Token]) -> bool:
         not re.search(r"[.!?…]$", view[raw.start: raw.end])
 
 
-def _has_verb(words: list) -> bool:
+def _has_verb(words: list[Token]) -> bool:
     """True when some word is a finite verb, an infinitive or a short participle."""
     return any(p.tag.POS in ("VERB", "INFN", "PRTS") for w in words for p in parses(w.low)[:1])
 
@@ -201,7 +201,7 @@ class _Walker:
         for index, (p_start, p_end) in enumerate(self.body):
             quotes = self.by_para.get(index, [])
             para = ParagraphQuotes(quotes)  # type: ignore[arg-type]
-            items: list[tuple[int, object]] = [(r.open, r) for r in quotes]
+            items: list[tuple[int, Part | tuple[int, int]]] = [(r.open, r) for r in quotes]
             for s, e in sentences(self.view, p_start, p_end):
                 if not para.overlaps(s, e):
                     items.append((s, (s, e)))
