@@ -362,3 +362,9 @@ def test_a_subjects_name_as_written_beats_a_lemma_that_reads_it_in_another_case(
     text = "«Соседи видели, как его увезли», — рассказывает его тётя Малика.\n"
     assert _quotes(text, [{"text": "Малика", "label": "PERSON", "lemma": "Малик"}]) == [
         ("Соседи видели, как его увезли", "Малика")]
+
+
+def test_a_name_in_the_genitive_after_a_place_is_not_the_subjects_name() -> None:
+    text = "«Его увезли ночью», — рассказала мать задержанного в Грозном Ахмеда Исаева.\n"
+    specs = [{"text": "Ахмеда Исаева", "label": "PERSON", "lemma": "Ахмед Исаев"}, {"text": "Грозном", "label": "LOC"}]
+    assert _quotes(text, specs) == [("Его увезли ночью", "anonymous witness 1")]

@@ -145,9 +145,10 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
             break
         nxt = toks[last + 1]
         ent = entities.at(nxt.start)
+        # A name after the head is the speaker's, unless a subject's name cannot be nominative: then it is
+        # the head's complement ("мать Азмата", "адвокат Алиевой Магомед Гаджиев").
         if ent is not None and _is_person(ent) and ent.end <= end and not (
                 not nominative_label and "nomn" not in cases(nxt.text)):
-            # "адвокат Алиевой Магомед Гаджиев", "мать Азмата": a name in the genitive is the head's complement.
             label = _label_of(ent, gender, not nominative_label)
             return Phrase(first.start, ent.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                           ent.start)
@@ -159,8 +160,8 @@ def phrase_at(view: str, toks: list[Token], i: int, entities: Entities, gender: 
         last += 1
     if category in ("role", "private") and last == k:
         last = _place_after(view, toks, last, end)  # "источник в силовых структурах"
-    if (named := _name_after(view, toks, last, end, entities) or _appositive(view, toks, last, end, entities)) \
-            is not None:
+    if (named := _name_after(view, toks, last, end, entities, not nominative_label) or _appositive(
+            view, toks, last, end, entities)) is not None:
         label = _label_of(named, gender, not nominative_label)
         return Phrase(first.start, named.end, "name", label, "name", {base}, False, gender or name_gender(label), None,
                       named.start)
@@ -184,8 +185,12 @@ def _appositive(view: str, toks: list[Token], last: int, end: int, entities: Ent
     return ent if not rest or rest[0] in ".,;:!?—–" else None
 
 
-def _name_after(view: str, toks: list[Token], last: int, end: int, entities: Entities) -> Mention | None:
-    """A PERSON mention a few words after a description ("уполномоченный по правам человека Татьяна ...")."""
+def _name_after(view: str, toks: list[Token], last: int, end: int, entities: Entities,
+                subject: bool) -> Mention | None:
+    """A PERSON mention a few words after a description ("уполномоченный по правам человека Татьяна ...").
+
+    For a ``subject`` the name must be able to stand in the nominative.
+    """
     for k in range(last + 1, min(len(toks), last + 7)):
         if toks[k].start >= end or any(ch in view[toks[k - 1].end: toks[k].start] for ch in ",.:;!?—–()"):
             return None
@@ -193,7 +198,8 @@ def _name_after(view: str, toks: list[Token], last: int, end: int, entities: Ent
             return None
         ent = entities.at(toks[k].start)
         if ent is not None and _is_person(ent) and ent.end <= end:
-            return ent
+            found = cases(toks[k].text)
+            return ent if not subject or not found or "nomn" in found else None
     return None
 
 
