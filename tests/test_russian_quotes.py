@@ -23,7 +23,7 @@ from corroborator.model import Document, Mention, NoiseSpan, mention_id
 
 GOLD_DIR = Path(__file__).parent / "gold" / "ru_quotes"
 GOLD_FILES = sorted(GOLD_DIR.glob("[0-9][0-9].txt"))
-HELD_OUT = sorted(GOLD_DIR.glob("h[0-9].txt"))
+HELD_OUT = sorted(GOLD_DIR.glob("h[0-9]*.txt"))
 
 # Floors a little below what the rules measure on the gold set (printed by the gate): 1.0 each when set.
 QUOTE_RECALL_FLOOR = 0.95
@@ -119,8 +119,8 @@ def test_quality_gate_on_the_russian_gold_set() -> None:
 def test_held_out_reports_are_scored() -> None:
     """Reports written after the rules, scored and printed; the floor is below the gold set's.
 
-    Each round was first scored as it was written (recall 1.0 every time; speakers 0.92, 0.82,
-    0.92 before the fixes its misses led to).
+    Four rounds of three, each first scored as written, before the fixes its misses led to:
+    quote recall 1.0 every time; precision 0.92, 0.92, 1.0, 0.9; speakers 0.92, 0.82, 0.92, 1.0.
     """
     scores = score(HELD_OUT)
     assert scores["recall"] >= 0.9 and scores["precision"] >= 0.85 and scores["speaker"] >= 0.85
@@ -368,3 +368,9 @@ def test_a_name_in_the_genitive_after_a_place_is_not_the_subjects_name() -> None
     text = "«Его увезли ночью», — рассказала мать задержанного в Грозном Ахмеда Исаева.\n"
     specs = [{"text": "Ахмеда Исаева", "label": "PERSON", "lemma": "Ахмед Исаев"}, {"text": "Грозном", "label": "LOC"}]
     assert _quotes(text, specs) == [("Его увезли ночью", "anonymous witness 1")]
+
+
+def test_a_name_in_quotes_that_labels_a_headline_is_not_a_quote() -> None:
+    assert _quotes("«Кавказский узел»: в Дагестане задержан правозащитник\n") == []
+    assert [q for q, _ in _quotes("«Нас держали в подвале»: рассказ бывшего задержанного\n")] == [
+        "Нас держали в подвале"]

@@ -147,7 +147,9 @@ def _keep(view: str, raw: Part, settings: QuoteSettings) -> bool:
     if raw.cue is not None and raw.cue[2] == "after":
         return True
     if not raw.partial:
-        return len(words) >= 2 or raw.cue is not None
+        # "«Кавказский узел»: в Дагестане …": a name with no verb that labels what follows.
+        label = raw.cue is None and view[raw.close: raw.close + 1] == ":" and _names_something(view, raw, words)
+        return (len(words) >= 2 or raw.cue is not None) and not label
     if _names_something(view, raw, words):
         return False
     lead_words = tokens(view, raw.lead_start, raw.open)[-settings.partial_gap:] if settings.partial_gap else []
