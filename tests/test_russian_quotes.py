@@ -374,3 +374,10 @@ def test_a_name_in_quotes_that_labels_a_headline_is_not_a_quote() -> None:
     assert _quotes("«Кавказский узел»: в Дагестане задержан правозащитник\n") == []
     assert [q for q, _ in _quotes("«Нас держали в подвале»: рассказ бывшего задержанного\n")] == [
         "Нас держали в подвале"]
+
+
+def test_a_hyphen_for_a_dash_in_wire_copy() -> None:
+    text = ("- Мы не получали никаких жалоб, - сказал Сидоров. - Проверка идёт.\n"
+            "- задержано 15 человек\n")
+    assert _quotes(text, [{"text": "Сидоров", "label": "PERSON"}]) == [
+        ("Мы не получали никаких жалоб", "Сидоров"), ("Проверка идёт.", "Сидоров")]

@@ -25,10 +25,12 @@ from corroborator.model import OWN_TEXT_NOISE_KINDS, Document
 logger = logging.getLogger(__name__)
 
 _DASH_LINE = re.compile(r"[—–][ \t]+")
+#: A hyphen for a dash, as wire copies write it: direct speech only with the author's words in it.
+_HYPHEN_LINE = re.compile(r"-[ \t]+")
 #: A dash that opens the author's words: after the quote's own punctuation.
-_AUTHOR_DASH = re.compile(r"(?<=[,!?….])[ \t]+[—–][ \t]+")
+_AUTHOR_DASH = re.compile(r"(?<=[,!?….])[ \t]+[—–-][ \t]+")
 #: The dash that reopens the quote after the author's words.
-_RESUME = re.compile(r"[,.:][ \t]+[—–][ \t]+")
+_RESUME = re.compile(r"[,.:][ \t]+[—–-][ \t]+")
 _AFTER_MARK = re.compile(r"[ \t]*[,.!?]?[ \t]*[—–-][ \t]+")
 _AFTER_COMMA = re.compile(r"[ \t]*,[ \t]+(?=\w)")
 #: "…, передаёт «Интерфакс»", "…, пишет РБК": the outlet that reports the quote.
@@ -62,6 +64,12 @@ def candidates(view: str, body: list[tuple[int, int]], doc: Document) -> list[Pa
     group = 0
     by_para = {p: list(g) for p, g in itertools.groupby(marked, key=lambda r: r.para)}
     for index, (p_start, p_end) in enumerate(body):
+        if index not in dash_paras and (hyphen := _HYPHEN_LINE.match(view, p_start)) is not None:
+            split = _split(view, hyphen.end(), p_end, index, group, p_start, p_end)
+            if any(part.author for part in split):
+                parts.extend(split)
+                group += 1
+            continue
         if index in dash_paras:
             start = _DASH_LINE.match(view, p_start).end()
             parts.extend(_split(view, start, p_end, index, group, p_start, p_end))

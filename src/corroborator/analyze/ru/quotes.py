@@ -6,7 +6,8 @@ What counts as a quote:
   (the mark reader of :mod:`corroborator.analyze._marks`). A quote inside a sentence
   needs ``quotes.min_words`` words and a verb, or a speech verb right before it
   ("назвал задержания «провокацией»"); «Новая газета» or «Мемориал» name things.
-- Direct speech introduced by a dash: a line that opens with "— " or "– ".
+- Direct speech introduced by a dash: a line that opens with "— " or "– " (or "- ", as
+  wire copies write it, when the line holds the author's words).
 - Either kind may hold the author's words between dashes, in the Russian punctuation
   pattern «Цитата, — сказал Иванов. — Продолжение»: the parts are separate quotes of one
   speaker, and the mention spans the quoted words only. A dash line with no author's
