@@ -381,3 +381,17 @@ def test_a_hyphen_for_a_dash_in_wire_copy() -> None:
             "- задержано 15 человек\n")
     assert _quotes(text, [{"text": "Сидоров", "label": "PERSON"}]) == [
         ("Мы не получали никаких жалоб", "Сидоров"), ("Проверка идёт.", "Сидоров")]
+
+
+@pytest.mark.parametrize("path", GOLD_FILES + HELD_OUT, ids=lambda p: p.name)
+def test_every_span_is_exact_and_every_speaker_mention_exists(path: Path) -> None:
+    doc, gold, result = run_gold(path)
+    entity_ids = {m.id for m in entities_for(doc, gold["entities"])}
+    mention_ids = {m.id for m in result.mentions}
+    for mention in [q.mention for q in result.quotes] + result.mentions:
+        assert doc.text[mention.start: mention.end] == mention.text
+    for quote in result.quotes:
+        assert quote.speaker_mention_id is None or quote.speaker_mention_id in mention_ids | entity_ids
+        assert quote.protected == (quote.speaker_label in {p.label for p in result.protected})
+    for person in result.protected:
+        assert person.evidence is not None and person.evidence.kind in ("protection", "speaker")
