@@ -185,3 +185,11 @@ def test_two_unnamed_people_with_the_same_head_noun_are_two_witnesses() -> None:
                                                        {"text": "Грозного", "label": "LOC", "lemma": "Грозный"}]))
     assert [q.speaker_label for q in result.quotes] == ["anonymous witness 1", "anonymous witness 2",
                                                         "anonymous witness 1"]
+
+
+def test_a_real_name_the_text_gives_is_hidden_too() -> None:
+    text = ("«Нас держали в подвале», — рассказал Азмат (имя изменено).\n"
+            "Его настоящее имя — Ахмед Исаев, редакции оно известно.\n")
+    ((label, names),) = _protected(text, [{"text": "Азмат", "label": "PERSON"},
+                                          {"text": "Ахмед Исаев", "label": "PERSON"}])
+    assert label == "Азмат" and {"Азмат", "Ахмед Исаев"} <= set(names)

@@ -73,6 +73,9 @@ _PSEUDONYM_SO = re.compile(
     r"(?-i:(?P<name>[А-ЯЁ][а-яё-]+))[»\"”]?\s*[—–(,]\s*(?:[^.—–()]{0,40}?\b(?:называть|назовём|назовем|называем|"
     r"зовут)\s+(?:его|её|ее|их|себя)\s+так|(?:именно\s+)?так\s+[^.—–()]{0,40}?\b(?:называть|назовём|назовем|называем)\s+"
     r"(?:его|её|ее|их|себя))", _I)
+#: "его настоящее имя — Ахмед", "чьё настоящее имя Ахмед Исаев": one more name to hide if the person is protected.
+_REAL_NAME = re.compile(r"\b(?:его|её|ее|их|чь[её])\s+(?:настоящ|подлинн|реальн)\w*\s+(?:имя|фамилия)\s*[—–-]?\s*"
+                        + _NAME.replace("name>", "real>"), _I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*(?:им(?:я|ена)|фамили)\S*.*$", re.M | re.I)
 _STAR_NAME = re.compile(r"(?P<name>[А-ЯЁ][а-яё-]+)\*")
 _INTRODUCER = frozenset("назвался назвалась назвались представился представилась представились".split())
@@ -103,6 +106,8 @@ def detect_cues_ru(view: str) -> list[ProtectionCue]:
         name = _trim(match.group("name"))
         cues.append(ProtectionCue(match.end("name") - len(name), match.end(), "pseudonym",
                                   nominative_pseudonym(name, view)))
+    for match in _REAL_NAME.finditer(view):
+        cues.append(ProtectionCue(match.start(), match.end("real"), "real_name", match.group("real")))
     footnotes = list(_FOOTNOTE.finditer(view))
     for note in footnotes:
         cues.append(ProtectionCue(note.start() + len(note.group()) - len(note.group().lstrip()), note.end(),

@@ -310,6 +310,10 @@ class _Walker:
 
     def _cue_owner(self, cue: ProtectionCue, p_start: int, p_end: int, quotes: list[Part]) -> Person | None:
         """The nearest person before the cue in its sentence, else that sentence's speaker, else the last witness."""
+        if cue.kind == "real_name":
+            # "Его настоящее имя — …": the protected person the pronoun points back to, not the name itself.
+            named = [p for p in reversed(self.people.salient) if not p.org and not p.plural and cue.name not in p.names]
+            return next((p for p in named if p.protected), named[0] if named else None)
         if cue.name and cue.kind == "pseudonym":
             named = self.people.by_name.get(cue.name.lower())
             if named is not None and self.view[cue.start: cue.start + len(cue.name)].lower() \
