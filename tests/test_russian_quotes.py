@@ -395,3 +395,12 @@ def test_every_span_is_exact_and_every_speaker_mention_exists(path: Path) -> Non
         assert quote.protected == (quote.speaker_label in {p.label for p in result.protected})
     for person in result.protected:
         assert person.evidence is not None and person.evidence.kind in ("protection", "speaker")
+
+
+@pytest.mark.parametrize("text", ["«— сказал он.»\n", "«»\n", "— \n", "— , — сказал он.\n", "«„“»\n", "»«\n",
+                                  "«Нас держали, — сказал он, — и» — «\n"])
+def test_broken_marks_and_dashes_give_exact_spans_and_no_error(text: str) -> None:
+    doc = ru_doc(text)
+    result = extract_quotes_ru(doc, [])
+    for mention in [q.mention for q in result.quotes] + result.mentions:
+        assert mention.end > mention.start and doc.text[mention.start: mention.end] == mention.text

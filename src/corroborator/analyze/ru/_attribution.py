@@ -77,6 +77,8 @@ def candidates(view: str, body: list[tuple[int, int]], doc: Document) -> list[Pa
             continue
         for raw in by_para.get(index, []):
             split = _split(view, raw.start, raw.end, index, group, raw.open, raw.close)
+            if not split:
+                continue  # nothing but the author's words in the marks
             split[0].unclosed, split[-1].unclosed = False, raw.unclosed
             split[0].orphan = raw.orphan
             parts.extend(split)
