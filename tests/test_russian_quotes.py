@@ -119,8 +119,9 @@ def test_quality_gate_on_the_russian_gold_set() -> None:
 def test_held_out_reports_are_scored() -> None:
     """Reports written after the rules, scored and printed; the floor is below the gold set's.
 
-    Four rounds of three, each first scored as written, before the fixes its misses led to:
-    quote recall 1.0 every time; precision 0.92, 0.92, 1.0, 0.9; speakers 0.92, 0.82, 0.92, 1.0.
+    Five rounds of three, each first scored as written, before the fixes its misses led to:
+    quote recall 1.0 every time; precision 0.92, 0.92, 1.0, 0.9, 1.0; speakers 0.92, 0.82, 0.92,
+    1.0, 1.0.
     """
     scores = score(HELD_OUT)
     assert scores["recall"] >= 0.9 and scores["precision"] >= 0.85 and scores["speaker"] >= 0.85
