@@ -167,7 +167,7 @@ def extract_quotes(doc: Document, entities: Sequence[Mention],
     people = People(doc, view, entities, settings.subject_reach)
     headlines = {i for i, p in enumerate(body) if (n := doc.in_noise(*p)) is not None and n.kind == "headline"}
     _Walker(view, people, raws, by_para, body, headlines, settings).run()
-    result = _result(doc, people, raws, settings)
+    result = assemble_result(doc, people, raws, settings)
     logger.debug("%s: %d quotes, %d protected", doc.id, len(result.quotes), len(result.protected))
     return result
 
@@ -571,8 +571,21 @@ class _Walker:
         return None
 
 
-def _result(doc: Document, people: People, raws: list[Candidate], settings: QuoteSettings) -> QuoteResult:
-    """The final quotes with speaker labels, the mentions made, and the protected people."""
+def assemble_result(doc: Document, people: People, raws: list[Candidate], settings: QuoteSettings) -> QuoteResult:
+    """The final quotes with speaker labels, the mentions made, and the protected people.
+
+    Shared by every language's quote rules: ``raws`` are the kept candidates with their
+    ``person``, ``how``, ``phrase``, ``cue`` and ``speaker_mention`` set.
+
+    Args:
+        doc: The document.
+        people: The people tracked while reading it (labels protected ones at the end).
+        raws: The kept quote candidates, in text order.
+        settings: The quote settings (confidences by rule).
+
+    Returns:
+        The :class:`QuoteResult`.
+    """
     first_quote: dict[Person, int] = {}
     for raw in raws:
         if raw.person is not None:
