@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from corroborator.store import audit as chain
+
 
 class UserRow(NamedTuple):
     """A row of ``users``."""
@@ -120,9 +122,9 @@ class AccountRepository:
     # -- audit log --------------------------------------------------------------------
     def add_audit(self, at: datetime, user: str | None, action: str, target: str | None,
                   detail: dict[str, Any]) -> None:
-        """Append one record to the audit log."""
-        self._con.execute("INSERT INTO audit (at_utc, user_name, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                          [at, user, action, target, json.dumps(detail, ensure_ascii=False)])
+        """Append one record to the audit log, at the end of the chain (:mod:`corroborator.store.audit`)."""
+        chain.append(self._con, "audit", {"at_utc": at, "user_name": user, "action": action, "target": target,
+                                          "detail": json.dumps(detail, ensure_ascii=False)})
 
     def audit(self, *, limit: int = 100, offset: int = 0, action: str | None = None) -> list[AuditRecord]:
         """Audit records, newest first (optionally only actions starting with ``action``)."""
