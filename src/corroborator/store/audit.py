@@ -123,48 +123,61 @@ def _transaction(con: Any) -> Iterator[None]:
     con.execute("COMMIT")
 
 
+#: The sequence that numbers each chained table's records.
+_SEQUENCES = {"audit": "audit_seq", "reviews": "review_seq"}
+_HEAD = ("SELECT chain_pos, row_hash FROM (SELECT chain_pos, row_hash FROM audit UNION ALL "
+         "SELECT chain_pos, row_hash FROM reviews) WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1")
+
+
 def _head(con: Any) -> tuple[int, str]:
     """The position and hash of the newest record of the chain ((0, GENESIS) when empty)."""
-    row = con.execute("SELECT chain_pos, row_hash FROM (SELECT chain_pos, row_hash FROM audit UNION ALL "
-                      "SELECT chain_pos, row_hash FROM reviews) WHERE chain_pos IS NOT NULL "
-                      "ORDER BY chain_pos DESC LIMIT 1").fetchone()
+    row = con.execute(_HEAD).fetchone()
     return (int(row[0]), str(row[1] or GENESIS)) if row else (0, GENESIS)
 
 
 def _set_head(con: Any, count: int, head: str) -> None:
     """Record the chain's head in ``meta``."""
     value = json.dumps({"count": count, "hash": head})
-    if con.execute("SELECT 1 FROM meta WHERE key = ?", [HEAD_KEY]).fetchone():
-        con.execute("UPDATE meta SET value = ? WHERE key = ?", [value, HEAD_KEY])
-    else:
+    updated = con.execute("UPDATE meta SET value = ? WHERE key = ?", [value, HEAD_KEY]).fetchone()
+    if not updated or not updated[0]:
         con.execute("INSERT INTO meta VALUES (?, ?)", [HEAD_KEY, value])
+
+
+def _stored(value: Any) -> Any:
+    """A value as a TIMESTAMP column gives it back (naive UTC); anything else as it is."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
 
 
 def append(con: Any, table: str, values: dict[str, Any]) -> tuple[Any, ...]:
     """Write one record at the end of the chain and return its chained fields as stored.
 
     The head is read and the record written in one transaction (the caller's, if one is
-    open), under a lock shared by every writer of this process.
+    open), under a lock shared by every writer of this process; writers of other
+    connections conflict on the head ``meta`` keeps, so one of them fails rather than
+    forking the chain.
 
     Args:
         con: The case file's connection.
         table: ``"audit"`` or ``"reviews"``.
-        values: The record's columns (``seq`` is given by the table).
+        values: The record's fields but ``seq`` (the table's sequence numbers it); a
+            field left out is NULL.
     """
     if table not in CHAINED:
         raise ValueError(f"{table!r} is not a chained table; chained tables: {', '.join(CHAINED)}")
-    names = list(values)
+    names = CHAINED[table]
     columns = ", ".join(f'"{n}"' for n in names)
-    returned = ", ".join(f'"{f}"' for f in CHAINED[table])
     with _WRITE_LOCK, _transaction(con):
-        pos, prev = _head(con)
-        row = con.execute(f"INSERT INTO {table} ({columns}, chain_pos, prev_hash) VALUES "
-                          f"({', '.join('?' * len(names))}, ?, ?) RETURNING {returned}",
-                          [*values.values(), pos + 1, prev]).fetchone()
-        digest = record_hash(table, pos + 1, prev, row)
-        con.execute(f"UPDATE {table} SET row_hash = ? WHERE seq = ?", [digest, row[0]])
+        row = con.execute(f"SELECT nextval('{_SEQUENCES[table]}'), * FROM (SELECT 0, NULL) "
+                          f"LEFT JOIN ({_HEAD}) ON TRUE").fetchone()
+        pos, prev = (int(row[3]), str(row[4] or GENESIS)) if row[3] is not None else (0, GENESIS)
+        fields = (row[0], *(_stored(values.get(n)) for n in names[1:]))
+        digest = record_hash(table, pos + 1, prev, fields)
+        con.execute(f"INSERT INTO {table} ({columns}, chain_pos, prev_hash, row_hash) VALUES "
+                    f"({', '.join('?' * len(names))}, ?, ?, ?)", [*fields, pos + 1, prev, digest])
         _set_head(con, pos + 1, digest)
-    return tuple(row)
+    return fields
 
 
 def add_chain(con: Any) -> None:
