@@ -262,3 +262,21 @@ def test_audit_chain_of_a_migrated_schema1_case_verifies(old_case: Path) -> None
     _sql(old_case, "UPDATE reviews SET note = 'edited' WHERE seq = (SELECT min(seq) FROM reviews)")
     result = _cli(old_case)
     assert result.exit_code != 0 and "reviews record" in result.output
+
+
+def test_audit_verify_names_a_missing_case_file(tmp_path: Path) -> None:
+    result = _cli(tmp_path / "nope.duckdb")
+    assert result.exit_code == 1 and "no such case file" in result.output and "Traceback" not in result.output
+
+
+def test_audit_chain_hashes_values_as_the_columns_keep_them(case: Path) -> None:
+    from datetime import timedelta, timezone
+
+    with open_case(case) as store:
+        aware = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=timezone(timedelta(hours=3)))
+        store.accounts.add_audit(aware, "edna", "export", 42, {"rows": 3})  # type: ignore[arg-type]
+        review.record_review(store, user="edna", action="claim.lock", target="claim-1", before={}, after={})
+        assert verify_chain(store).ok
+    assert _sql(case, "SELECT at_utc, target FROM audit WHERE action = 'export'") == [
+        (datetime(2024, 5, 1, 9, 0, 0, 123456), "42")]
+    assert _verify(case).ok

@@ -125,14 +125,9 @@ def _transaction(con: Any) -> Iterator[None]:
 
 #: The sequence that numbers each chained table's records.
 _SEQUENCES = {"audit": "audit_seq", "reviews": "review_seq"}
+#: The position and hash of the newest record of the chain.
 _HEAD = ("SELECT chain_pos, row_hash FROM (SELECT chain_pos, row_hash FROM audit UNION ALL "
          "SELECT chain_pos, row_hash FROM reviews) WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1")
-
-
-def _head(con: Any) -> tuple[int, str]:
-    """The position and hash of the newest record of the chain ((0, GENESIS) when empty)."""
-    row = con.execute(_HEAD).fetchone()
-    return (int(row[0]), str(row[1] or GENESIS)) if row else (0, GENESIS)
 
 
 def _set_head(con: Any, count: int, head: str) -> None:
@@ -143,11 +138,14 @@ def _set_head(con: Any, count: int, head: str) -> None:
         con.execute("INSERT INTO meta VALUES (?, ?)", [HEAD_KEY, value])
 
 
-def _stored(value: Any) -> Any:
-    """A value as a TIMESTAMP column gives it back (naive UTC); anything else as it is."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
+def _stored(name: str, value: Any) -> Any:
+    """A field's value as its column gives it back: ``at_utc`` a naive UTC datetime, the others text."""
+    if value is None:
+        return None
+    if name == "at_utc":
+        when = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo is not None else when
+    return str(value)
 
 
 def append(con: Any, table: str, values: dict[str, Any]) -> tuple[Any, ...]:
@@ -169,10 +167,10 @@ def append(con: Any, table: str, values: dict[str, Any]) -> tuple[Any, ...]:
     names = CHAINED[table]
     columns = ", ".join(f'"{n}"' for n in names)
     with _WRITE_LOCK, _transaction(con):
-        row = con.execute(f"SELECT nextval('{_SEQUENCES[table]}'), * FROM (SELECT 0, NULL) "
-                          f"LEFT JOIN ({_HEAD}) ON TRUE").fetchone()
-        pos, prev = (int(row[3]), str(row[4] or GENESIS)) if row[3] is not None else (0, GENESIS)
-        fields = (row[0], *(_stored(values.get(n)) for n in names[1:]))
+        row = con.execute(f"SELECT nextval('{_SEQUENCES[table]}'), h.chain_pos, h.row_hash FROM (SELECT 1) "
+                          f"LEFT JOIN ({_HEAD}) h ON TRUE").fetchone()
+        pos, prev = (int(row[1]), str(row[2] or GENESIS)) if row[1] is not None else (0, GENESIS)
+        fields = (row[0], *(_stored(n, values.get(n)) for n in names[1:]))
         digest = record_hash(table, pos + 1, prev, fields)
         con.execute(f"INSERT INTO {table} ({columns}, chain_pos, prev_hash, row_hash) VALUES "
                     f"({', '.join('?' * len(names))}, ?, ?, ?)", [*fields, pos + 1, prev, digest])
