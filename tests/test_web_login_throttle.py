@@ -108,6 +108,19 @@ def test_login_failures_from_one_address_do_not_lock_the_owner_elsewhere(app, cl
     assert len(limited) == 1 and limited[0].detail["scope"] == "address+name"
 
 
+def test_login_flood_of_refused_attempts_is_audited_once_a_minute(app, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    client = _from(app, "203.0.113.9")
+    for _ in range(5):
+        login(client, "edna", "wrong password")
+    for _ in range(20):
+        assert login(client, "edna", "wrong password").status_code == 429
+    assert len(_audit(app, "login.limited")) == 1
+    clock.advance(61)  # past the minute, and past the 5 s wait: one more failure, then refused again
+    assert login(client, "edna", "wrong password").status_code == 401
+    assert login(client, "edna", "wrong password").status_code == 429
+    assert len(_audit(app, "login.limited")) == 2 and len(_audit(app, "login.failed")) == 6
+
+
 def test_login_wait_doubles_with_each_further_failure(app, clock: Clock) -> None:  # type: ignore[no-untyped-def]
     client = _from(app, "203.0.113.9")
     for _ in range(5):

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 #: Keys kept before the forgotten ones are swept out (a spray of names must not grow memory without bound).
 _MAX_KEYS = 50_000
+#: Seconds between two audit records of refused attempts of one address, name and scope.
+REFUSALS_RECORDED_EVERY = 60.0
 
 
 @dataclass
@@ -177,6 +179,8 @@ class LoginThrottle:
         self.pairs = LoginLimiter(s.per_name_address, **options)  # type: ignore[arg-type]
         self.addresses = LoginLimiter(s.per_address, **options)  # type: ignore[arg-type]
         self.names = LoginLimiter(s.name_addresses, distinct=True, **options)  # type: ignore[arg-type]
+        self._recorded: dict[tuple[str, str, str], float] = {}
+        self._lock = threading.Lock()
 
     def _now(self) -> float:
         return self.clock()
@@ -196,6 +200,20 @@ class LoginThrottle:
             waits.append(Limit(self.names.wait(name), "name"))
         worst = max(waits, key=lambda w: w.seconds)
         return worst if worst.seconds > 0 else None
+
+    def worth_recording(self, address: str, name: str, limit: Limit) -> bool:
+        """Whether a refused attempt should be audited: the first of its address, name and scope in a minute.
+
+        A flood of refused attempts is cheap to answer; writing each to the audit log is not.
+        """
+        key, now = (address, name.casefold(), limit.scope), self.clock()
+        with self._lock:
+            if now - self._recorded.get(key, float("-inf")) < REFUSALS_RECORDED_EVERY:
+                return False
+            if len(self._recorded) >= _MAX_KEYS:
+                self._recorded = {k: t for k, t in self._recorded.items() if now - t < REFUSALS_RECORDED_EVERY}
+            self._recorded[key] = now
+            return True
 
     def failed(self, address: str, name: str) -> None:
         """Count a failed attempt in every count."""

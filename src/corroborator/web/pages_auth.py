@@ -101,9 +101,10 @@ async def login(request: Request) -> Response:
     state = case_state(request)
     limit = throttle.check(client, name, request.cookies.get(DEVICE_COOKIE))
     if limit is not None:
-        with state.db.store() as store:
-            accounts.record_audit(store, None, "login.limited", name,
-                                  {"client": client, "scope": limit.scope, "wait": math.ceil(limit.seconds)})
+        if throttle.worth_recording(client, name, limit):
+            with state.db.store() as store:
+                accounts.record_audit(store, None, "login.limited", name,
+                                      {"client": client, "scope": limit.scope, "wait": math.ceil(limit.seconds)})
         return _limited(request, limit, cookie_token, target)
     with state.db.store() as store:
         try:
