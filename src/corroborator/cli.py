@@ -183,3 +183,7 @@ from corroborator.cli_web import serve, user  # noqa: E402
 
 cli.add_command(serve)
 cli.add_command(user)
+
+from corroborator.cli_audit import audit  # noqa: E402
+
+cli.add_command(audit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import sys
 from pathlib import Path
@@ -19,28 +20,51 @@ CASE_OPTION = click.option("--case", "case", default="case.duckdb", show_default
                            type=click.Path(dir_okay=False, path_type=Path), help="The case file.")
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @click.command()
 @CASE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--secure-cookies", is_flag=True, help="Mark cookies Secure (when served behind HTTPS).")
-def serve(case: Path, host: str, port: int, secure_cookies: bool) -> None:
+@click.option("--secure-cookies/--no-secure-cookies", default=None,
+              help="Mark the session and form cookies Secure (sent over HTTPS only). "
+                   "Default: on unless --host is a loopback address.")
+@click.option("--idle-minutes", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="End a login unused this long (0: only after --session-hours).")
+@click.option("--session-hours", type=click.FloatRange(min=0.1), default=12.0, show_default=True,
+              help="The longest a login lasts.")
+def serve(case: Path, host: str, port: int, secure_cookies: bool | None, idle_minutes: float,
+          session_hours: float) -> None:
     """Serve the review web app of CASE (log in with a user from `corroborator user add`)."""
     # The web stack is heavy and only this command needs it.
     import uvicorn
 
     from corroborator.web import Settings, create_app
 
+    local = is_loopback(host)
+    secure = (not local) if secure_cookies is None else secure_cookies
     try:
-        app = create_app(case, settings=Settings(secure_cookies=secure_cookies))
+        app = create_app(case, settings=Settings(secure_cookies=secure, session_idle_minutes=idle_minutes,
+                                                 session_hours=session_hours))
         with app.state.case.db.store() as store:
             users = accounts.list_users(store)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     if not users:
         click.echo(f"No users yet: create one with `corroborator user add NAME --role editor --case {case}`", err=True)
-    if host not in ("127.0.0.1", "localhost", "::1") and not secure_cookies:
-        click.echo("Warning: listening beyond this machine without --secure-cookies; put HTTPS in front.", err=True)
+    if not local and not secure:
+        click.echo("Warning: listening beyond this machine with --no-secure-cookies: session cookies can be read "
+                   "on the network; put HTTPS in front and drop the option.", err=True)
+    elif not local:
+        click.echo("Cookies are marked Secure: browsers send them over HTTPS only, so put HTTPS in front.", err=True)
     click.echo(f"Serving {case.resolve()} at http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -14,9 +14,7 @@ import hmac
 import logging
 import re
 import secrets
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -26,8 +24,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from corroborator.errors import AccountError, LoginError
+from corroborator.review.throttle import Limit, LoginLimiter, LoginThrottle, ThrottleSettings
 from corroborator.store import CaseStore
 from corroborator.store.accounts import AuditRecord, UserRow
+
+__all__ = ["ROLES", "AccountError", "AuditRecord", "Limit", "LoginError", "LoginLimiter", "LoginThrottle",
+           "Session", "ThrottleSettings", "User", "add_user", "audit_records", "create_session", "enable_totp",
+           "get_user", "list_users", "lookup_session", "record_audit", "revoke_session", "revoke_user_sessions",
+           "session_expired", "set_active", "set_password", "set_reveal", "set_role", "totp_uri", "utc",
+           "verify_login", "verify_password"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,10 @@ logger = logging.getLogger(__name__)
 ROLES = ("viewer", "editor", "admin")
 MIN_PASSWORD_LENGTH = 10
 SESSION_LIFETIME = timedelta(hours=12)
+#: A session not used for this long ends (the web app's default; ``corroborator serve --idle-minutes``).
+SESSION_IDLE = timedelta(minutes=30)
+# An idle-expiring session's expiry is moved on use only when it gains at least this much (a write per request is waste).
+_TOUCH_STEP = timedelta(seconds=60)
 ISSUER = "Corroborator"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 _hasher = PasswordHasher()
@@ -68,6 +77,11 @@ class Session:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def utc(seconds: float) -> datetime:
+    """A POSIX time as the naive UTC datetime the case file stores."""
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
 
 
 def _token_hash(token: str) -> str:
@@ -219,22 +233,52 @@ def _totp_step(secret: str, code: str) -> int | None:
     return None
 
 
-def create_session(store: CaseStore, user: User, lifetime: timedelta = SESSION_LIFETIME) -> Session:
-    """Start a session for ``user``; only the token's hash is stored."""
+def create_session(store: CaseStore, user: User, lifetime: timedelta = SESSION_LIFETIME, *,
+                   idle: timedelta | None = None, now: datetime | None = None) -> Session:
+    """Start a session for ``user``; only the token's hash is stored.
+
+    Args:
+        store: The case file.
+        user: Who logged in.
+        lifetime: The longest a session lasts, however busy.
+        idle: End the session when it goes unused this long (None: only ``lifetime``).
+        now: The time (naive UTC; the current time by default).
+    """
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    now = _now()
-    store.accounts.add_session(_token_hash(token), user.name, csrf, now, now + lifetime)
+    now = now or _now()
+    store.accounts.delete_expired_sessions(now)
+    store.accounts.add_session(_token_hash(token), user.name, csrf, now, now + min(lifetime, idle or lifetime))
     return Session(token, user, csrf)
 
 
-def lookup_session(store: CaseStore, token: str | None) -> Session | None:
-    """The live session of a cookie value, or None (unknown, expired, or its user disabled)."""
+def lookup_session(store: CaseStore, token: str | None, *, now: datetime | None = None,
+                   idle: timedelta | None = None, lifetime: timedelta = SESSION_LIFETIME) -> Session | None:
+    """The live session of a cookie value, or None (unknown, expired, or its user disabled).
+
+    With ``idle``, using the session moves its end to ``idle`` from now, never past
+    ``lifetime`` after the login.
+    """
     if not token or len(token) > 200:
         return None
-    found = store.accounts.session(_token_hash(token), _now())
+    now = now or _now()
+    found = store.accounts.session(_token_hash(token), now)
     if found is None:
         return None
+    if idle is not None and found.created is not None and found.expires is not None:
+        expires = min(found.created + lifetime, now + idle)
+        if expires - found.expires >= min(_TOUCH_STEP, idle / 10):
+            store.accounts.set_session_expiry(_token_hash(token), expires)
     return Session(token, _user(found.user), found.csrf, found.reveal and found.user.role == "admin")
+
+
+def session_expired(store: CaseStore, token: str | None, *, now: datetime | None = None) -> bool:
+    """Whether a cookie value names a session that has expired (it is removed: it tells this once)."""
+    if not token or len(token) > 200:
+        return False
+    if not store.accounts.session_expired(_token_hash(token), now or _now()):
+        return False
+    store.accounts.delete_session(_token_hash(token))
+    return True
 
 
 def set_reveal(store: CaseStore, token: str, reveal: bool) -> None:
@@ -262,34 +306,3 @@ def audit_records(store: CaseStore, *, limit: int = 100, offset: int = 0,
                   action: str | None = None) -> list[AuditRecord]:
     """Audit records, newest first (optionally only actions starting with ``action``)."""
     return store.accounts.audit(limit=limit, offset=offset, action=action)
-
-
-class LoginLimiter:
-    """At most ``attempts`` failed logins per key in ``window`` seconds (in memory, thread-safe)."""
-
-    def __init__(self, attempts: int = 5, window: float = 300.0):
-        self.attempts = attempts
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
-
-    def allowed(self, key: str) -> bool:
-        """Whether another attempt may be made now."""
-        with self._lock:
-            return len(self._recent(key, time.monotonic())) < self.attempts
-
-    def failed(self, key: str) -> None:
-        """Count one failed attempt."""
-        with self._lock:
-            self._recent(key, time.monotonic()).append(time.monotonic())
-
-    def reset(self, key: str) -> None:
-        """Forget the failures of ``key`` (after a successful login)."""
-        with self._lock:
-            self._failures.pop(key, None)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from corroborator.store import audit as chain
+
 
 class UserRow(NamedTuple):
     """A row of ``users``."""
@@ -24,11 +26,13 @@ class UserRow(NamedTuple):
 
 
 class SessionRow(NamedTuple):
-    """A live session: its user, CSRF token and whether protected identities are revealed."""
+    """A live session: its user, CSRF token, whether protected identities are revealed, and its times."""
 
     user: UserRow
     csrf: str
     reveal: bool
+    created: datetime | None = None
+    expires: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -100,10 +104,24 @@ class AccountRepository:
     def session(self, token_hash: str, now: datetime) -> SessionRow | None:
         """The session of a token hash, if it has not expired and its user is active."""
         row = self._con.execute(
-            "SELECT u.name, u.role, u.active, u.totp_secret, u.password_hash, u.totp_last, s.csrf, s.reveal "
-            "FROM sessions s JOIN users u ON u.name = s.user_name "
+            "SELECT u.name, u.role, u.active, u.totp_secret, u.password_hash, u.totp_last, s.csrf, s.reveal, "
+            "s.created_at, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name "
             "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active", [token_hash, now]).fetchone()
-        return SessionRow(_user(row[:6]), row[6], bool(row[7])) if row else None
+        return SessionRow(_user(row[:6]), row[6], bool(row[7]), row[8], row[9]) if row else None
+
+    def session_expired(self, token_hash: str, now: datetime) -> bool:
+        """Whether the token's session exists but has expired."""
+        row = self._con.execute("SELECT 1 FROM sessions WHERE token_hash = ? AND expires_at <= ?",
+                                [token_hash, now]).fetchone()
+        return row is not None
+
+    def set_session_expiry(self, token_hash: str, expires: datetime) -> None:
+        """Move a session's expiry (sessions that expire when idle are extended on use)."""
+        self._con.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ?", [expires, token_hash])
+
+    def delete_expired_sessions(self, now: datetime) -> None:
+        """Remove every expired session."""
+        self._con.execute("DELETE FROM sessions WHERE expires_at <= ?", [now])
 
     def set_reveal(self, token_hash: str, reveal: bool) -> None:
         """Show or hide protected identities in one session."""
@@ -120,9 +138,9 @@ class AccountRepository:
     # -- audit log --------------------------------------------------------------------
     def add_audit(self, at: datetime, user: str | None, action: str, target: str | None,
                   detail: dict[str, Any]) -> None:
-        """Append one record to the audit log."""
-        self._con.execute("INSERT INTO audit (at_utc, user_name, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                          [at, user, action, target, json.dumps(detail, ensure_ascii=False)])
+        """Append one record to the audit log, at the end of the chain (:mod:`corroborator.store.audit`)."""
+        chain.append(self._con, "audit", {"at_utc": at, "user_name": user, "action": action, "target": target,
+                                          "detail": json.dumps(detail, ensure_ascii=False)})
 
     def audit(self, *, limit: int = 100, offset: int = 0, action: str | None = None) -> list[AuditRecord]:
         """Audit records, newest first (optionally only actions starting with ``action``)."""

@@ -1,4 +1,4 @@
-"""The ``reviews`` table: every review action, one append-only row each."""
+"""The ``reviews`` table: every review action, one append-only row each, chained (:mod:`.audit`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from corroborator.store import audit
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,11 @@ class ReviewRepository:
 
     def add(self, *, at: datetime, user: str, action: str, target: str, before: dict[str, Any],
             after: dict[str, Any], note: str = "") -> Review:
-        """Append one review action and return it with its number."""
-        row = self._con.execute(
-            "INSERT INTO reviews (at_utc, user_name, action, target, before, after, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-            [at, user, action, target, json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False),
-             note]).fetchone()
+        """Append one review action at the end of the chain and return it with its number."""
+        row = audit.append(self._con, "reviews", {
+            "at_utc": at, "user_name": user, "action": action, "target": target,
+            "before": json.dumps(before, ensure_ascii=False), "after": json.dumps(after, ensure_ascii=False),
+            "note": note})
         return Review(row[0], at.isoformat(timespec="seconds"), user, action, target, before, after, note)
 
     def last_seq(self) -> int:

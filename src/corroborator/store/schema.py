@@ -22,6 +22,10 @@ Versions:
    ("no extraction for language ru" for a document in a language no pipeline handles:
    stored and searchable, nothing extracted). Documents of older files get NULL (not
    identified, extracted as English).
+5. ``audit`` and ``reviews`` form one hash chain (:mod:`corroborator.store.audit`): each
+   record keeps its position, the hash of the record before it and its own hash, and
+   ``meta`` the chain's head. The records of older files are chained in the order they
+   were written.
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ from collections.abc import Callable
 from typing import Any
 
 from corroborator.errors import CaseFileError
+from corroborator.store import audit
 
 #: The schema version this code writes.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Schema 1, as release 1 created it.
 BASE = """
@@ -138,8 +143,13 @@ def _v3_to_v4(con: Any) -> None:
     add_columns(con, "documents", _V4_DOCUMENT_COLUMNS)
 
 
+def _v4_to_v5(con: Any) -> None:
+    """Chain the audit and review records: each keeps the hash of the one before it."""
+    audit.add_chain(con)
+
+
 #: ``MIGRATIONS[v - 1]`` turns a schema-``v`` file into a schema-``v + 1`` file.
-MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3, _v3_to_v4]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
 
 
 def add_columns(con: Any, table: str, columns: tuple[tuple[str, str], ...]) -> None:

@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corroborator import __version__
-from corroborator.review.accounts import LoginLimiter
+from corroborator.review.accounts import LoginThrottle, ThrottleSettings
 from corroborator.errors import CaseFileError, CorroboratorError, RedactionError
 from corroborator.web import api, pages_auth, pages_case, pages_review
 from corroborator.web.deps import LoginRequired, WebError, current, render
@@ -72,7 +72,10 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
                               "lists are paginated with offset and limit; items follow the JSON export contract.")
     app.state.case = state
     app.state.settings = settings
-    app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window)
+    app.state.limiter = LoginThrottle(ThrottleSettings(
+        per_name_address=settings.login_attempts, per_address=settings.login_per_address,
+        name_addresses=settings.login_name_addresses, window=settings.login_window, base=settings.login_backoff,
+        cap=settings.login_backoff_cap), clock=settings.clock)
     with app.state.case.db.store():
         pass  # Fail at start, not on the first request, if the file is unusable.
 
@@ -134,10 +137,12 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         if _is_api(request) or request.method != "GET":
-            return JSONResponse({"detail": "login required"}, status_code=401,
+            detail = "session expired: log in again" if exc.expired else "login required"
+            return JSONResponse({"detail": detail}, status_code=401,
                                 headers={"WWW-Authenticate": 'Cookie realm="corroborator"'})
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+        query = {"next": target} | ({"msg": "expired"} if exc.expired else {})
+        return RedirectResponse("/login?" + urlencode(query), status_code=303)
 
     @app.exception_handler(CorroboratorError)
     async def library_error(request: Request, exc: CorroboratorError) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -29,9 +30,17 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 class LoginRequired(CorroboratorError):
-    """No live session: pages redirect to the login form, the API answers 401."""
+    """No live session: pages redirect to the login form, the API answers 401.
+
+    ``expired`` when the reader's session ended (unused too long, or past its lifetime):
+    the login form then says so.
+    """
 
     status = 401
+
+    def __init__(self, *, expired: bool = False) -> None:
+        super().__init__("session expired" if expired else "login required")
+        self.expired = expired
 
 
 @dataclass
@@ -75,10 +84,15 @@ def current(request: Request) -> Ctx:
         LoginRequired: No live session.
     """
     state = case_state(request)
+    settings = state.settings
+    now = accounts.utc(settings.clock())
+    idle = timedelta(minutes=settings.session_idle_minutes) if settings.session_idle_minutes > 0 else None
+    token = request.cookies.get(SESSION_COOKIE)
     with state.db.store() as store:
-        session = accounts.lookup_session(store, request.cookies.get(SESSION_COOKIE))
+        session = accounts.lookup_session(store, token, now=now, idle=idle,
+                                          lifetime=timedelta(hours=settings.session_hours))
         if session is None:
-            raise LoginRequired()
+            raise LoginRequired(expired=accounts.session_expired(store, token, now=now))
         state.refresh(store)
         if session.reveal and state.has_protected():
             accounts.record_audit(store, session.user.name, "view.protected", request.url.path,

@@ -6,6 +6,7 @@ import dataclasses
 import hmac
 import json
 import logging
+import math
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -36,10 +37,27 @@ public = APIRouter(include_in_schema=False)
 router = APIRouter(include_in_schema=False)
 _MESSAGES = {"password-changed": "Password changed: every session was ended. Log in with the new password.",
              "logged-out": "You are logged out."}
+#: The cookie that marks a browser as having logged in as a name (see :mod:`corroborator.review.throttle`).
+DEVICE_COOKIE = "corroborator_device"
 
 
 def _cookie_options(request: Request) -> dict[str, Any]:
     return {"httponly": True, "samesite": "lax", "secure": request.app.state.settings.secure_cookies, "path": "/"}
+
+
+def _delete_cookie(response: Response, request: Request, name: str) -> None:
+    """Remove a cookie with the attributes it was set with (a Secure cookie is replaced only by a Secure one)."""
+    response.delete_cookie(name, **_cookie_options(request))
+
+
+def _message(request: Request, msg: str) -> str | None:
+    """The note a ``msg`` value of the login form stands for."""
+    if msg == "expired":
+        minutes = request.app.state.settings.session_idle_minutes
+        idle = f" or after {minutes:g} minutes without activity" if minutes > 0 else ""
+        return f"Your session ended (it lasts at most {request.app.state.settings.session_hours:g} hours{idle}). " \
+               "Log in again."
+    return _MESSAGES.get(msg)
 
 
 @public.get("/login", response_class=HTMLResponse)
@@ -47,46 +65,67 @@ def login_form(request: Request, next: str = "/", msg: str = "") -> Response:
     """The login form; a fresh token in a cookie and the form guards it against cross-site posts."""
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", login_token=token, next=safe_next(next), error=None,
-                      message=_MESSAGES.get(msg))
+                      message=_message(request, msg))
     response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, **_cookie_options(request))
+    return response
+
+
+def _limited(request: Request, limit: accounts.Limit, token: str, target: str) -> Response:
+    """The answer to an attempt the throttle refuses: when to try again."""
+    wait = max(1, math.ceil(limit.seconds))
+    when = f"{wait} seconds" if wait < 120 else f"{math.ceil(wait / 60)} minutes"
+    response = render(request, "login.html", http_status=429, login_token=token, next=target, message=None,
+                      error=f"Too many failed attempts. Wait {when} before trying again.")
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
 @public.post("/login", response_class=HTMLResponse)
 async def login(request: Request) -> Response:
-    """Check name, password and TOTP code; start a session."""
+    """Check name, password and TOTP code; start a session.
+
+    Failures slow further attempts down (:class:`~corroborator.review.throttle.LoginThrottle`)
+    rather than lock the name: a refused attempt is answered 429 with ``Retry-After``
+    before its password is checked, and a browser that logged in as the name before is
+    not slowed by other addresses' failures on it.
+    """
     form = await request.form()
     name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:1024]
     code, target = str(form.get("totp", ""))[:12], safe_next(str(form.get("next", "/")))
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie_token or not hmac.compare_digest(cookie_token, str(form.get("csrf_token", ""))):
         raise WebError(403, "the login form expired or came from another site: reload it and try again")
-    limiter: accounts.LoginLimiter = request.app.state.limiter
+    throttle: accounts.LoginThrottle = request.app.state.limiter
     client = request.client.host if request.client else "?"
-    keys = (f"{client}|{name.casefold()}", f"name|{name.casefold()}")
+    settings = request.app.state.settings
     state = case_state(request)
-    if not all(limiter.allowed(k) for k in keys):
-        with state.db.store() as store:
-            accounts.record_audit(store, None, "login.limited", name, {"client": client})
-        return render(request, "login.html", http_status=429, login_token=cookie_token, next=target, message=None,
-                      error="Too many failed attempts. Wait a few minutes before trying again.")
+    limit = throttle.check(client, name, request.cookies.get(DEVICE_COOKIE))
+    if limit is not None:
+        if throttle.worth_recording(client, name, limit):
+            with state.db.store() as store:
+                accounts.record_audit(store, None, "login.limited", name,
+                                      {"client": client, "scope": limit.scope, "wait": math.ceil(limit.seconds)})
+        return _limited(request, limit, cookie_token, target)
     with state.db.store() as store:
         try:
             user = accounts.verify_login(store, name, password, code)
         except LoginError as exc:
-            for key in keys:
-                limiter.failed(key)
+            throttle.failed(client, name)
             accounts.record_audit(store, None, "login.failed", name, {"client": client})
             return render(request, "login.html", http_status=401, login_token=cookie_token, next=target,
                           message=None, error=str(exc))
-        for key in keys:
-            limiter.reset(key)
-        hours = request.app.state.settings.session_hours
-        session = accounts.create_session(store, user, timedelta(hours=hours))
+        device = throttle.succeeded(client, name)
+        hours = settings.session_hours
+        idle = timedelta(minutes=settings.session_idle_minutes) if settings.session_idle_minutes > 0 else None
+        session = accounts.create_session(store, user, timedelta(hours=hours), idle=idle,
+                                          now=accounts.utc(settings.clock()))
         accounts.record_audit(store, user.name, "login", None, {"client": client})
     response = RedirectResponse(target, status_code=303)
+    # The cookie outlives an idle session on purpose: the server ends it, and says why.
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(hours * 3600), **_cookie_options(request))
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    response.set_cookie(DEVICE_COOKIE, device, max_age=int(throttle.settings.device_days * 86400),
+                        **(_cookie_options(request) | {"path": "/login"}))
+    _delete_cookie(response, request, LOGIN_CSRF_COOKIE)
     return response
 
 
@@ -98,7 +137,7 @@ async def logout(ctx: Ctx = Depends(current)) -> Response:
         accounts.revoke_session(store, ctx.session.token)
         accounts.record_audit(store, ctx.user.name, "logout")
     response = RedirectResponse("/login?msg=logged-out", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    _delete_cookie(response, ctx.request, SESSION_COOKIE)
     return response
 
 
@@ -125,7 +164,7 @@ async def change_password(ctx: Ctx = Depends(current)) -> Response:
             return render(ctx.request, "account.html", ctx, http_status=400, error=str(exc))
         accounts.record_audit(store, ctx.user.name, "password.change", ctx.user.name)
     response = RedirectResponse("/login?msg=password-changed", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    _delete_cookie(response, ctx.request, SESSION_COOKIE)
     return response
 
 

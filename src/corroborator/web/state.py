@@ -44,19 +44,32 @@ class Settings:
 
     Attributes:
         secure_cookies: Mark cookies ``Secure`` (set when served over HTTPS).
-        session_hours: How long a login lasts.
-        login_attempts: Failed logins allowed per name and address in ``login_window`` seconds.
-        login_window: Seconds over which failed logins are counted.
+        session_hours: The longest a login lasts, however busy.
+        session_idle_minutes: A login unused this long ends (0: only ``session_hours``).
+        login_attempts: Failed logins of one name from one address before its attempts wait.
+        login_window: Quiet seconds after which failed logins are forgotten.
+        login_per_address: Failed logins from one address, across names, before its attempts wait.
+        login_name_addresses: Distinct addresses failing on one name before browsers that never
+            logged in as that name wait.
+        login_backoff: The first wait in seconds; it doubles with each further failure.
+        login_backoff_cap: The longest wait in seconds.
         idle_close: Seconds of quiet after which the case file is closed for other processes.
         page_size: Rows per page in lists.
+        clock: The wall clock in POSIX seconds (injectable for tests).
     """
 
     secure_cookies: bool = False
     session_hours: float = 12.0
+    session_idle_minutes: float = 30.0
     login_attempts: int = 5
-    login_window: float = 300.0
+    login_window: float = 900.0
+    login_per_address: int = 10
+    login_name_addresses: int = 5
+    login_backoff: float = 5.0
+    login_backoff_cap: float = 900.0
     idle_close: float = 2.0
     page_size: int = 50
+    clock: Callable[[], float] = field(default=time.time, compare=False)
 
 
 # Everything the web layer may hold open in this process, closed on the main thread at exit.
