@@ -287,3 +287,36 @@ def test_encryption_library_opens_with_the_variable_and_detects_encrypted_files(
     with pytest.raises(CaseFileError) as raised:
         open_case(not_duckdb)
     assert not isinstance(raised.value, CaseKeyError)
+
+
+def test_encryption_older_schema_reads_in_memory_and_migrates_in_place(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+    import shutil
+
+    from tests.test_store_migrate import FIXTURE
+
+    plain, case = tmp_path / "old.duckdb", tmp_path / "old-encrypted.duckdb"
+    with gzip.open(FIXTURE) as src, plain.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    con = duckdb.connect(":memory:")
+    _crypto.load_openssl(con, required=True)
+    con.execute(f"ATTACH '{plain}' AS old (READ_ONLY)")
+    con.execute(f"ATTACH '{case}' AS new (ENCRYPTION_KEY ?)", [KEY])
+    con.execute("COPY FROM DATABASE old TO new")
+    con.close()
+    monkeypatch.setenv(KEY_VARIABLE, KEY)
+
+    def stored_version() -> str:
+        with open_case(case, read_only=True) as store:
+            return str(store.con.execute("SELECT value FROM stored.meta WHERE key = 'schema_version'").fetchone()[0])
+
+    with open_case(case, read_only=True) as store:
+        assert store.encrypted and store.migrated_from == 1 and store.accounts.user("ana") is not None
+        read = store.load_case()
+    assert stored_version() == "1"  # read through the in-memory mirror: the file is left as it is
+    with open_case(case) as store:
+        assert store.migrated_from == 1 and store.load_case() == read
+    with open_case(case, read_only=True) as store:
+        assert store.migrated_from is None
+    assert is_encrypted(case)

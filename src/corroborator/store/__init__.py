@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from corroborator.errors import CaseFileBusyError, CaseFileError, CaseKeyError, Problem
+from corroborator.errors import CaseFileError, Problem
 from corroborator.model import (
     Case,
     Claim,
@@ -43,7 +43,8 @@ from corroborator.model import (
     ProtectedPerson,
     Quote,
 )
-from corroborator.store import _crypto, schema
+from corroborator.store import schema
+from corroborator.store._connect import attach_read_only, connect
 from corroborator.store._crypto import KEY_VARIABLE, is_encrypted, remember_key, set_key_prompt
 from corroborator.store._files import (
     STALE_SECONDS,
@@ -99,16 +100,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
 
 
-def _connect_error(path: Path, exc: duckdb.Error) -> CaseFileError:
-    """The error to raise when DuckDB cannot open ``path``."""
-    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
-        return CaseFileBusyError(f"{path}: in use by another Corroborator process ({exc})")
-    if "encrypted" in str(exc).lower():
-        return CaseKeyError(f"{path}: the case file is encrypted: set the environment variable {KEY_VARIABLE} "
-                            "to its key")
-    return CaseFileError(f"{path}: not a readable case file ({exc})")
-
-
 class CaseStore:
     """A case file opened for reading and writing. Use as a context manager.
 
@@ -141,7 +132,8 @@ class CaseStore:
         # DuckDB's default buffer is 80% of RAM; a case file never needs that much.
         config = {"memory_limit": memory_limit, "temp_directory": self._temp}
         try:
-            self.con = self._connect(config, creating=new_file)
+            self.con = connect(self.path, read_only=read_only, encrypted=self.encrypted, creating=new_file,
+                               config=config)
         except BaseException:
             self._remove_scratch()
             raise
@@ -156,15 +148,6 @@ class CaseStore:
         self.reviews = ReviewRepository(self.con)
         self.accounts = AccountRepository(self.con)
         self.builds = BuildLog(self.con)
-
-    def _connect(self, config: dict[str, str], *, creating: bool) -> Any:
-        """A connection whose default database is the case file (attached with its key when encrypted)."""
-        if self.encrypted:
-            return _crypto.connect(self.path, read_only=self.read_only, config=config, creating=creating)
-        try:
-            return duckdb.connect(str(self.path), read_only=self.read_only, config=config)
-        except duckdb.Error as exc:
-            raise _connect_error(self.path, exc) from exc
 
     def _open_schema(self, config: dict[str, str]) -> None:
         """Create, check or migrate the schema (in memory when the file is opened read-only)."""
@@ -181,14 +164,7 @@ class CaseStore:
         if self.read_only:
             self.con.close()
             self.con = duckdb.connect(":memory:", config=config)
-            if self.encrypted:
-                _crypto.attach(self.con, self.path, _crypto.case_key(self.path), read_only=True, alias=_ATTACHED,
-                               use=False)
-            else:
-                try:
-                    self.con.execute(f"ATTACH '{where.replace(chr(39), chr(39) * 2)}' AS {_ATTACHED} (READ_ONLY)")
-                except duckdb.Error as exc:
-                    raise _connect_error(self.path, exc) from exc
+            attach_read_only(self.con, self.path, _ATTACHED, encrypted=self.encrypted)
             schema.mirror(self.con, _ATTACHED)
             logger.info("%s: case file schema %d read as schema %d (open it for writing once to migrate the file)",
                         where, found, SCHEMA_VERSION)
