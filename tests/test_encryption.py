@@ -231,14 +231,27 @@ def test_encryption_bulk_inserts_never_write_rows_to_a_file(tmp_path: Path, monk
         assert found == sorted(rows)
 
 
-def test_encryption_duckdb_temporary_files_stay_beside_the_case(tmp_path: Path) -> None:
-    case = tmp_path / "case.duckdb"
-    remember_key(case, KEY)
-    with open_case(case, create=True, encrypt=True) as store:
+def _spilled(case: Path, **options: Any) -> list[bytes]:
+    """What DuckDB spills to disk for a temporary table of witness names too big for its memory."""
+    with open_case(case, create=True, **options) as store:
         folder = Path(store.con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
-        assert folder.parent == scratch_dir(case) and folder.is_dir()
+        assert folder.parent == scratch_dir(case).resolve() and folder.is_dir()
         assert (folder.stat().st_mode & 0o777) == 0o700 and (scratch_dir(case).stat().st_mode & 0o777) == 0o700
+        store.con.execute("SET memory_limit = '16MB'")
+        store.con.execute("SET threads = 1")
+        store.con.execute("CREATE TEMP TABLE spill AS SELECT 'Luis Moreno said ' || i AS s FROM range(1000000) r(i)")
+        found = [p.read_bytes() for p in folder.iterdir()]
     assert not folder.exists() and not scratch_dir(case).exists()
+    return found
+
+
+def test_encryption_duckdb_temporary_files_stay_beside_the_case_and_are_encrypted(tmp_path: Path) -> None:
+    plain = _spilled(tmp_path / "plain.duckdb")
+    assert plain and any(b"Luis Moreno" in b for b in plain)  # the control: a plain case spills plain text
+    remember_key(tmp_path / "secret.duckdb", KEY)
+    spilled = _spilled(tmp_path / "secret.duckdb", encrypt=True)
+    assert spilled and not any(b"Luis Moreno" in b for b in spilled)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.duckdb", "secret.duckdb"]
 
 
 def test_encryption_leftover_temporary_folders_of_dead_processes_are_removed(tmp_path: Path) -> None:

@@ -50,6 +50,8 @@ _CONFIG = {
     "autoinstall_known_extensions": "false",
     # Bulk inserts read rows from an in-memory file whose path is reused: never cache one.
     "enable_external_file_cache": "false",
+    # An encrypted file attached to an in-memory connection leaves DuckDB's spills in plain text otherwise.
+    "temp_file_encryption": "true",
 }
 
 KeyPrompt = Callable[[Path, bool], str]

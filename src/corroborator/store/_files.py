@@ -152,7 +152,7 @@ def temp_dir(case: str | Path) -> str:
     DuckDB then keeps everything in memory rather than spill anywhere else.
     """
     try:
-        return tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-", dir=_private_dir(Path(case)))
+        return os.path.abspath(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-", dir=_private_dir(Path(case))))
     except OSError as exc:
         logger.info("no scratch folder beside %s (%s): DuckDB will not spill to disk", case, exc.strerror)
         return ""
