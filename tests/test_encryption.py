@@ -333,3 +333,18 @@ def test_encryption_older_schema_reads_in_memory_and_migrates_in_place(tmp_path:
     with open_case(case, read_only=True) as store:
         assert store.migrated_from is None
     assert is_encrypted(case)
+
+
+def test_encryption_builds_give_the_plain_build_s_case(builds: dict[str, Any], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from corroborator.api import export_case
+    from corroborator.engines.local import build
+
+    monkeypatch.setenv(KEY_VARIABLE, KEY)
+    monkeypatch.setattr(_files, "_MEMFD", False)  # rows bound as JSON text, as where there is no memfd
+    case = tmp_path / "fallback.duckdb"
+    open_case(case, create=True, encrypt=True).close()
+    build([builds["corpus"]], case)
+    plain = export_case(builds["plain"], "json")
+    assert export_case(builds["encrypted"], "json") == plain
+    assert export_case(case, "json") == plain
