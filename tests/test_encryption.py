@@ -348,3 +348,15 @@ def test_encryption_builds_give_the_plain_build_s_case(builds: dict[str, Any], t
     plain = export_case(builds["plain"], "json")
     assert export_case(builds["encrypted"], "json") == plain
     assert export_case(case, "json") == plain
+
+
+def test_encryption_an_altered_case_file_is_refused_clearly(builds: dict[str, Any], tmp_path: Path) -> None:
+    altered = tmp_path / "altered.duckdb"
+    data = bytearray(builds["encrypted"].read_bytes())
+    for block in range(12288, len(data), 262144):  # one bit in every block after the headers
+        data[block + 100] ^= 1
+    altered.write_bytes(bytes(data))
+    for args in (["info", str(altered)], ["export", str(altered)]):
+        result = _run(args)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert "altered or damaged" in result.output and KEY not in result.output, result.output

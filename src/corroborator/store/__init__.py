@@ -44,7 +44,7 @@ from corroborator.model import (
     Quote,
 )
 from corroborator.store import schema
-from corroborator.store._connect import attach_read_only, connect
+from corroborator.store._connect import attach_read_only, connect, read_error
 from corroborator.store._crypto import KEY_VARIABLE, is_encrypted, remember_key, set_key_prompt
 from corroborator.store._files import (
     STALE_SECONDS,
@@ -141,6 +141,9 @@ class CaseStore:
         remove_leftovers(self.path)
         try:
             self._open_schema(config)
+        except duckdb.Error as exc:
+            self.close()
+            raise read_error(self.path, exc, encrypted=self.encrypted) from None
         except BaseException:
             self.close()
             raise

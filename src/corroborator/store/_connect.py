@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,13 @@ from corroborator.store._crypto import KEY_VARIABLE, attach, case_key
 from corroborator.store._crypto import connect as connect_encrypted
 
 
+#: DuckDB's words for a file another process holds ("block" in a corruption message is no lock).
+_LOCKED = re.compile(r"\b(could not set lock|conflicting lock)\b", re.IGNORECASE)
+
+
 def connect_error(path: Path, exc: duckdb.Error) -> CaseFileError:
     """The error to raise when DuckDB cannot open the plain case file ``path``."""
-    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+    if isinstance(exc, duckdb.IOException) and _LOCKED.search(str(exc)):
         return CaseFileBusyError(f"{path}: in use by another Corroborator process ({exc})")
     if "encrypted" in str(exc).lower():
         return CaseKeyError(f"{path}: the case file is encrypted: set the environment variable {KEY_VARIABLE} "
@@ -53,3 +58,11 @@ def attach_read_only(con: Any, path: Path, alias: str, *, encrypted: bool) -> No
         con.execute(f"ATTACH '{literal}' AS {alias} (READ_ONLY)")
     except duckdb.Error as exc:
         raise connect_error(path, exc) from exc
+
+
+def read_error(path: Path, exc: duckdb.Error, *, encrypted: bool) -> CaseFileError:
+    """The error to raise when an opened case file cannot be read (damaged, or changed behind DuckDB's back)."""
+    if encrypted and "tag" in str(exc).lower():
+        return CaseFileError(f"{path}: the encrypted case file was altered or damaged (a block failed its "
+                             "authentication check)")
+    return CaseFileError(f"{path}: not a readable case file ({exc})")

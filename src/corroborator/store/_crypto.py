@@ -190,11 +190,14 @@ def attach_error(path: Path, exc: BaseException, key: str) -> CaseFileError:
     """The error to raise when an encrypted case file cannot be opened (scrubbed of the key)."""
     message = scrub(str(exc), key)
     lowered = message.lower()
+    if "aes tag" in lowered:
+        return CaseFileError(f"{path}: the encrypted case file was altered or damaged (a block failed its "
+                             "authentication check)")
     if "encryption key" in lowered or "wrong key" in lowered:
         forget_key(path)
         return CaseKeyError(f"{path}: wrong key for this encrypted case file (check {KEY_VARIABLE} "
                             "or what was typed)")
-    if isinstance(exc, duckdb.IOException) and "lock" in lowered:
+    if isinstance(exc, duckdb.IOException) and ("could not set lock" in lowered or "conflicting lock" in lowered):
         return CaseFileBusyError(f"{path}: in use by another Corroborator process ({message})")
     if "not encrypted" in lowered:
         return CaseFileError(f"{path}: the case file is not encrypted")
