@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from corroborator import cli as cli_module
 from corroborator.cli import cli
-from corroborator.errors import CaseFileError, CaseKeyError
+from corroborator.errors import CaseFileBusyError, CaseFileError, CaseKeyError
 from corroborator.review import accounts
 from corroborator.store import (
     KEY_VARIABLE,
@@ -26,6 +30,7 @@ from corroborator.store import (
     scratch_dir,
 )
 from tests.conftest import write_corpus
+from tests.test_store_migrate import FIXTURE
 from tests.webcase import PASSWORD, build_case, login
 
 KEY = "Sx9-unusual-passphrase-41"
@@ -304,10 +309,6 @@ def test_encryption_library_opens_with_the_variable_and_detects_encrypted_files(
 
 def test_encryption_older_schema_reads_in_memory_and_migrates_in_place(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import gzip
-    import shutil
-
-    from tests.test_store_migrate import FIXTURE
 
     plain, case = tmp_path / "old.duckdb", tmp_path / "old-encrypted.duckdb"
     with gzip.open(FIXTURE) as src, plain.open("wb") as dst:
@@ -360,3 +361,22 @@ def test_encryption_an_altered_case_file_is_refused_clearly(builds: dict[str, An
         result = _run(args)
         assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
         assert "altered or damaged" in result.output and KEY not in result.output, result.output
+
+
+@pytest.mark.parametrize("encrypt", [False, True])
+def test_encryption_a_case_held_by_another_process_is_busy_not_damaged(tmp_path: Path, encrypt: bool) -> None:
+
+    case = tmp_path / "case.duckdb"
+    remember_key(case, KEY)
+    open_case(case, create=True, encrypt=encrypt).close()
+    hold = ("import sys; from corroborator.store import open_case, remember_key; remember_key(sys.argv[1], sys.argv[2]); "
+            "s = open_case(sys.argv[1]); print('open', flush=True); sys.stdin.read(); s.close()")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(case), KEY], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(CaseFileBusyError, match="in use by another Corroborator process") as raised:
+            open_case(case, read_only=True)
+        assert KEY not in str(raised.value)
+    finally:
+        holder.communicate("", timeout=60)
