@@ -15,7 +15,7 @@ from corroborator.engines.local import BuildOptions
 from corroborator.engines.local import build as run_build
 from corroborator.errors import CorroboratorError
 from corroborator.settings import load_settings
-from corroborator.store import DEFAULT_CASE, KEY_VARIABLE, open_case, set_key_prompt
+from corroborator.store import DEFAULT_CASE, KEY_VARIABLE, is_encrypted, open_case, set_key_prompt
 
 _REDACT_HELP = ("Replace every protected witness's name, alias and pseudonym by a stable label ([Witness 1]); "
                 "their testimony is kept.")
@@ -170,6 +170,7 @@ def info(case: Path, show_settings: bool) -> None:
         return
     click.echo(f"Case file: {details.path.resolve()}")
     click.echo(f"Schema version: {details.schema_version}")
+    click.echo(f"Encrypted: {'yes (AES-GCM)' if is_encrypted(case) else 'no'}")
     click.echo(f"Settings digest: {details.settings_digest or 'not recorded (built before settings were recorded)'}")
     if len(details.analysed_with) > 1:
         click.echo(f"Mixed settings: documents were analysed with {len(details.analysed_with)} different settings")
