@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import os
 import shutil
@@ -183,6 +184,9 @@ def test_encryption_key_is_asked_twice_on_a_terminal_and_never_echoed(tmp_path: 
     _crypto._keys.clear()
     info = _run(["info", str(case)], key=None, input=f"{KEY}\n")
     assert info.exit_code == 0 and "Key of the encrypted case file" in info.output and KEY not in info.output
+    _crypto._keys.clear()
+    exported = _run(["export", str(case)], key=None, input=f"{KEY}\n")
+    assert exported.exit_code == 0 and json.loads(exported.stdout)["documents"]  # the prompt is not in the JSON
     _crypto._keys.clear()
     wrong = _run(["info", str(case)], key=None, input=f"{WRONG}\n")
     assert wrong.exit_code == 1 and "wrong key" in wrong.output and WRONG not in wrong.output

@@ -226,6 +226,7 @@ def _owned(path: Path) -> bool:
 def _dead_temp_dirs(case: str | Path) -> list[Path]:
     """:func:`temp_dir` folders of ``case`` whose process is no longer running."""
     folder = scratch_dir(case)
+    # POSIX only: on Windows os.kill(pid, 0) would end the process rather than probe it.
     if not folder.is_dir() or not hasattr(os, "getuid"):
         return []
     found = []
