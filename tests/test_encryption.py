@@ -85,8 +85,9 @@ def test_encryption_build_leaves_no_readable_name_or_quote_on_disk(builds: dict[
     assert all(n.encode() in plain_bytes for n in NEEDLES)  # the control: DuckDB stores these words as they are
     raw = encrypted.read_bytes()
     assert [n for n in NEEDLES if n.encode() in raw or n.encode("utf-16-le") in raw] == []
-    # Nothing beside it: no WAL left, no scratch folder, no DuckDB temporary folder.
+    # Nothing beside either: no WAL left, no scratch folder (no row file), no DuckDB temporary folder.
     assert sorted(p.name for p in encrypted.parent.iterdir()) == ["case.duckdb"]
+    assert sorted(p.name for p in plain.parent.iterdir()) == ["case.duckdb"]
 
 
 def test_encryption_wal_of_an_open_case_is_encrypted(tmp_path: Path) -> None:
