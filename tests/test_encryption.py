@@ -386,3 +386,18 @@ def test_encryption_a_case_held_by_another_process_is_busy_not_damaged(tmp_path:
         assert KEY not in str(raised.value)
     finally:
         holder.communicate("", timeout=60)
+
+
+def test_encryption_search_index_never_spills_case_text_to_disk(tmp_path: Path) -> None:
+    from corroborator.store.search import SearchIndex
+
+    case = _encrypted_web_case(tmp_path)
+    remember_key(case, KEY)
+    with open_case(case, read_only=True) as store:
+        index = SearchIndex(store.load_case())
+    try:
+        assert index._con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == ""
+        assert index.search("Riverton").total
+    finally:
+        index.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.duckdb"]
