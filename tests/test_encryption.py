@@ -333,6 +333,10 @@ def test_encryption_older_schema_reads_in_memory_and_migrates_in_place(tmp_path:
 
     with open_case(case, read_only=True) as store:
         assert store.encrypted and store.migrated_from == 1 and store.accounts.user("ana") is not None
+        # The in-memory mirror spills encrypted, beside the case, like any encrypted connection.
+        spill = store.con.execute("SELECT current_setting('temp_file_encryption'), "
+                                  "current_setting('temp_directory')").fetchone()
+        assert spill[0] is True and Path(spill[1]).parent == scratch_dir(case).resolve()
         read = store.load_case()
     assert stored_version() == "1"  # read through the in-memory mirror: the file is left as it is
     with open_case(case) as store:

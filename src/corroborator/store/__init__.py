@@ -44,7 +44,7 @@ from corroborator.model import (
     Quote,
 )
 from corroborator.store import schema
-from corroborator.store._connect import attach_read_only, connect, read_error
+from corroborator.store._connect import connect, connect_mirror, read_error
 from corroborator.store._crypto import KEY_VARIABLE, is_encrypted, remember_key, set_key_prompt
 from corroborator.store._files import (
     STALE_SECONDS,
@@ -166,8 +166,7 @@ class CaseStore:
             return
         if self.read_only:
             self.con.close()
-            self.con = duckdb.connect(":memory:", config=config)
-            attach_read_only(self.con, self.path, _ATTACHED, encrypted=self.encrypted)
+            self.con = connect_mirror(self.path, _ATTACHED, encrypted=self.encrypted, config=config)
             schema.mirror(self.con, _ATTACHED)
             logger.info("%s: case file schema %d read as schema %d (open it for writing once to migrate the file)",
                         where, found, SCHEMA_VERSION)

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from corroborator.errors import CaseFileBusyError, CaseFileError, CaseKeyError
-from corroborator.store._crypto import KEY_VARIABLE, attach, case_key
+from corroborator.store._crypto import ENCRYPTED_CONFIG, KEY_VARIABLE, attach, case_key
 from corroborator.store._crypto import connect as connect_encrypted
 
 
@@ -43,21 +43,27 @@ def connect(path: Path, *, read_only: bool, encrypted: bool, creating: bool, con
         raise connect_error(path, exc) from exc
 
 
-def attach_read_only(con: Any, path: Path, alias: str, *, encrypted: bool) -> None:
-    """Attach the case file ``path`` read-only to ``con`` as ``alias`` (``con``'s own database stays the default).
+def connect_mirror(path: Path, alias: str, *, encrypted: bool, config: dict[str, str]) -> Any:
+    """An in-memory connection with the case file ``path`` attached read-only as ``alias`` (not the default).
 
     Raises:
         CaseKeyError: The file is encrypted and there is no key, or a wrong one.
         CaseFileError: DuckDB cannot attach the file.
     """
-    if encrypted:
-        attach(con, path, case_key(path), read_only=True, alias=alias, use=False)
-        return
-    literal = str(path).replace("'", "''")
+    con = duckdb.connect(":memory:", config=config | (ENCRYPTED_CONFIG if encrypted else {}))
     try:
-        con.execute(f"ATTACH '{literal}' AS {alias} (READ_ONLY)")
-    except duckdb.Error as exc:
-        raise connect_error(path, exc) from exc
+        if encrypted:
+            attach(con, path, case_key(path), read_only=True, alias=alias, use=False)
+            return con
+        literal = str(path).replace("'", "''")
+        try:
+            con.execute(f"ATTACH '{literal}' AS {alias} (READ_ONLY)")
+        except duckdb.Error as exc:
+            raise connect_error(path, exc) from exc
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def read_error(path: Path, exc: duckdb.Error, *, encrypted: bool) -> CaseFileError:

@@ -45,7 +45,7 @@ _MAGIC_AT = 8
 _FLAGS_AT = 20
 _ENCRYPTED_FLAG = 1
 #: Settings of the in-memory connection an encrypted case file is attached to.
-_CONFIG = {
+ENCRYPTED_CONFIG = {
     # Never fetch an extension at run time: httpfs is loaded from its package below.
     "autoinstall_known_extensions": "false",
     # Bulk inserts read rows from an in-memory file whose path is reused: never cache one.
@@ -213,7 +213,7 @@ def connect(path: Path, *, read_only: bool, config: dict[str, str], creating: bo
         CaseFileError: The file cannot be opened.
     """
     key = case_key(path, creating=creating)
-    con = duckdb.connect(":memory:", config=config | _CONFIG)
+    con = duckdb.connect(":memory:", config=config | ENCRYPTED_CONFIG)
     try:
         attach(con, path, key, read_only=read_only, creating=creating)
     except BaseException:
