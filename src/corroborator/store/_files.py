@@ -88,8 +88,8 @@ def _insert_from_memory(con: Any, read: str, insert: str, columns: Sequence[tupl
     megabytes to a statement, and parsed by DuckDB (slower, still never on disk).
     """
     names = [name for name, _ in columns]
-    if _MEMFD:
-        fd = os.memfd_create("corroborator-rows", os.MFD_CLOEXEC)
+    fd = _memory_file()
+    if fd is not None:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             _write_jsonl(out, names, rows)
             out.flush()
@@ -110,6 +110,17 @@ def _insert_from_memory(con: Any, read: str, insert: str, columns: Sequence[tupl
         if not chunk:
             return
         con.execute(statement, ["[" + ",".join(chunk) + "]", struct])
+
+
+def _memory_file() -> int | None:
+    """A new anonymous in-memory file (its descriptor), or None where the system has none."""
+    if not _MEMFD:
+        return None
+    try:
+        return os.memfd_create("corroborator-rows", os.MFD_CLOEXEC)
+    except OSError as exc:  # a sandbox may forbid it
+        logger.info("no in-memory file (%s): rows are bound as JSON text", exc.strerror)
+        return None
 
 
 _SCRATCH_PREFIX = "corroborator-"
@@ -151,11 +162,16 @@ def temp_dir(case: str | Path) -> str:
     folder cannot be made (a case file in a read-only folder) the answer is ``""``:
     DuckDB then keeps everything in memory rather than spill anywhere else.
     """
-    try:
-        return os.path.abspath(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-", dir=_private_dir(Path(case))))
-    except OSError as exc:
-        logger.info("no scratch folder beside %s (%s): DuckDB will not spill to disk", case, exc.strerror)
-        return ""
+    for _ in range(2):
+        try:
+            folder = tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-", dir=_private_dir(Path(case)))
+            return os.path.abspath(folder)
+        except FileNotFoundError:
+            continue  # another process removed the empty scratch folder in between: make it again
+        except OSError as exc:
+            logger.info("no scratch folder beside %s (%s): DuckDB will not spill to disk", case, exc.strerror)
+            break
+    return ""
 
 
 def remove_temp_dir(folder: str) -> None:
