@@ -15,7 +15,7 @@ from corroborator.engines.local import BuildOptions
 from corroborator.engines.local import build as run_build
 from corroborator.errors import CorroboratorError
 from corroborator.settings import load_settings
-from corroborator.store import DEFAULT_CASE
+from corroborator.store import DEFAULT_CASE, KEY_VARIABLE, is_encrypted, open_case, set_key_prompt
 
 _REDACT_HELP = ("Replace every protected witness's name, alias and pseudonym by a stable label ([Witness 1]); "
                 "their testimony is kept.")
@@ -35,6 +35,18 @@ def cli(verbose: int) -> None:
     if not verbose:
         # Stage failures are listed in the summary; the log would repeat them.
         logging.getLogger("corroborator").setLevel(logging.ERROR)
+    set_key_prompt(_ask_key if _interactive() else None)
+
+
+def _interactive() -> bool:
+    """Whether a key can be asked for (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def _ask_key(path: Path, creating: bool) -> str:
+    """Ask for the key of an encrypted case file, hidden; twice for a new one."""
+    label = f"New key for the encrypted case file {path}" if creating else f"Key of the encrypted case file {path}"
+    return str(click.prompt(label, hide_input=True, confirmation_prompt=creating, err=True))
 
 
 @cli.command()
@@ -45,10 +57,16 @@ def cli(verbose: int) -> None:
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=32, show_default=True)
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A TOML file of settings to change (tables and keys as in the packaged defaults.toml).")
-def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int, config: Path | None) -> None:
+@click.option("--encrypt", is_flag=True,
+              help=f"Create the case file encrypted (AES-GCM); the key comes from ${KEY_VARIABLE} or is asked for.")
+def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int, config: Path | None,
+          encrypt: bool) -> None:
     """Build or extend CASE from report files and folders (read recursively)."""
     try:
         settings = load_settings(config)
+        if encrypt:
+            with open_case(case, create=True, encrypt=True):
+                pass
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -156,6 +174,7 @@ def info(case: Path, show_settings: bool) -> None:
         return
     click.echo(f"Case file: {details.path.resolve()}")
     click.echo(f"Schema version: {details.schema_version}")
+    click.echo(f"Encrypted: {'yes (AES-GCM)' if is_encrypted(case) else 'no'}")
     click.echo(f"Settings digest: {details.settings_digest or 'not recorded (built before settings were recorded)'}")
     if len(details.analysed_with) > 1:
         click.echo(f"Mixed settings: documents were analysed with {len(details.analysed_with)} different settings")

@@ -54,6 +54,10 @@ class CaseFileBusyError(CaseFileError):
     """Another process holds the case file open for writing; trying again later may work."""
 
 
+class CaseKeyError(CaseFileError):
+    """An encrypted case file was opened without its key, or with a wrong one (the message never holds a key)."""
+
+
 class ModelNotInstalledError(CorroboratorError):
     """No spaCy English pipeline is installed."""
 

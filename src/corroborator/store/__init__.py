@@ -9,6 +9,11 @@ out repositories for the rest of the case file: ``consolidated`` (case-wide resu
 ``reviews`` (review actions), ``accounts`` (users, sessions, audit log) and ``builds``
 (the settings the case was built with, and every build that changed it).
 
+A case file may be encrypted (:mod:`corroborator.store._crypto`, DuckDB's AES-GCM database
+encryption): ``open_case(..., encrypt=True)`` creates one, and every open of an encrypted
+file takes its key from ``CORROBORATOR_KEY`` (or a prompt). DuckDB's temporary files go to
+a private folder beside the case file (:func:`~corroborator.store._files.temp_dir`).
+
 Opening an older case file for writing migrates it in place. Opening it read-only
 leaves the file as it is: its tables are read through an in-memory database where the
 migrations run instead, so readers see the current schema either way (a migration that
@@ -26,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from corroborator.errors import CaseFileBusyError, CaseFileError, Problem
+from corroborator.errors import CaseFileError, Problem
 from corroborator.model import (
     Case,
     Claim,
@@ -39,7 +44,16 @@ from corroborator.model import (
     Quote,
 )
 from corroborator.store import schema
-from corroborator.store._files import STALE_SECONDS, bulk_insert, remove_leftovers, scratch_dir
+from corroborator.store._connect import connect, connect_mirror, read_error
+from corroborator.store._crypto import KEY_VARIABLE, is_encrypted, remember_key, set_key_prompt
+from corroborator.store._files import (
+    STALE_SECONDS,
+    bulk_insert,
+    remove_leftovers,
+    remove_temp_dir,
+    scratch_dir,
+    temp_dir,
+)
 from corroborator.store._rows import DOCUMENT_COLUMNS, document, document_row_extras, mention, rows
 from corroborator.store.accounts import AccountRepository
 from corroborator.store.builds import BuildLog, BuildRecord, SettingsRecord
@@ -50,15 +64,19 @@ from corroborator.store.schema import SCHEMA_VERSION
 
 __all__ = [
     "DEFAULT_CASE",
+    "KEY_VARIABLE",
     "SCHEMA_VERSION",
     "STALE_SECONDS",
     "BuildRecord",
     "CaseStore",
     "SettingsRecord",
     "bulk_insert",
+    "is_encrypted",
     "open_case",
+    "remember_key",
     "remove_leftovers",
     "scratch_dir",
+    "set_key_prompt",
 ]
 
 logger = logging.getLogger(__name__)
@@ -82,13 +100,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
 
 
-def _connect_error(path: Path, exc: duckdb.Error) -> CaseFileError:
-    """The error to raise when DuckDB cannot open ``path``."""
-    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
-        return CaseFileBusyError(f"{path}: in use by another Corroborator process ({exc})")
-    return CaseFileError(f"{path}: not a readable case file ({exc})")
-
-
 class CaseStore:
     """A case file opened for reading and writing. Use as a context manager.
 
@@ -100,27 +111,41 @@ class CaseStore:
         accounts: Users, sessions, audit log (:class:`~corroborator.store.accounts.AccountRepository`).
         builds: The settings the case was built with (:class:`~corroborator.store.builds.BuildLog`).
         migrated_from: The schema version the file had when opened, if it was migrated.
+        encrypted: Whether the case file is encrypted.
     """
 
     def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False,
-                 memory_limit: str = DEFAULT_MEMORY_LIMIT):
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT, encrypt: bool = False):
         self.path = Path(path)
         self.read_only = read_only
         self.migrated_from: int | None = None
-        if not create and not self.path.exists():
+        exists = self.path.exists()
+        if not create and not exists:
             raise CaseFileError(f"{self.path}: no such case file (build one with `corroborator build`)")
+        self.encrypted = is_encrypted(self.path)
+        new_file = not exists or self.path.stat().st_size == 0
+        if encrypt and not self.encrypted and not new_file:
+            raise CaseFileError(f"{self.path}: exists and is not encrypted; encryption applies to a new case "
+                                "file (build into a new file)")
+        self.encrypted = self.encrypted or encrypt
+        self._temp = temp_dir(self.path)
         # DuckDB's default buffer is 80% of RAM; a case file never needs that much.
-        config = {"memory_limit": memory_limit}
+        config = {"memory_limit": memory_limit, "temp_directory": self._temp}
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
-        except duckdb.Error as exc:
-            raise _connect_error(self.path, exc) from exc
+            self.con = connect(self.path, read_only=read_only, encrypted=self.encrypted, creating=new_file,
+                               config=config)
+        except BaseException:
+            self._remove_scratch()
+            raise
         # Opened: no other process writes this case file now, so no scratch file is in use.
         remove_leftovers(self.path)
         try:
             self._open_schema(config)
+        except duckdb.Error as exc:
+            self.close()
+            raise read_error(self.path, exc, encrypted=self.encrypted) from None
         except BaseException:
-            self.con.close()
+            self.close()
             raise
         self.consolidated = ConsolidatedRepository(self.con)
         self.reviews = ReviewRepository(self.con)
@@ -141,11 +166,7 @@ class CaseStore:
             return
         if self.read_only:
             self.con.close()
-            self.con = duckdb.connect(":memory:", config=config)
-            try:
-                self.con.execute(f"ATTACH '{where.replace(chr(39), chr(39) * 2)}' AS {_ATTACHED} (READ_ONLY)")
-            except duckdb.Error as exc:
-                raise _connect_error(self.path, exc) from exc
+            self.con = connect_mirror(self.path, _ATTACHED, encrypted=self.encrypted, config=config)
             schema.mirror(self.con, _ATTACHED)
             logger.info("%s: case file schema %d read as schema %d (open it for writing once to migrate the file)",
                         where, found, SCHEMA_VERSION)
@@ -163,6 +184,11 @@ class CaseStore:
     def close(self) -> None:
         """Close the database (and its scratch folder, if empty)."""
         self.con.close()
+        self._remove_scratch()
+
+    def _remove_scratch(self) -> None:
+        """Remove this connection's DuckDB temporary folder, and the scratch folder if it is empty."""
+        remove_temp_dir(self._temp)
         try:
             scratch_dir(self.path).rmdir()
         except OSError:
@@ -357,20 +383,26 @@ class _Transaction:
         self.con.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-def open_case(path: str | Path = DEFAULT_CASE, *, create: bool = False, read_only: bool = False) -> CaseStore:
+def open_case(path: str | Path = DEFAULT_CASE, *, create: bool = False, read_only: bool = False,
+              encrypt: bool = False) -> CaseStore:
     """Open a case file.
 
     An older case file is migrated: in place when opened for writing, in memory when
-    opened read-only (the file stays as it is until it is opened for writing).
+    opened read-only (the file stays as it is until it is opened for writing). An
+    encrypted case file is opened with the key from ``CORROBORATOR_KEY``, a key given to
+    :func:`remember_key`, or the prompt set with :func:`set_key_prompt`.
 
     Args:
         path: The DuckDB file.
         create: Make a new, empty case file when none exists.
         read_only: Open without write access (several readers may share it).
+        encrypt: Make the new case file an encrypted one (an existing file must already be).
 
     Raises:
+        CaseKeyError: The file is encrypted and no key is given, or the key is wrong.
         CaseFileError: The file is missing (and ``create`` is false), not a case file,
-            or of a newer schema version than this code knows.
+            or of a newer schema version than this code knows; or ``encrypt`` is asked of
+            an existing plain case file.
         CaseFileBusyError: Another process holds the file open for writing.
     """
-    return CaseStore(path, create=create, read_only=read_only)
+    return CaseStore(path, create=create, read_only=read_only, encrypt=encrypt)

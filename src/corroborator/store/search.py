@@ -63,7 +63,9 @@ def _connect():  # type: ignore[no-untyped-def]
     # The extension package is only needed once a search index is built.
     import duckdb_extensions
 
-    con = duckdb.connect(":memory:")
+    # No temporary directory: the index holds the case's text and must never spill it to disk (of an
+    # encrypted case least of all), and an in-memory database would spill into the working directory.
+    con = duckdb.connect(":memory:", config={"temp_directory": ""})
     duckdb_extensions.import_extension("fts", con=con)
     con.execute("LOAD fts")
     return con
