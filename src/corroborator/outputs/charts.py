@@ -11,6 +11,8 @@ them). Links are the caller's: every adapter takes a function giving an item's h
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 import math
 import re
@@ -286,3 +288,33 @@ def series_points(series: Sequence[Mapping[str, Any]], href: Callable[[Mapping[s
         points.append(Point(str(s["event"]), period[0] if period else None, int(s["value"]), label, href(s),
                             f"{shown} {short}", f"status-{s.get('status') or 'unknown'}"))
     return points
+
+
+def case_series(case: Case) -> list[dict[str, Any]]:
+    """Every total's series as one flat list with the event kind on each point: the one chart model
+    that the report and the app both draw (one point per claim source, at the claim's date)."""
+    return [dict(point, event=kind) for kind, t in sorted(case.totals.items()) if isinstance(t, dict)
+            for point in t.get("series", [])]
+
+
+def case_evolution(case: Case, href: Callable[[str | None], str],
+                   scrub: Callable[[str], str] = lambda text: text) -> list[dict[str, Any]]:
+    """The figure-evolution panels of a case from :func:`case_series`.
+
+    Args:
+        case: The case (its totals' series, and what each total left out).
+        href: The link of a point, from the id of its first figure (None when it has none).
+        scrub: Applied to every label and text (a redacted view hides protected names).
+
+    Returns:
+        As :func:`evolution_chart`; a claim the total does not count is drawn hollow and says why.
+    """
+    series = case_series(case)
+    excluded = {e.get("claim"): e.get("reason") for t in case.totals.values() if isinstance(t, dict)
+                for e in t.get("excluded") or []}
+    points = []
+    for entry, p in zip(series, series_points(series, lambda e: href(next(iter(e.get("figures") or []), None)))):
+        if entry.get("claim") in excluded:
+            p = dataclasses.replace(p, label=f"{p.label} — not counted: {excluded[entry['claim']]}", cls="excluded")
+        points.append(dataclasses.replace(p, label=scrub(p.label), text=scrub(p.text)))
+    return evolution_chart(points)

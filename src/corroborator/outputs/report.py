@@ -312,20 +312,13 @@ def _briefing(briefing: Briefing, cites: _Cites, w: Witnesses) -> dict[str, Any]
 
 
 def _panels(briefing: Briefing, case: Case, cites: _Cites, w: Witnesses) -> list[dict[str, Any]]:
-    """One figure-evolution panel per event kind: every source's figure of every claim, linked to its span."""
-    def href(entry: Mapping[str, Any]) -> str:
-        """The anchor of the entry's first figure in the documents."""
-        m = next((case.mentions[f] for f in entry.get("figures") or [] if f in case.mentions), None)
+    """One figure-evolution panel per event kind (the chart model the app draws too), linked to the spans."""
+    def href(figure_id: str | None) -> str:
+        """The anchor of a figure in the documents."""
+        m = case.mentions.get(figure_id) if figure_id else None
         return cites.link(m)["href"] if m is not None else "#totals"
 
-    excluded = {e.get("claim"): e.get("reason") for t in case.totals.values() if isinstance(t, dict)
-                for e in t.get("excluded") or []}
-    points = []
-    for entry, p in zip(briefing.figure_series, charts.series_points(briefing.figure_series, href)):
-        if entry.get("claim") in excluded:  # drawn hollow: the total does not count it
-            p = dataclasses.replace(p, label=f"{p.label} — not counted: {excluded[entry['claim']]}", cls="excluded")
-        points.append(dataclasses.replace(p, label=w.scrub(p.label), text=w.scrub(p.text)))
-    return charts.evolution_chart(points)
+    return charts.case_evolution(case, href, w.scrub)
 
 
 def _timeline_chart(briefing: Briefing, case: Case, cites: _Cites, w: Witnesses) -> dict[str, Any] | None:
