@@ -1,0 +1,407 @@
+"""Russian figures: counts of people killed, injured, detained, ... with qualifier, subject, source.
+
+The same contract as :mod:`corroborator.analyze.figures`: one
+:class:`~corroborator.model.Figure` per (count, event), the same event kinds (killed,
+injured, detained, tortured, disappeared, fled, evacuated) and qualifiers (exact,
+at_least, more_than, at_most, about); the mention spans the figure phrase from the first
+of (event word before the count, qualifier, number) to the last of (people noun, event
+word after it); ``attrs`` ``value_span``, ``sentence``, ``trigger``, and when known
+``subject_span``, ``attribution_span``, ``range``, ``vague``, ``noise_kind``.
+
+Event words are matched by pymorphy3 lemma, so every form counts: "задержаны",
+"задержали", "были задержаны", "задержанных" are all ``задержать``. Counts are read by
+:mod:`corroborator.analyze.ru._numbers` (digits, number words in every case).
+
+Decisions (precision first):
+
+- A count needs an event word in its clause: a predicate after it ("более 100 человек
+  задержаны", "не менее трёх погибли", "подверглись пыткам", "пропали без вести"), a verb
+  before it (Russian puts it first as often: "задержали более 100 человек", "погибли
+  трое"), an event noun before it ("гибель трёх человек", "задержание 40 мужчин") or an
+  event participle as its noun ("12 раненых", "трое погибших"). Asides between them ("по
+  данным «Новой газеты»," set off by commas) are skipped; another count, a clause word
+  ("но", "а", "однако"), a negation ("не были задержаны") or an unrelated finite verb ends
+  the search. An infinitive is hypothetical ("угрожали убить") unless "удалось/смогли/
+  помогли" precede it.
+- Only people are counted: the noun after the count (past up to three adjectives) must be
+  a people noun ("человек", "мужчин", "жителей") or absent; "три дня", "100 рублей" are no
+  counts. Collective numbers ("трое", "двое") are people by themselves. Numbers inside a
+  date mention are never counts.
+- "десятки", "сотни", "тысячи" are the lowest reading of the plural (20, 200, 2000),
+  ``at_least`` and ``vague``; "число погибших возросло до 40" is 40 killed (``exact``;
+  "превысило 100" is ``more_than``).
+- The source is the reporting phrase of the sentence nearest the count: "по данным X",
+  "по словам X", "по информации X", "согласно X", "как сообщает X", "X сообщил(и)/заявил",
+  ", — сообщили в X"; a PERSON or ORG entity in it names it by its nominative form
+  (``attrs["lemma"]``), else the phrase itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from corroborator.analyze._figure_sources import nearest_date
+from corroborator.analyze.ru import _words as w
+from corroborator.analyze.ru._numbers import Count, is_number_start, parse_count, qualifier_after, qualifier_before
+from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Figure, Mention, mention_id
+from corroborator.settings import DEFAULTS, FigureSettings
+from corroborator.text import sentences
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR = "figures.rules.v1"
+_SOURCE_LABELS = frozenset({"ORG", "PERSON", "GPE"})
+_LOOK_AFTER = 10
+_LOOK_BEFORE = 7
+
+#: An event word tied to a count: (event, first token, end token).
+_Hit = tuple[str, int, int]
+
+
+@dataclass(slots=True)
+class _Found:
+    """A count in a sentence, in token indices, with the events it is tied to."""
+
+    count: Count
+    qual_start: int
+    qualifier: str
+    subject: tuple[int, int] | None
+    events: list[_Hit] = field(default_factory=list)
+
+
+def extract_figures_ru(doc: Document, entities: Sequence[Mention], dates: Sequence[Mention] = (),
+                       settings: FigureSettings = DEFAULTS.figures) -> list[Figure]:
+    """Find the counts of people killed, injured, detained, ... in one Russian document.
+
+    Args:
+        doc: The document; noise spans are skipped except the headline.
+        entities: Entity mentions (``attrs["label"]``, ``attrs["lemma"]``); a PERSON or
+            ORG in a source phrase becomes ``attributed_to``.
+        dates: Date mentions: numbers inside them are no counts, and the resolved one
+            nearest the figure in its sentence becomes ``when``.
+        settings: Figure settings (shared with English).
+
+    Returns:
+        Figures in text order, one per (count, event).
+    """
+    del settings  # the Russian rules have no thresholds yet; the argument keeps the English signature
+    sources = sorted((m for m in entities if m.attrs.get("label") in _SOURCE_LABELS), key=lambda m: m.start)
+    all_dates = sorted((m for m in dates if m.kind == "date"), key=lambda m: m.start)
+    dated = [m for m in all_dates if m.attrs.get("value")]
+    date_spans = [(m.start, m.end) for m in all_dates]
+    figures: list[Figure] = []
+    for s_start, s_end in sentences(doc.text):
+        noise = doc.in_noise(s_start, s_end)
+        if noise and noise.kind not in OWN_TEXT_NOISE_KINDS:
+            continue
+        sent = w.tokenize(doc.text, s_start, s_end)
+        found = _counts(sent, date_spans)
+        if not found:
+            continue
+        cues = _cues(sent)
+        for item in found:
+            figures.extend(_figures(doc, sent, item, cues, sources, dated, noise.kind if noise else None))
+    logger.debug("%s: %d Russian figures", doc.id, len(figures))
+    return figures
+
+
+def _in_date(date_spans: list[tuple[int, int]], start: int) -> bool:
+    k = bisect.bisect_right(date_spans, (start, float("inf"))) - 1
+    return k >= 0 and date_spans[k][0] <= start < date_spans[k][1]
+
+
+def _counts(sent: w.Sentence, date_spans: list[tuple[int, int]]) -> list[_Found]:
+    """Every count of people with its events in one sentence."""
+    lows, n = sent.lows, len(sent.lows)
+    found: list[_Found] = []
+    i = 0
+    while i < n:
+        if not is_number_start(lows[i]) or _in_date(date_spans, sent.starts[i]):
+            i += 1
+            continue
+        count = parse_count(lows, i)
+        if count is None or count.value < 1:
+            i += 1
+            continue
+        item = _read(sent, count)
+        if item is not None and item.events:
+            found.append(item)
+        i = max(i + 1, count.end)
+    return found
+
+
+def _read(sent: w.Sentence, count: Count) -> _Found | None:
+    """The subject, qualifier and events of one count, or None when it counts no people."""
+    lows, n = sent.lows, len(sent.lows)
+    qualifier, qi = qualifier_before(lows, count.start)
+    post, j = qualifier_after(lows, count.end)
+    toll = _toll(lows, qi if qualifier != "at_most" else count.start)
+    if toll is not None:
+        event, a, qual = toll
+        return _Found(count, count.start, qual if qual != "exact" else (count.qualifier or "exact"), None,
+                      [(event, a, a + 1)])
+    if j < n and lows[j] == "из":
+        j = min(n, j + 2)  # "трое из них погибли", "двое из задержанных"
+    k = j
+    events: list[_Hit] = []
+    substantive = False
+    while k < n and k < j + 3 and w.is_modifier(lows[k]) and not w.is_people(lows[k]):
+        hit = w.trigger(lows[k], nouns=False)
+        if hit:
+            events.append((hit[0], k, k + 1))  # "40 задержанных мужчин"
+            if not (k + 1 < n and (w.is_people(lows[k + 1]) or w.is_modifier(lows[k + 1]))):
+                substantive = True  # "десятки задержанных": the participle is the noun
+                break
+        k += 1
+    subject: tuple[int, int] | None = None
+    if substantive:
+        subject = (j, k + 1)
+        after = k + 1
+    elif k < n and w.is_people(lows[k]):
+        subject = (j, k + 1)
+        hit = w.trigger(lows[k], nouns=False)
+        if hit and lows[k] not in ("человек", "людей"):
+            events.append((hit[0], k, k + 1))  # "12 раненых", "трое погибших"
+        after = k + 1
+    elif k < n and lows[k][:1].isalpha() and w.is_noun(lows[k]) and not w.trigger(lows[k]):
+        return None  # "три дня", "100 рублей"
+    else:
+        after = k
+        if k > j:
+            subject = None
+    if count.vague and subject is None:
+        return None  # "сотни" alone: of what?
+    events += [e for e in _after(lows, after) if all(e[0] != f[0] for f in events)]
+    if not events:
+        events = _before(lows, qi)
+    return _Found(count, qi, qualifier or post or count.qualifier or "exact", subject, events)
+
+
+def _toll(lows: list[str], qi: int) -> tuple[str, int, str] | None:
+    """"число погибших возросло до 40", "количество задержанных превысило 100": (event, token, qualifier)."""
+    k = qi - 1
+    if k >= 0 and lows[k] == "до":
+        k -= 1
+    if k < 0:
+        return None
+    verb = next((w.TOLL_VERBS[lemma] for lemma in w.analysis(lows[k])[0] if lemma in w.TOLL_VERBS), None)
+    if verb is None:
+        return None
+    for b in range(k - 1, max(k - 7, -1), -1):
+        if lows[b] in w.STOP_PUNCT:
+            return None
+        if w.analysis(lows[b])[0] & w.TOLL_NOUNS:
+            for c in range(b + 1, k):
+                hit = w.trigger(lows[c])
+                if hit:
+                    return hit[0], c, verb
+            return None
+    return None
+
+
+def _stops(low: str) -> bool:
+    return low in w.STOP_PUNCT or low in w.CLAUSE_STOPS
+
+
+def _after(lows: list[str], k: int) -> list[_Hit]:
+    """Event predicates after the count's noun phrase, in its clause."""
+    hits: list[_Hit] = []
+    n = len(lows)
+    i = k
+    while i < n and i < k + _LOOK_AFTER:
+        low = lows[i]
+        if _stops(low) or is_number_start(low) and not low.isalpha():
+            break
+        if low == ",":
+            skip = _aside(lows, i)
+            if skip is None:
+                if hits or lows[i + 1 : i + 2] in (["которые"], ["которых"], ["и"]):
+                    i += 1
+                    continue
+                break
+            i = skip
+            continue
+        if low in w.NEGATIONS:
+            break
+        hit = w.trigger(low)
+        if hit:
+            lemmas, pos, infinitive = w.analysis(low)
+            if infinitive and not (i and w.analysis(lows[i - 1])[0] & w.REAL_INFINITIVE):
+                break
+            hits.append((hit[0], i, i + 1))
+            if low == "пропали" and lows[i + 1 : i + 3] == ["без", "вести"]:
+                hits[-1] = (hit[0], i, i + 3)
+                i += 2
+            i += 1
+            continue
+        lemmas, pos, _inf = w.analysis(low)
+        if lemmas & w.AUX or lemmas & w.ADVERBS or low in ("и", "под", "в", "во", "без", "вести", "не"):
+            i += 1
+            continue
+        if hits and not w.is_finite_verb(low):
+            i += 1
+            continue
+        if w.is_finite_verb(low) and not (lemmas & w.REAL_INFINITIVE or lemmas & {"подвергнуться", "получить"}):
+            if not (lemmas & w.REPORT_VERBS and not hits):
+                break
+        i += 1
+    return _one_clause(hits)
+
+
+def _one_clause(hits: list[_Hit]) -> list[_Hit]:
+    """Drop noun hits that only repeat an event a verb already gave."""
+    seen: list[_Hit] = []
+    for hit in hits:
+        if all(hit[0] != s[0] for s in seen):
+            seen.append(hit)
+    return seen
+
+
+def _aside(lows: list[str], i: int) -> int | None:
+    """The token after an aside that starts at the comma at ``i`` (", по данным X,"), or None."""
+    first = lows[i + 1] if i + 1 < len(lows) else ""
+    if first not in ("по", "как", "согласно", "в", "во", "—", "-", "то"):
+        return None
+    for k in range(i + 2, min(i + 12, len(lows))):
+        if lows[k] == ",":
+            return k + 1
+        if lows[k] in w.STOP_PUNCT:
+            return None
+    return None
+
+
+def _before(lows: list[str], qi: int) -> list[_Hit]:
+    """An event verb or noun before the count: "задержали более 100", "гибель трёх"."""
+    if qi and (w.analysis(lows[qi - 1])[0] & set(w.OBJECT_ONLY)):
+        lemma = next(iter(w.analysis(lows[qi - 1])[0] & set(w.OBJECT_ONLY)))
+        return [(w.OBJECT_ONLY[lemma], qi - 1, qi)]
+    hits: list[_Hit] = []
+    for i in range(qi - 1, max(qi - 1 - _LOOK_BEFORE, -1), -1):
+        low = lows[i]
+        if _stops(low) or low == "," or (is_number_start(low) and not low.isalpha()):
+            break
+        hit = w.trigger(low, nouns=(i == qi - 1))
+        if hit:
+            lemmas, pos, infinitive = w.analysis(low)
+            negated = i > 0 and lows[i - 1] in w.NEGATIONS
+            if negated or (infinitive and not (i and w.analysis(lows[i - 1])[0] & w.REAL_INFINITIVE)):
+                break
+            end = i + 3 if lows[i : i + 3] == ["пропали", "без", "вести"] else i + 1
+            hits.append((hit[0], i, end))
+            if i and lows[i - 1] == "и" and i > 1 and w.trigger(lows[i - 2], nouns=False):
+                hits.append((w.trigger(lows[i - 2], nouns=False)[0], i - 2, i - 1))  # "задержали и пытали"
+            break
+        lemmas, pos, _inf = w.analysis(low)
+        if lemmas & w.AUX or lemmas & w.ADVERBS or low in ("в", "во", "на", "из", "под", "без", "вести"):
+            continue
+        if w.is_finite_verb(low) or lemmas & w.REPORT_VERBS:
+            break
+    return _one_clause(hits)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """A reporting phrase: the source tokens ``[src, src_end)``, the cue token at ``at``."""
+
+    at: int
+    src: int
+    src_end: int
+
+
+def _cues(sent: w.Sentence) -> list[_Cue]:
+    """Every reporting phrase of a sentence: "по данным X", "как сообщает X", "X заявил"."""
+    lows, n = sent.lows, len(sent.lows)
+    cues = []
+    for i, low in enumerate(lows):
+        lemmas = w.analysis(low)[0]
+        if (low == "по" and i + 1 < n and w.analysis(lows[i + 1])[0] & w.CUE_NOUNS) or low == "согласно":
+            first = i + 2 if low == "по" else i + 1
+            if low == "согласно" and first < n and w.analysis(lows[first])[0] & w.CUE_NOUNS:
+                first += 1
+            cues.append(_Cue(i, first, _phrase_end(lows, first)))
+        elif lemmas & w.REPORT_VERBS and w.is_finite_verb(low) or low == "сообщается":
+            if i and lows[i - 1] in ("как", "—", ",") or (i > 1 and lows[i - 2 : i] == [",", "—"]):
+                first = i + 1
+                if first < n and lows[first] in ("в", "во"):
+                    first += 1  # "сообщили в МВД"
+                end = _phrase_end(lows, first)
+                if end > first:
+                    cues.append(_Cue(i, first, end))
+                    continue
+            start = i
+            while start > 0 and i - start < 6 and lows[start - 1] not in w.STOP_PUNCT | {",", "—", "что"}:
+                start -= 1
+            if start < i:
+                cues.append(_Cue(i, start, i))
+    return cues
+
+
+def _phrase_end(lows: list[str], first: int) -> int:
+    """Where a source phrase starting at ``first`` ends: a comma, a stop or a verb."""
+    k = first
+    while k < len(lows) and k < first + 8 and lows[k] not in w.STOP_PUNCT | {",", "—", "что", "«", "»"} - {"«", "»"}:
+        if k > first and w.is_finite_verb(lows[k]):
+            break
+        k += 1
+    return k
+
+
+def _source(sent: w.Sentence, cues: list[_Cue], start: int, end: int, sources: list[Mention]
+            ) -> tuple[str | None, tuple[int, int] | None]:
+    """The nearest reporting phrase of the figure at tokens ``[start, end)``: (name, span)."""
+    usable = [c for c in cues if c.src_end <= start or c.src >= end]
+    if not usable:
+        return None, None
+    cue = min(usable, key=lambda c: min(abs(c.src - end), abs(start - c.src_end), abs(c.at - start)))
+    a, b = sent.starts[cue.src], sent.ends[cue.src_end - 1]
+    named = [m for m in sources if m.start < b and m.end > a and m.attrs.get("label") in ("ORG", "PERSON")]
+    named = named or [m for m in sources if m.start < b and m.end > a]
+    if named:
+        best = named[0]
+        return best.attrs.get("lemma") or best.text, (best.start, best.end)
+    text = " ".join(sent.raws[cue.src : cue.src_end]).strip("«»\"' ")
+    return (text or None), (a, b)
+
+
+def _figures(doc: Document, sent: w.Sentence, item: _Found, cues: list[_Cue], sources: list[Mention],
+             dated: list[Mention], noise_kind: str | None) -> list[Figure]:
+    """One figure per event of a count."""
+    text = doc.text
+    count = item.count
+    start_tok = min(item.qual_start, count.start)
+    end_tok = max(count.end, item.subject[1] if item.subject else 0)
+    value_span = (sent.starts[count.start], sent.ends[count.end - 1])
+    by_event: dict[str, list[int]] = {}
+    for event, a, b in item.events:
+        span = by_event.setdefault(event, [a, b])
+        span[0], span[1] = min(span[0], a), max(span[1], b)
+    if "hit" in by_event:
+        hit = by_event.pop("hit")
+        if not {"killed", "injured"} & by_event.keys():
+            by_event["injured"] = hit
+    attributed, source_span = _source(sent, cues, min(start_tok, *(a for a, _ in by_event.values())),
+                                      max(end_tok, *(b for _, b in by_event.values())), sources)
+    when = nearest_date(dated, [m.start for m in dated], (sent.start, sent.end), value_span)
+    figures = []
+    for event, (a, b) in by_event.items():
+        start, end = sent.starts[min(start_tok, a)], sent.ends[max(end_tok, b) - 1]
+        attrs: dict = {"value_span": list(value_span), "sentence": [sent.start, sent.end],
+                       "trigger": text[sent.starts[a] : sent.ends[b - 1]], "language": "ru"}
+        if item.subject:
+            attrs["subject_span"] = [sent.starts[item.subject[0]], sent.ends[item.subject[1] - 1]]
+        if count.high is not None:
+            attrs["range"] = [count.value, count.high]
+        if count.vague:
+            attrs["vague"] = True
+        if source_span:
+            attrs["attribution_span"] = list(source_span)
+        if noise_kind:
+            attrs["noise_kind"] = noise_kind
+        subject = text[attrs["subject_span"][0] : attrs["subject_span"][1]] if item.subject else None
+        mention = Mention(mention_id(doc.id, "figure", start, end), doc.id, start, end, "figure", EXTRACTOR,
+                          text[start:end], attrs)
+        figures.append(Figure(mention, event, count.value, item.qualifier, subject, attributed, when))
+    return figures
