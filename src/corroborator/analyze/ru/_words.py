@@ -52,14 +52,24 @@ PEOPLE = frozenset((
     "иностранец мигрант рабочий врач медик волонтер пенсионер девушка юноша парень мальчик девочка "
     "семья чеченец уроженец сельчанин фигурант подозреваемый обвиняемый спасатель пожарный горожанин "
     "фермер строитель шахтер моряк рыбак турист паломник верующий прихожанин зритель болельщик пациент "
-    "жертва мирный мусульманин ингуш дагестанец украинец россиянин иностранка младенец старик "
+    "жертва мусульманин ингуш дагестанец украинец россиянин иностранка младенец старик "
     "пропавший похищенный эвакуированный арестованный убитый мертвый бежавший мигрантка коллега "
     "оппозиционер блогер адвокат юрист корреспондент фотограф оператор депутат чиновник").split())
-AUX = frozenset("быть стать оказаться остаться являться".split())
+#: Verbs that take an event noun as their object or complement: "подверглись пыткам",
+#: "получили ранения", "взяты под стражу", "стали жертвами".
+SUPPORT_VERBS = frozenset("подвергнуться подвергнуть подвергать подвергаться получить получать стать взять брать "
+                          "поместить заключить оказаться".split())
+#: "помогла покинуть Чечню 151 человеку": helping people leave is evacuating them.
+HELP_VERBS = frozenset("помочь помогать".split())
+LEAVE_VERBS = frozenset("покинуть выехать уехать бежать вырваться".split())
+#: "в тяжёлом состоянии": a person hurt, alive at the time of the report.
+CONDITION_WORDS = frozenset("тяжелый критический крайне среднетяжелый стабильно-тяжелый".split())
+AUX = frozenset("быть стать оказаться остаться являться находиться".split())
 ADVERBS = frozenset(("также уже ранее позднее позже затем потом впоследствии якобы предположительно "
                      "незаконно вероятно возможно сразу тогда еще лишь только даже всего итого "
                      "в общей сложности").split())
 REPORT_VERBS = frozenset(("сообщить сообщать заявить заявлять рассказать рассказывать утверждать писать "
+                          "напомнить напоминать добавить пояснить подчеркнуть указать признать объявить "
                           "передавать передать отметить отмечать подтвердить подтверждать уточнить сказать "
                           "говорить информировать опубликовать привести приводить сообщаться").split())
 CUE_NOUNS = frozenset("данные слово информация сведение подсчет оценка заявление сообщение".split())
@@ -117,9 +127,19 @@ def trigger(low: str, nouns: bool = True) -> tuple[str, str] | None:
     return None
 
 
+_NOT_PEOPLE_TAGS = ("Name", "Surn", "Patr", "Geox", "Orgn", "Abbr")
+
+
+@lru_cache(maxsize=65536)
 def is_people(low: str) -> bool:
-    """Whether a token names people ("человек", "мужчин", "жителей", "задержанных")."""
-    return bool(analysis(low)[0] & PEOPLE)
+    """Whether a token names people: a listed noun ("человек", "жителей") or any animate
+    common noun ("горняков", "осуждённых" read as nouns), not a name."""
+    if analysis(low)[0] & PEOPLE:
+        return True
+    found = parses(low) if low[:1].isalpha() else ()
+    best = found[0] if found else None
+    return best is not None and best.tag.POS == "NOUN" and "anim" in best.tag and \
+        not any(t in best.tag for t in _NOT_PEOPLE_TAGS)
 
 
 def is_noun(low: str) -> bool:
@@ -131,7 +151,7 @@ def is_noun(low: str) -> bool:
 def is_modifier(low: str) -> bool:
     """Whether a token can sit between a count and its noun ("мирных", "местных", "задержанных")."""
     found = parses(low) if low[:1].isalpha() else ()
-    return bool(found) and found[0].tag.POS in ("ADJF", "PRTF") and "Apro" not in found[0].tag
+    return bool(found) and found[0].tag.POS in ("ADJF", "PRTF")
 
 
 def is_finite_verb(low: str) -> bool:

@@ -79,6 +79,8 @@ _WEEKDAYS = {"понедельник": "Monday", "вторник": "Tuesday", "�
 _WEEKDAY = re.compile(
     r"(?<![а-яё])(?:во?\s+)(?:(?P<dir>прошл|прошедш|эт|следующ)[а-я]{0,3}\s+)?"
     r"(?P<weekday>понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-я]{0,2}(?![а-яё])", _FLAGS)
+_WEEKDAY_BEFORE = re.compile(r"(?<![а-яё])(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье),?\s+$",
+                             _FLAGS)
 _NUM_WORD = r"(?P<n>\d{1,3}|[а-яё]+)"
 _AGO_UNITS = {"дн": "day", "ден": "day", "сут": "day", "недел": "week", "месяц": "month", "год": "year", "лет": "year"}
 _AGO = re.compile(rf"(?<![а-яё])(?:{_NUM_WORD}\s+)?(?P<unit>дн|ден|сут|недел|месяц|год|лет)[а-я]{{0,4}}\s+назад"
@@ -204,7 +206,10 @@ def _candidates(text: str) -> list[tuple[int, int, str, dict[str, str]]]:
 
     for m in _DAY_MONTH.finditer(text):
         if 1 <= int(m["day"]) <= 31:
-            add(m, "md", day=m["day"], month=str(month_of(m["month"])), **_year(m))
+            # "во вторник, 23 мая" is one date: the weekday joins the span.
+            weekday = _WEEKDAY_BEFORE.search(text, max(0, m.start() - 16), m.start())
+            add(m, "md", weekday.start() if weekday else None, day=m["day"], month=str(month_of(m["month"])),
+                **_year(m))
     for m in _NUMERIC.finditer(text):
         if 1 <= int(m["day"]) <= 31 and 1 <= int(m["month"]) <= 12:
             add(m, "md", day=m["day"], month=str(int(m["month"])), year=m["year"])
@@ -213,11 +218,9 @@ def _candidates(text: str) -> list[tuple[int, int, str, dict[str, str]]]:
     for m in _SEASON_YEAR.finditer(text):
         add(m, "season", season=_SEASONS[_stem(m["season"], _SEASONS)], year=m["year"])
     for m in _BARE_MONTH.finditer(text):
-        if _prev_word(text, m.start()) in _MONTH_CUES and not m["month"].lower().startswith("ма") \
-                or m["month"].lower() in ("мае", "маю"):
+        # "в апреле", "в конце марта"; "мае" is a month anywhere, "май"/"мая" only after a cue.
+        if _prev_word(text, m.start()) in _MONTH_CUES or m["month"].lower() in ("мае", "маю"):
             add(m, "month", month=str(month_of(m["month"])))
-        elif m["month"].lower() == "мая" and _prev_word(text, m.start()) in _MONTH_CUES:
-            add(m, "month", month="5")
     for m in _BARE_YEAR.finditer(text):
         if m["word"] or _prev_word(text, m.start()) in ("в", "во", "с", "до", "к", "по", "году", "года", "между", "и"):
             add(m, "year", year=m["year"])

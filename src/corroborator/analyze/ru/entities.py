@@ -14,6 +14,8 @@ cross-lingual entity merging compares ("Рамзана Кадырова" -> "Р�
 - an organisation or place: the leading adjectives and the first noun (the head)
   inflected, the words after the head kept ("Верховного суда Чечни" -> "Верховный суд
   Чечни"); abbreviations ("МВД") and words pymorphy3 does not know are kept as written.
+  An agency's abbreviation and the region after it are one ORG ("МВД Ингушетии",
+  "МВД по Республике Дагестан"), as news names regional branches.
 
 The first letters keep the case of the text ("МВД", "ЛГБТ-сеть").
 """
@@ -37,6 +39,7 @@ ENGINE = "natasha"
 LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _NAME_TAGS = ("Name", "Surn", "Patr")
+_REGION_LINK = re.compile(r"\s+(?:по\s+)?")
 
 
 @cache
@@ -65,21 +68,36 @@ def entity_mentions_ru(doc: Document) -> list[Mention]:
     parsed.segment(segmenter)
     parsed.tag_ner(tagger)
     mentions = []
-    for span in parsed.spans:
-        label = LABELS.get(span.type)
+    for span_type, span_start, span_stop in _joined(doc.text, parsed.spans):
+        label = LABELS.get(span_type)
         if label is None:
             continue
-        start, end = _trim(doc.text, span.start, span.stop)
+        start, end = _trim(doc.text, span_start, span_stop)
         if end <= start:
             continue
         text = doc.text[start:end]
-        attrs: dict[str, Any] = {"label": label, "ner_label": span.type, "lemma": nominative(text, label),
+        attrs: dict[str, Any] = {"label": label, "ner_label": span_type, "lemma": nominative(text, label),
                                  "engine": ENGINE}
         if span_in_noise(doc.noise, start, end):
             attrs["in_noise"] = True
         mentions.append(Mention(mention_id(doc.id, "entity", start, end), doc.id, start, end, "entity",
                                 EXTRACTOR, text, attrs))
     return mentions
+
+
+def _joined(text: str, spans: list[Any]) -> list[tuple[str, int, int]]:
+    """natasha's spans as (type, start, stop), an agency's abbreviation joined to its region:
+    "МВД Ингушетии", "МВД по Республике Дагестан", "УФСИН по Москве" are one ORG."""
+    out: list[tuple[str, int, int]] = []
+    for span in spans:
+        if out and span.type == "LOC" and out[-1][0] == "ORG":
+            _type, start, stop = out[-1]
+            head = text[start:stop]
+            if head.isupper() and _REGION_LINK.fullmatch(text[stop:span.start]):
+                out[-1] = ("ORG", start, span.stop)
+                continue
+        out.append((span.type, span.start, span.stop))
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -111,7 +129,9 @@ def nominative(name: str, label: str) -> str:
 
 
 def _recase(form: str, original: str) -> str:
-    """``form`` with the capitals of ``original`` where their letters line up."""
+    """``form`` with the capitals of ``original`` where their letters line up; ё only if the text has it."""
+    if "ё" not in original.lower():
+        form = form.replace("ё", "е")
     if original.isupper() and len(original) > 1:
         return form.upper()
     chars = list(form)
@@ -148,7 +168,7 @@ def _person_forms(words: list[str]) -> list[str]:
         seen = set()
         for p in parses(word):
             key = (p.tag.gender, p.tag.case)
-            if key not in seen and p.tag.case:
+            if key not in seen and p.tag.case and p.tag.number != "plur":  # one person: singular readings
                 seen.add(key)
                 votes[key] += 1
     order = {key: k for k, key in enumerate(votes)}  # the first word's best parse breaks ties
@@ -158,8 +178,11 @@ def _person_forms(words: list[str]) -> list[str]:
         if _keep(word):
             forms.append(word)
             continue
-        candidates = [p for p in parses(word) if (p.tag.gender, p.tag.case) == best] or \
-            [p for p in parses(word) if p.tag.case == best[1]] or list(parses(word))
+        candidates = [p for p in parses(word) if (p.tag.gender, p.tag.case) == best and p.tag.number != "plur"] or \
+            [p for p in parses(word) if p.tag.case == best[1] and p.tag.number != "plur"]
+        if not candidates:
+            forms.append(word)  # "Меликов" read as a plural of something else: as written
+            continue
         named = [p for p in candidates if any(t in p.tag for t in _NAME_TAGS)]
         form = _inflect((named or candidates)[0])
         forms.append(form or word)

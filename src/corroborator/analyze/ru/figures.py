@@ -143,18 +143,20 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
         event, a, qual = toll
         return _Found(count, count.start, qual if qual != "exact" else (count.qualifier or "exact"), None,
                       [(event, a, a + 1)])
-    if j < n and lows[j] == "из":
+    partitive = j < n and lows[j] == "из"
+    if partitive:
         j = min(n, j + 2)  # "трое из них погибли", "двое из задержанных"
     k = j
     events: list[_Hit] = []
     substantive = False
     while k < n and k < j + 3 and w.is_modifier(lows[k]) and not w.is_people(lows[k]):
         hit = w.trigger(lows[k], nouns=False)
+        last = not (k + 1 < n and (w.is_people(lows[k + 1]) or w.is_modifier(lows[k + 1])))
         if hit:
             events.append((hit[0], k, k + 1))  # "40 задержанных мужчин"
-            if not (k + 1 < n and (w.is_people(lows[k + 1]) or w.is_modifier(lows[k + 1]))):
-                substantive = True  # "десятки задержанных": the participle is the noun
-                break
+        if last and (hit or _plural(lows[k])):
+            substantive = True  # "десятки задержанных", "десятерых осуждённых": the adjective is the noun
+            break
         k += 1
     subject: tuple[int, int] | None = None
     if substantive:
@@ -177,7 +179,14 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
     events += [e for e in _after(lows, after) if all(e[0] != f[0] for f in events)]
     if not events:
         events = _before(lows, qi)
+    if partitive and all(e[0] == "hit" for e in events):
+        return None  # "один из них в тяжёлом состоянии": the state of people counted before
     return _Found(count, qi, qualifier or post or count.qualifier or "exact", subject, events)
+
+
+def _plural(low: str) -> bool:
+    found = w.parses(low)
+    return bool(found) and found[0].tag.number == "plur"
 
 
 def _toll(lows: list[str], qi: int) -> tuple[str, int, str] | None:
@@ -190,11 +199,11 @@ def _toll(lows: list[str], qi: int) -> tuple[str, int, str] | None:
     verb = next((w.TOLL_VERBS[lemma] for lemma in w.analysis(lows[k])[0] if lemma in w.TOLL_VERBS), None)
     if verb is None:
         return None
-    for b in range(k - 1, max(k - 7, -1), -1):
+    for b in range(k - 1, max(k - 14, -1), -1):
         if lows[b] in w.STOP_PUNCT:
             return None
         if w.analysis(lows[b])[0] & w.TOLL_NOUNS:
-            for c in range(b + 1, k):
+            for c in range(b + 1, min(b + 3, k)):
                 hit = w.trigger(lows[c])
                 if hit:
                     return hit[0], c, verb
@@ -226,7 +235,14 @@ def _after(lows: list[str], k: int) -> list[_Hit]:
             continue
         if low in w.NEGATIONS:
             break
+        condition = _condition(lows, i)
+        if condition:
+            hits.append(condition)
+            i = condition[2]
+            continue
         hit = w.trigger(low)
+        if hit and hit[1] in w.NOUNS and hit[1] != "стража" and _after_preposition(lows, i):
+            break  # "пострадали при задержании", "погибли в результате пыток": a circumstance
         if hit:
             lemmas, pos, infinitive = w.analysis(low)
             if infinitive and not (i and w.analysis(lows[i - 1])[0] & w.REAL_INFINITIVE):
@@ -244,11 +260,27 @@ def _after(lows: list[str], k: int) -> list[_Hit]:
         if hits and not w.is_finite_verb(low):
             i += 1
             continue
-        if w.is_finite_verb(low) and not (lemmas & w.REAL_INFINITIVE or lemmas & {"подвергнуться", "получить"}):
+        if w.is_finite_verb(low) and not (lemmas & w.REAL_INFINITIVE or lemmas & w.SUPPORT_VERBS):
             if not (lemmas & w.REPORT_VERBS and not hits):
                 break
         i += 1
     return _one_clause(hits)
+
+
+def _condition(lows: list[str], i: int) -> _Hit | None:
+    """"в тяжёлом состоянии" at token ``i``: hurt (``hit``), alive when reported."""
+    if lows[i] not in ("в", "во") or i + 2 >= len(lows):
+        return None
+    for k in (i + 2, i + 3):
+        if k < len(lows) and w.analysis(lows[k])[0] & {"состояние"} and \
+                all(w.analysis(lows[c])[0] & w.CONDITION_WORDS for c in range(i + 1, k)):
+            return "hit", i, k + 1
+    return None
+
+
+def _after_preposition(lows: list[str], i: int) -> bool:
+    """Whether a preposition opens the phrase of token ``i`` ("при задержании", "в результате пыток")."""
+    return any("PREP" in w.analysis(lows[k])[1] for k in range(max(0, i - 2), i))
 
 
 def _one_clause(hits: list[_Hit]) -> list[_Hit]:
@@ -279,13 +311,18 @@ def _before(lows: list[str], qi: int) -> list[_Hit]:
         lemma = next(iter(w.analysis(lows[qi - 1])[0] & set(w.OBJECT_ONLY)))
         return [(w.OBJECT_ONLY[lemma], qi - 1, qi)]
     hits: list[_Hit] = []
+    supported = False
     for i in range(qi - 1, max(qi - 1 - _LOOK_BEFORE, -1), -1):
         low = lows[i]
         if _stops(low) or low == "," or (is_number_start(low) and not low.isalpha()):
             break
-        hit = w.trigger(low, nouns=(i == qi - 1))
+        lemmas, pos, infinitive = w.analysis(low)
+        helped = i > 0 and bool(w.analysis(lows[i - 1])[0] & w.HELP_VERBS)
+        if lemmas & w.LEAVE_VERBS and helped:
+            hits.append(("evacuated", i - 1, i + 1))  # "помогла покинуть Чечню 151 человеку"
+            break
+        hit = w.trigger(low, nouns=(i == qi - 1 or supported))
         if hit:
-            lemmas, pos, infinitive = w.analysis(low)
             negated = i > 0 and lows[i - 1] in w.NEGATIONS
             if negated or (infinitive and not (i and w.analysis(lows[i - 1])[0] & w.REAL_INFINITIVE)):
                 break
@@ -294,9 +331,12 @@ def _before(lows: list[str], qi: int) -> list[_Hit]:
             if i and lows[i - 1] == "и" and i > 1 and w.trigger(lows[i - 2], nouns=False):
                 hits.append((w.trigger(lows[i - 2], nouns=False)[0], i - 2, i - 1))  # "задержали и пытали"
             break
-        lemmas, pos, _inf = w.analysis(low)
+        if lemmas & w.SUPPORT_VERBS:
+            supported = True  # "пыткам подверглись не менее 15", "под стражу были взяты около 40"
+            continue
         if lemmas & w.AUX or lemmas & w.ADVERBS or low in ("в", "во", "на", "из", "под", "без", "вести"):
             continue
+        supported = False
         if w.is_finite_verb(low) or lemmas & w.REPORT_VERBS:
             break
     return _one_clause(hits)
@@ -331,11 +371,15 @@ def _cues(sent: w.Sentence) -> list[_Cue]:
                 if end > first:
                     cues.append(_Cue(i, first, end))
                     continue
-            start = i
-            while start > 0 and i - start < 6 and lows[start - 1] not in w.STOP_PUNCT | {",", "—", "что"}:
+            end = i
+            if i > 1 and lows[i - 1] == ",":
+                # "Адвокат Ирина Бирюкова, представляющая интересы ..., рассказала": past the aside
+                end = next((k for k in range(i - 2, max(i - 14, 0), -1) if lows[k] == ","), i)
+            start = end
+            while start > 0 and end - start < 6 and lows[start - 1] not in w.STOP_PUNCT | {",", "—", "что"}:
                 start -= 1
-            if start < i:
-                cues.append(_Cue(i, start, i))
+            if start < end:
+                cues.append(_Cue(i, start, end))
     return cues
 
 
