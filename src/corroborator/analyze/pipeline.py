@@ -91,7 +91,8 @@ def _language(ex: Extraction, settings: Settings) -> None:
         header = header_published(ex.document.text)
         if header is not None:
             published, dateline = header
-            ex.document = replace(ex.document, published=published, noise=merge_noise(ex.document.noise, [dateline]))
+            # The line is a dateline, whatever the English cleaner took it for.
+            ex.document = replace(ex.document, published=published, noise=merge_noise([dateline], ex.document.noise))
 
 
 def _load_detector(settings: Settings) -> None:

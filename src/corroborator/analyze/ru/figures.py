@@ -136,6 +136,8 @@ def _counts(sent: w.Sentence, date_spans: list[tuple[int, int]]) -> list[_Found]
 def _read(sent: w.Sentence, count: Count) -> _Found | None:
     """The subject, qualifier and events of one count, or None when it counts no people."""
     lows, n = sent.lows, len(sent.lows)
+    if count.end < n and (lows[count.end] in ("%", "‰") or w.analysis(lows[count.end])[0] & {"процент"}):
+        return None  # a share, not a count
     qualifier, qi = qualifier_before(lows, count.start)
     post, j = qualifier_after(lows, count.end)
     toll = _toll(lows, qi if qualifier != "at_most" else count.start)
