@@ -41,6 +41,8 @@ NOUNS = _table({
 })
 #: Nouns before a count that make it the event's object only there: "тела пяти человек".
 OBJECT_ONLY = {"тело": "killed", "останки": "killed"}
+#: Events a count of one is kept for, as in English: a lone arrest is usually a suspect's.
+SINGULAR_EVENTS = frozenset({"killed", "injured", "disappeared", "hit"})
 #: Words after which an infinitive trigger is real: "удалось эвакуировать 40 человек".
 REAL_INFINITIVE = frozenset("удаться смочь успеть помочь получиться".split())
 PEOPLE = frozenset((
@@ -70,6 +72,7 @@ ADVERBS = frozenset(("также уже ранее позднее позже з�
                      "в общей сложности").split())
 REPORT_VERBS = frozenset(("сообщить сообщать заявить заявлять рассказать рассказывать утверждать писать "
                           "напомнить напоминать добавить пояснить подчеркнуть указать признать объявить "
+                          "подсчитать подсчитывать насчитать считать оценить оценивать полагать "
                           "передавать передать отметить отмечать подтвердить подтверждать уточнить сказать "
                           "говорить информировать опубликовать привести приводить сообщаться").split())
 CUE_NOUNS = frozenset("данные слово информация сведение подсчет оценка заявление сообщение".split())
@@ -155,6 +158,6 @@ def is_modifier(low: str) -> bool:
 
 
 def is_finite_verb(low: str) -> bool:
-    """Whether the token's best reading is a finite verb or a short participle."""
+    """Whether the token's best reading is a finite verb, a short participle or a short adjective (a predicate)."""
     found = parses(low) if low[:1].isalpha() else ()
-    return bool(found) and found[0].tag.POS in ("VERB", "PRTS")
+    return bool(found) and found[0].tag.POS in ("VERB", "PRTS", "ADJS")

@@ -24,9 +24,15 @@ Decisions (precision first):
   the search. An infinitive is hypothetical ("угрожали убить") unless "удалось/смогли/
   помогли" precede it.
 - Only people are counted: the noun after the count (past up to three adjectives) must be
-  a people noun ("человек", "мужчин", "жителей") or absent; "три дня", "100 рублей" are no
-  counts. Collective numbers ("трое", "двое") are people by themselves. Numbers inside a
-  date mention are never counts.
+  a people noun ("человек", "мужчин", "жителей", any animate common noun) or absent; "три
+  дня", "100 рублей", "3%" are no counts. Collective numbers ("трое", "двое") are people by
+  themselves. Numbers inside a date mention are never counts. A participle naming the
+  people by what happened to them ("100 задержанных") counts them for that event, unless
+  the clause goes on to say something else of them ("шесть задержанных были избиты").
+  A count of one is kept for killed, injured and disappeared only, as in English.
+- Subsets are no figures ("в том числе 1 200 детей", "среди них 41 ребёнок"), nor is the
+  state of people counted before ("один из них в тяжёлом состоянии"); "трое из них
+  погибли" is.
 - "десятки", "сотни", "тысячи" are the lowest reading of the plural (20, 200, 2000),
   ``at_least`` and ``vague``; "число погибших возросло до 40" is 40 killed (``exact``;
   "превысило 100" is ``more_than``).
@@ -164,6 +170,8 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
     if substantive:
         subject = (j, k + 1)
         after = k + 1
+        if not _after(lows, after) and _goes_on(lows, after):
+            return None  # "шесть задержанных были избиты", "двоих похищенных отпустили": said of them, not counted
     elif k < n and w.is_people(lows[k]):
         subject = (j, k + 1)
         hit = w.trigger(lows[k], nouns=False)
@@ -181,6 +189,8 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
     events += [e for e in _after(lows, after) if all(e[0] != f[0] for f in events)]
     if not events:
         events = _before(lows, qi)
+    if count.value == 1 and not count.collective:
+        events = [e for e in events if e[0] in w.SINGULAR_EVENTS]
     if partitive and all(e[0] == "hit" for e in events):
         return None  # "один из них в тяжёлом состоянии": the state of people counted before
     return _Found(count, qi, qualifier or post or count.qualifier or "exact", subject, events)
@@ -189,6 +199,16 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
 def _plural(low: str) -> bool:
     found = w.parses(low)
     return bool(found) and found[0].tag.number == "plur"
+
+
+def _goes_on(lows: list[str], k: int) -> bool:
+    """Whether the clause after token ``k`` says something else of the subject (a verb that is no event)."""
+    for i in range(k, min(k + 4, len(lows))):
+        lemmas = w.analysis(lows[i])[0]
+        if lemmas & w.AUX or lemmas & w.ADVERBS:
+            continue
+        return w.is_finite_verb(lows[i]) and w.trigger(lows[i]) is None and not lemmas & w.SUPPORT_VERBS
+    return False
 
 
 def _toll(lows: list[str], qi: int) -> tuple[str, int, str] | None:
