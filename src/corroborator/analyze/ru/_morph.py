@@ -1,4 +1,4 @@
-"""The pymorphy3 analyser, loaded once per process, and cached word lemmas."""
+"""The pymorphy3 analyser, loaded once per process, and cached word parses."""
 
 from __future__ import annotations
 
@@ -19,14 +19,3 @@ def parses(word: str) -> tuple[Any, ...]:
     """Every pymorphy3 parse of ``word`` (lower-cased, ё as е), best first."""
     return tuple(analyzer().parse(word.lower().replace("ё", "е")))
 
-
-@lru_cache(maxsize=65536)
-def lemmas(word: str) -> frozenset[str]:
-    """Every normal form ``word`` can have (ё written е)."""
-    return frozenset(p.normal_form.replace("ё", "е") for p in parses(word))
-
-
-def lemma(word: str) -> str:
-    """The most likely normal form of ``word`` (ё written е)."""
-    found = parses(word)
-    return found[0].normal_form.replace("ё", "е") if found else word.lower()

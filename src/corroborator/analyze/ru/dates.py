@@ -33,7 +33,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from corroborator.analyze._dateresolve import reference, resolve
@@ -310,11 +309,3 @@ def extract_events_ru(doc: Document, dates: Sequence[Mention],
                             event_summary(doc.text[s:e], settings.what_max_chars), (best.id, sentence.id)))
     return events, sentence_mentions
 
-
-def is_date(value: str) -> bool:
-    """Whether ``value`` is a valid ISO day (YYYY-MM-DD)."""
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True

@@ -50,6 +50,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from corroborator.analyze._figure_sources import nearest_date
+from corroborator.analyze.ru import _sources as src
 from corroborator.analyze.ru import _words as w
 from corroborator.analyze.ru._numbers import Count, is_number_start, parse_count, qualifier_after, qualifier_before
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Figure, Mention, mention_id
@@ -107,7 +108,7 @@ def extract_figures_ru(doc: Document, entities: Sequence[Mention], dates: Sequen
         found = _counts(sent, date_spans)
         if not found:
             continue
-        cues = _cues(sent)
+        cues = src.find_cues(sent)
         for item in found:
             figures.extend(_figures(doc, sent, item, cues, sources, dated, noise.kind if noise else None))
     logger.debug("%s: %d Russian figures", doc.id, len(figures))
@@ -364,75 +365,7 @@ def _before(lows: list[str], qi: int) -> list[_Hit]:
     return _one_clause(hits)
 
 
-@dataclass(frozen=True, slots=True)
-class _Cue:
-    """A reporting phrase: the source tokens ``[src, src_end)``, the cue token at ``at``."""
-
-    at: int
-    src: int
-    src_end: int
-
-
-def _cues(sent: w.Sentence) -> list[_Cue]:
-    """Every reporting phrase of a sentence: "по данным X", "как сообщает X", "X заявил"."""
-    lows, n = sent.lows, len(sent.lows)
-    cues = []
-    for i, low in enumerate(lows):
-        lemmas = w.analysis(low)[0]
-        if (low == "по" and i + 1 < n and w.analysis(lows[i + 1])[0] & w.CUE_NOUNS) or low == "согласно":
-            first = i + 2 if low == "по" else i + 1
-            if low == "согласно" and first < n and w.analysis(lows[first])[0] & w.CUE_NOUNS:
-                first += 1
-            cues.append(_Cue(i, first, _phrase_end(lows, first)))
-        elif lemmas & w.REPORT_VERBS and w.is_finite_verb(low) or low == "сообщается":
-            if i and lows[i - 1] in ("как", "—", ",") or (i > 1 and lows[i - 2 : i] == [",", "—"]):
-                first = i + 1
-                if first < n and lows[first] in ("в", "во"):
-                    first += 1  # "сообщили в МВД"
-                end = _phrase_end(lows, first)
-                if end > first:
-                    cues.append(_Cue(i, first, end))
-                    continue
-            end = i
-            if i > 1 and lows[i - 1] == ",":
-                # "Адвокат Ирина Бирюкова, представляющая интересы ..., рассказала": past the aside
-                end = next((k for k in range(i - 2, max(i - 14, 0), -1) if lows[k] == ","), i)
-            start = end
-            while start > 0 and end - start < 6 and lows[start - 1] not in w.STOP_PUNCT | {",", "—", "что"}:
-                start -= 1
-            if start < end:
-                cues.append(_Cue(i, start, end))
-    return cues
-
-
-def _phrase_end(lows: list[str], first: int) -> int:
-    """Where a source phrase starting at ``first`` ends: a comma, a stop or a verb."""
-    k = first
-    while k < len(lows) and k < first + 8 and lows[k] not in w.STOP_PUNCT | {",", "—", "что", "«", "»"} - {"«", "»"}:
-        if k > first and w.is_finite_verb(lows[k]):
-            break
-        k += 1
-    return k
-
-
-def _source(sent: w.Sentence, cues: list[_Cue], start: int, end: int, sources: list[Mention]
-            ) -> tuple[str | None, tuple[int, int] | None]:
-    """The nearest reporting phrase of the figure at tokens ``[start, end)``: (name, span)."""
-    usable = [c for c in cues if c.src_end <= start or c.src >= end]
-    if not usable:
-        return None, None
-    cue = min(usable, key=lambda c: min(abs(c.src - end), abs(start - c.src_end), abs(c.at - start)))
-    a, b = sent.starts[cue.src], sent.ends[cue.src_end - 1]
-    named = [m for m in sources if m.start < b and m.end > a and m.attrs.get("label") in ("ORG", "PERSON")]
-    named = named or [m for m in sources if m.start < b and m.end > a]
-    if named:
-        best = named[0]
-        return best.attrs.get("lemma") or best.text, (best.start, best.end)
-    text = " ".join(sent.raws[cue.src : cue.src_end]).strip("«»\"' ")
-    return (text or None), (a, b)
-
-
-def _figures(doc: Document, sent: w.Sentence, item: _Found, cues: list[_Cue], sources: list[Mention],
+def _figures(doc: Document, sent: w.Sentence, item: _Found, cues: list[src.Cue], sources: list[Mention],
              dated: list[Mention], noise_kind: str | None) -> list[Figure]:
     """One figure per event of a count."""
     text = doc.text
@@ -448,7 +381,7 @@ def _figures(doc: Document, sent: w.Sentence, item: _Found, cues: list[_Cue], so
         hit = by_event.pop("hit")
         if not {"killed", "injured"} & by_event.keys():
             by_event["injured"] = hit
-    attributed, source_span = _source(sent, cues, min(start_tok, *(a for a, _ in by_event.values())),
+    attributed, source_span = src.source(sent, cues, min(start_tok, *(a for a, _ in by_event.values())),
                                       max(end_tok, *(b for _, b in by_event.values())), sources)
     when = nearest_date(dated, [m.start for m in dated], (sent.start, sent.end), value_span)
     figures = []
