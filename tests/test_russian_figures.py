@@ -85,6 +85,13 @@ def test_around_a_hundred_is_one_hundred_not_hundreds() -> None:
      "Более 100 человек, по данным правозащитников, были задержаны"),
     ("В акции 50-60 человек были задержаны.", "detained", 50, "at_least", "50-60 человек были задержаны"),
     ("Задержаны 100 с лишним человек.", "detained", 100, "more_than", "Задержаны 100 с лишним человек"),
+    ("Порядка 1,5 тыс. человек покинули зону бедствия.", "fled", 1500, "about", "Порядка 1,5 тыс. человек покинули"),
+    ("Правозащитники насчитали 27 случаев похищений.", "disappeared", 27, "exact", "27 случаев похищений"),
+    ("Ещё 12 человек числятся пропавшими без вести.", "disappeared", 12, "exact",
+     "12 человек числятся пропавшими без вести"),
+    ("В ходе спецоперации были ликвидированы трое боевиков.", "killed", 3, "exact", "ликвидированы трое боевиков"),
+    ("Из-под завалов извлечены тела 14 человек.", "killed", 14, "exact", "тела 14 человек"),
+    ("Количество пострадавших выросло до 89 человек.", "injured", 89, "exact", "пострадавших выросло до 89"),
 ])
 def test_constructions(text: str, event: str, value: int, qualifier: str, span: str) -> None:
     found = [(f.event, f.value, f.qualifier, f.mention.text) for f in _figures(text)]
@@ -101,6 +108,9 @@ def test_constructions(text: str, event: str, value: int, qualifier: str, span: 
     "Погибли 3% опрошенных.",                      # not a count of people: a share
     "Сотни домов разрушены.",                       # not people
     "Ранее погибших опознали.",                     # no count
+    "Среди погибших – 11 военнослужащих.",          # a subset of the killed
+    "Двоих похищенных позднее отпустили.",          # said of the abducted, not a count of them
+    "Одного задержанного отпустили.",               # one: only killed, injured, disappeared
 ])
 def test_no_figure(text: str) -> None:
     assert _figures(text) == []
@@ -109,6 +119,11 @@ def test_no_figure(text: str) -> None:
 def test_several_events_of_one_count() -> None:
     events = {(f.event, f.value) for f in _figures("Около 40 человек были задержаны и подверглись пыткам.")}
     assert events == {("detained", 40), ("tortured", 40)}
+
+
+def test_subsets_after_a_count_are_no_figures() -> None:
+    found = _figures("Пострадали 15 человек, в том числе четверо детей. Погибли 334 человека, из них 186 детей.")
+    assert [(f.event, f.value) for f in found] == [("injured", 15), ("killed", 334)]
 
 
 def test_a_circumstance_is_no_second_event() -> None:

@@ -39,6 +39,7 @@ _LEMMA_VALUES = _UNITS | _TENS | _HUNDREDS | _COLLECTIVE | {"оба": 2}
 _DIGITS = re.compile(r"\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+")
 _RANGE = re.compile(r"(\d+)[-–—](\d+)")
 _ABBREVIATED_THOUSAND = frozenset({"тыс", "тыс."})
+_DECIMAL = re.compile(r"\d+[.,]\d+")
 
 _BEFORE: dict[tuple[str, ...], str] = {}
 for _phrases, _qual in (
@@ -96,13 +97,27 @@ def parse_count(lows: Sequence[str], i: int) -> Count | None:
         if found:
             low, high = int(found[1]), int(found[2])
             return Count(low, i, i + 1, "at_least", high) if low < high else None
+        scale = _scale(nxt)
+        decimal = _DECIMAL.fullmatch(tok)
+        if decimal and scale:
+            return Count(round(float(tok.replace(",", ".")) * scale), i, i + 2)  # "1,5 тыс. человек"
         value = _digit_value(tok)
         if value is None:
             return None
-        if nxt in _ABBREVIATED_THOUSAND or number_lemma(nxt) == "тысяча":
-            return _ranged(lows, i, Count(value * 1000, i, i + 2))
+        if scale:
+            return _ranged(lows, i, Count(value * scale, i, i + 2))
         return _ranged(lows, i, Count(value, i, i + 1))
     return _words(lows, i)
+
+
+def _scale(token: str) -> int | None:
+    """1000 for "тыс."/"тысячи", a million for "млн"/"миллиона", else None."""
+    if token in _ABBREVIATED_THOUSAND:
+        return 1000
+    if token in ("млн", "млн."):
+        return 1_000_000
+    lemma = number_lemma(token) if token[:1].isalpha() else None
+    return _SCALES.get(lemma or "")
 
 
 def _words(lows: Sequence[str], i: int) -> Count | None:

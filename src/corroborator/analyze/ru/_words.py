@@ -17,7 +17,7 @@ def _table(rows: dict[str, str]) -> dict[str, str]:
 #: Verbs, participles and adjectives that say what happened to the counted people.
 PREDICATES = _table({
     "killed": "погибнуть погибший убить убитый умереть умерший скончаться застрелить застреленный расстрелять "
-              "расстрелянный казнить казненный мертвый зарезать задушить",
+              "расстрелянный казнить казненный мертвый зарезать задушить ликвидировать ликвидированный",
     "injured": "ранить раненый пострадать пострадавший травмировать травмированный покалечить искалечить",
     "hit": "госпитализировать госпитализированный",
     "detained": "задержать задержанный задерживать арестовать арестованный арестовывать схватить схваченный "
@@ -66,7 +66,7 @@ HELP_VERBS = frozenset("помочь помогать".split())
 LEAVE_VERBS = frozenset("покинуть выехать уехать бежать вырваться".split())
 #: "в тяжёлом состоянии": a person hurt, alive at the time of the report.
 CONDITION_WORDS = frozenset("тяжелый критический крайне среднетяжелый стабильно-тяжелый".split())
-AUX = frozenset("быть стать оказаться остаться являться находиться".split())
+AUX = frozenset("быть стать оказаться остаться являться находиться числиться считаться значиться".split())
 ADVERBS = frozenset(("также уже ранее позднее позже затем потом впоследствии якобы предположительно "
                      "незаконно вероятно возможно сразу тогда еще лишь только даже всего итого "
                      "в общей сложности").split())
@@ -77,6 +77,10 @@ REPORT_VERBS = frozenset(("сообщить сообщать заявить за
                           "говорить информировать опубликовать привести приводить сообщаться").split())
 CUE_NOUNS = frozenset("данные слово информация сведение подсчет оценка заявление сообщение".split())
 TOLL_NOUNS = frozenset("число количество счет".split())
+#: "27 случаев похищений": the count is of the events the noun after these names.
+CASE_NOUNS = frozenset("случай факт эпизод".split())
+#: Words that make the count a part of one counted before: "среди них", "в том числе", "включая".
+SUBSET_WORDS = frozenset("среди включая числе".split())
 TOLL_VERBS = {"возрасти": "exact", "вырасти": "exact", "увеличиться": "exact", "достигнуть": "exact",
               "достичь": "exact", "дойти": "exact", "составить": "exact", "составлять": "exact",
               "превысить": "more_than", "превышать": "more_than", "перевалить": "more_than"}
@@ -85,7 +89,7 @@ STOP_PUNCT = frozenset(";:.!?()[]")
 NEGATIONS = frozenset({"не", "ни"})
 
 TOKEN = re.compile(r"\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[-–]\d+)?(?:[.,]\d+)?(?:-[а-яё]+)?"
-                   r"|[^\W\d_]+(?:-[^\W\d_]+)*\.?(?<=тыс\.)|[^\W\d_]+(?:-[^\W\d_]+)*|[^\w\s]")
+                   r"|[^\W\d_]+(?:-[^\W\d_]+)*\.?(?<=тыс\.|млн\.)|[^\W\d_]+(?:-[^\W\d_]+)*|[^\w\s]")
 
 
 @dataclass(slots=True)
@@ -151,10 +155,16 @@ def is_noun(low: str) -> bool:
     return bool(found) and found[0].tag.POS == "NOUN"
 
 
+def is_adverb(low: str) -> bool:
+    """Whether a token is one of the adverbs skipped around an event word ("также", "позднее")."""
+    return low in ADVERBS or bool(analysis(low)[0] & ADVERBS)
+
+
 def is_modifier(low: str) -> bool:
     """Whether a token can sit between a count and its noun ("мирных", "местных", "задержанных")."""
     found = parses(low) if low[:1].isalpha() else ()
-    return bool(found) and found[0].tag.POS in ("ADJF", "PRTF")
+    return bool(found) and found[0].tag.POS in ("ADJF", "PRTF") and "COMP" not in found[0].tag \
+        and not is_adverb(low)
 
 
 def is_finite_verb(low: str) -> bool:

@@ -147,6 +147,8 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
         return None  # a share, not a count
     qualifier, qi = qualifier_before(lows, count.start)
     post, j = qualifier_after(lows, count.end)
+    if _subset(lows, qi):
+        return None  # "в том числе 1 200 детей", "среди погибших – 11 военнослужащих"
     toll = _toll(lows, qi if qualifier != "at_most" else count.start)
     if toll is not None:
         event, a, qual = toll
@@ -179,6 +181,9 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
         if hit and lows[k] not in ("человек", "людей"):
             events.append((hit[0], k, k + 1))  # "12 раненых", "трое погибших"
         after = k + 1
+    elif k < n and w.analysis(lows[k])[0] & w.CASE_NOUNS and k + 1 < n and w.trigger(lows[k + 1]):
+        return _Found(count, qi, qualifier or post or count.qualifier or "exact", None,
+                      [(w.trigger(lows[k + 1])[0], k, k + 2)])  # "27 случаев похищений"
     elif k < n and lows[k][:1].isalpha() and w.is_noun(lows[k]) and not w.trigger(lows[k]):
         return None  # "три дня", "100 рублей"
     else:
@@ -202,11 +207,26 @@ def _plural(low: str) -> bool:
     return bool(found) and found[0].tag.number == "plur"
 
 
+def _without_trace(lows: list[str], i: int) -> int:
+    """The end of an event word at ``i``, "без вести" included ("пропали без вести")."""
+    return i + 3 if lows[i + 1 : i + 3] == ["без", "вести"] else i + 1
+
+
+def _subset(lows: list[str], qi: int) -> bool:
+    """Whether a subset word opens the phrase of the count ("среди них", "в том числе", "включая")."""
+    for i in range(qi - 1, max(qi - 4, -1), -1):
+        if lows[i] in w.SUBSET_WORDS and (lows[i] != "числе" or lows[i - 1 : i] == ["том"]):
+            return True
+        if lows[i] in w.STOP_PUNCT or lows[i] == ",":
+            return False
+    return False
+
+
 def _goes_on(lows: list[str], k: int) -> bool:
     """Whether the clause after token ``k`` says something else of the subject (a verb that is no event)."""
     for i in range(k, min(k + 4, len(lows))):
         lemmas = w.analysis(lows[i])[0]
-        if lemmas & w.AUX or lemmas & w.ADVERBS:
+        if lemmas & w.AUX or w.is_adverb(lows[i]):
             continue
         return w.is_finite_verb(lows[i]) and w.trigger(lows[i]) is None and not lemmas & w.SUPPORT_VERBS
     return False
@@ -270,14 +290,12 @@ def _after(lows: list[str], k: int) -> list[_Hit]:
             lemmas, pos, infinitive = w.analysis(low)
             if infinitive and not (i and w.analysis(lows[i - 1])[0] & w.REAL_INFINITIVE):
                 break
-            hits.append((hit[0], i, i + 1))
-            if low == "пропали" and lows[i + 1 : i + 3] == ["без", "вести"]:
-                hits[-1] = (hit[0], i, i + 3)
-                i += 2
-            i += 1
+            end = _without_trace(lows, i)
+            hits.append((hit[0], i, end))
+            i = end
             continue
         lemmas, pos, _inf = w.analysis(low)
-        if lemmas & w.AUX or lemmas & w.ADVERBS or low in ("и", "под", "в", "во", "без", "вести", "не"):
+        if lemmas & w.AUX or w.is_adverb(low) or low in ("и", "под", "в", "во", "без", "вести", "не"):
             i += 1
             continue
         if hits and not w.is_finite_verb(low):
@@ -349,15 +367,14 @@ def _before(lows: list[str], qi: int) -> list[_Hit]:
             negated = i > 0 and lows[i - 1] in w.NEGATIONS
             if negated or (infinitive and not (i and w.analysis(lows[i - 1])[0] & w.REAL_INFINITIVE)):
                 break
-            end = i + 3 if lows[i : i + 3] == ["пропали", "без", "вести"] else i + 1
-            hits.append((hit[0], i, end))
+            hits.append((hit[0], i, _without_trace(lows, i)))
             if i and lows[i - 1] == "и" and i > 1 and w.trigger(lows[i - 2], nouns=False):
                 hits.append((w.trigger(lows[i - 2], nouns=False)[0], i - 2, i - 1))  # "задержали и пытали"
             break
         if lemmas & w.SUPPORT_VERBS:
             supported = True  # "пыткам подверглись не менее 15", "под стражу были взяты около 40"
             continue
-        if lemmas & w.AUX or lemmas & w.ADVERBS or low in ("в", "во", "на", "из", "под", "без", "вести"):
+        if lemmas & w.AUX or w.is_adverb(low) or low in ("в", "во", "на", "из", "под", "без", "вести"):
             continue
         supported = False
         if w.is_finite_verb(low) or lemmas & w.REPORT_VERBS:
