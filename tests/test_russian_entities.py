@@ -57,6 +57,13 @@ def test_mentions_have_the_english_contract() -> None:
     assert not any(m.attrs.get("in_noise") for m in found if m.start > 24)
 
 
+def test_a_common_word_opening_a_headline_is_no_place() -> None:
+    doc = Document("e" * 64, "e.txt", "e" * 64, "text/plain",
+                   "Паводок в Оренбургской области\n\nВода поднялась в Орске.")
+    places = [m.text for m in entity_mentions_ru(doc) if m.attrs["label"] == "GPE"]
+    assert "Паводок" not in places and {"Оренбургской области", "Орске"} <= set(places)
+
+
 def test_a_regional_agency_is_one_organisation() -> None:
     doc = Document("e" * 64, "e.txt", "e" * 64, "text/plain",
                    "В МВД Ингушетии сообщили о проверке, а в МВД по Республике Дагестан промолчали.")

@@ -161,6 +161,11 @@ def test_attributed_to_the_named_source_in_the_nominative(text: str, name: str, 
     assert doc.text[slice(*figure.mention.attrs["attribution_span"])] == name
 
 
+def test_a_pronoun_source_names_no_one() -> None:
+    (figure,) = _figures("По его словам, задержаны 12 человек.")
+    assert figure.attributed_to is None and figure.mention.attrs["attribution_span"]
+
+
 def test_when_is_the_nearest_date_of_the_sentence() -> None:
     (figure,) = _figures("12 апреля 2017 года в Грозном были задержаны трое мужчин.")
     assert figure.when == "2017-04-12"

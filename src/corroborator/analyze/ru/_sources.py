@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from corroborator.analyze.ru import _words as w
 from corroborator.model import Mention
 
+_PRONOUNS = frozenset("его ее её их он она они мы я вы нас них".split())
+
 
 @dataclass(frozen=True, slots=True)
 class Cue:
@@ -79,4 +81,6 @@ def source(sent: w.Sentence, cues: list[Cue], start: int, end: int, sources: lis
         best = named[0]
         return best.attrs.get("lemma") or best.text, (best.start, best.end)
     text = " ".join(sent.raws[cue.src : cue.src_end]).strip("«»\"' ")
+    if text.lower() in _PRONOUNS:
+        return None, (a, b)  # "по его словам": the source was named before
     return (text or None), (a, b)

@@ -17,7 +17,9 @@ cross-lingual entity merging compares ("Рамзана Кадырова" -> "Р�
   An agency's abbreviation and the region after it are one ORG ("МВД Ингушетии",
   "МВД по Республике Дагестан"), as news names regional branches.
 
-The first letters keep the case of the text ("МВД", "ЛГБТ-сеть").
+The first letters keep the case of the text ("МВД", "ЛГБТ-сеть"). A place or person that
+is one capitalised common word opening a line or sentence ("Паводок в Оренбургской
+области", a headline) is dropped: pymorphy3 knows the word, never as a name.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ ENGINE = "natasha"
 LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _NAME_TAGS = ("Name", "Surn", "Patr")
+_PROPER_TAGS = (*_NAME_TAGS, "Geox", "Orgn", "Trad", "Abbr")
 _REGION_LINK = re.compile(r"\s+(?:по\s+)?")
 
 
@@ -76,6 +79,8 @@ def entity_mentions_ru(doc: Document) -> list[Mention]:
         if end <= start:
             continue
         text = doc.text[start:end]
+        if label != "ORG" and _common_word_opening(doc.text, start, text):
+            continue
         attrs: dict[str, Any] = {"label": label, "ner_label": span_type, "lemma": nominative(text, label),
                                  "engine": ENGINE}
         if span_in_noise(doc.noise, start, end):
@@ -98,6 +103,16 @@ def _joined(text: str, spans: list[Any]) -> list[tuple[str, int, int]]:
                 continue
         out.append((span.type, span.start, span.stop))
     return out
+
+
+def _common_word_opening(text: str, start: int, name: str) -> bool:
+    """A capitalised common word opening a line or sentence ("Паводок в Оренбургской области")
+    that natasha took for a place or person: pymorphy3 knows it, and never as a name."""
+    before = text[max(0, start - 3):start].rstrip(" «\"")
+    if " " in name or "-" in name or (before and before[-1] not in ".!?\n"):
+        return False
+    found = parses(name)
+    return bool(found) and all(p.is_known and not any(t in p.tag for t in _PROPER_TAGS) for p in found)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
