@@ -31,7 +31,9 @@ def find_cues(sent: w.Sentence) -> list[Cue]:
     cues = []
     for i, low in enumerate(lows):
         lemmas = w.analysis(low)[0]
-        if (low == "по" and i + 1 < n and w.analysis(lows[i + 1])[0] & w.CUE_NOUNS) or low == "согласно":
+        if low == "по" and i + 2 < n and lows[i + 1] in _PRONOUNS and w.analysis(lows[i + 2])[0] & w.CUE_NOUNS:
+            cues.append(Cue(i, i + 1, i + 2))  # "по его словам"
+        elif (low == "по" and i + 1 < n and w.analysis(lows[i + 1])[0] & w.CUE_NOUNS) or low == "согласно":
             first = i + 2 if low == "по" else i + 1
             if low == "согласно" and first < n and w.analysis(lows[first])[0] & w.CUE_NOUNS:
                 first += 1
