@@ -36,6 +36,8 @@ def _dates(text: str, published: str | None = "2017-05-20") -> list[tuple[str, s
     ("Два месяца назад его увезли.", ("Два месяца назад", "2017-03", "month")),
     ("За последние три месяца задержаны десятки.", ("последние три месяца", "2017-02", "range")),
     ("Во вторник, 16 мая, пришли силовики.", ("вторник, 16 мая", "2017-05-16", "day")),
+    ("Задержания шли 1-5 апреля.", ("1-5 апреля", "2017-04-01", "range")),
+    ("Задержания шли с 3 по 9 апреля 2017 года.", ("3 по 9 апреля 2017 года", "2017-04-03", "range")),
 ])
 def test_constructions(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in _dates(text)
@@ -62,6 +64,12 @@ def test_no_date_or_just_the_month(text: str) -> None:
         assert found == []
 
 
+def test_a_span_of_days_ends_on_its_last_day() -> None:
+    doc = Document("d" * 64, "d.txt", "d" * 64, "text/plain", "Задержания шли с 3 по 9 апреля 2017 года.")
+    (m,) = extract_dates_ru(doc)
+    assert (m.attrs["value"], m.attrs["end_value"], m.attrs["precision"]) == ("2017-04-03", "2017-04-09", "range")
+
+
 def test_span_text_id_and_attrs() -> None:
     doc = Document("d" * 64, "d.txt", "d" * 64, "text/plain", "В апреле 2017 года их задержали.",
                    noise=(NoiseSpan(0, 5, "caption"),))
@@ -79,6 +87,7 @@ def test_month_of_every_case(word: str) -> None:
     ("Заголовок\n12 апреля 2017, 14:30\nТекст сообщения.", "2017-04-12"),
     ("Заголовок\n\n12.04.2017\n\nТекст.", "2017-04-12"),
     ("Заголовок\nОпубликовано: 3 мая 2018 года в 09:00\nТекст.", "2018-05-03"),
+    ("Заголовок\n14:30 12.04.2017\nТекст.", "2017-04-12"),
 ])
 def test_header_publish_date(text: str, value: str) -> None:
     found = header_published(text)

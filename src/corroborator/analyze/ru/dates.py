@@ -14,7 +14,8 @@ Phrases found (spans never start with a preposition: "в апреле 2017 го�
 "апреле 2017 года"; "года"/"г." belongs to the date):
 
 - day: "12 апреля 2017 года", "12 апреля" (yearless: the latest not after the reference,
-  the first not yet over in future context), "12.04.2017";
+  the first not yet over in future context), "12.04.2017"; a span of days in one month
+  ("1-5 апреля", "с 1 по 5 апреля") is a ``range`` from the first day to the last;
 - month: "апреле 2017 года", "апреля 2017", "в апреле" (a bare month needs a preposition
   or "начале/конце/середине" before it);
 - season: "весной 2017 года", "весной" after nothing else; year: "2017 году", "2017 года",
@@ -57,6 +58,8 @@ _DAY = r"(?P<day>[0-3]?\d)(?!\d)"
 
 _FLAGS = re.IGNORECASE
 _DAY_MONTH = re.compile(rf"(?<![\d.]){_DAY}(?:-?(?:го|е))?\s+{_MONTH}(?:\s+{_YEAR}{_YEAR_WORD})?", _FLAGS)
+_DAY_RANGE = re.compile(rf"(?<![\d.]){_DAY}\s*(?:[-–—]|\s+по\s+)\s*(?P<last>[0-3]?\d)\s+{_MONTH}"
+                        rf"(?:\s+{_YEAR}{_YEAR_WORD})?", _FLAGS)
 _NUMERIC = re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]\d)\.(?P<year>(?:19|20)\d\d)(?![\d.]\d)")
 _MONTH_YEAR = re.compile(rf"(?<![а-яё]){_MONTH}\s+{_YEAR}{_YEAR_WORD}", _FLAGS)
 _BARE_MONTH = re.compile(rf"(?<![а-яё]){_MONTH}", _FLAGS)
@@ -94,7 +97,8 @@ _PREV_WORD = re.compile(r"([а-яё]+)[\s,]*$", _FLAGS)
 _SPECIFICITY = {"day": 0, "month": 1, "season": 2, "range": 3, "year": 4}
 _HEADER_LINES = 6
 _HEADER_DATE = re.compile(
-    rf"^\s*(?:(?:опубликовано|обновлено|дата публикации)[:\s]*)?(?P<date>{_DAY}\s+{_MONTH}\s+{_YEAR}"
+    rf"^\s*(?:(?:опубликовано|обновлено|дата публикации)[:\s]*)?(?:\d{{1,2}}:\d{{2}}[,\s]+)?"
+    rf"(?P<date>{_DAY}\s+{_MONTH}\s+{_YEAR}"
     r"|\d{1,2}\.\d{2}\.(?:19|20)\d\d)(?:\s*(?:года|г\.))?(?:[,\s]+(?:в\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:мск|msk))?)?\s*$",
     _FLAGS)
 
@@ -188,6 +192,17 @@ def extract_dates_ru(doc: Document, *, case_reference: str | None = None,
 def _resolve(kind: str, fields: dict[str, str], ref: Any, future: bool, anchor_year: int | None, grace: int,
              phrase: str) -> dict[str, Any] | None:
     """Shared normalisation; a full calendar date is checked by dateparser."""
+    if kind == "dayrange":
+        first = resolve("md", fields, ref, future, anchor_year, grace)
+        last = resolve("md", {**fields, "day": fields["last"]}, ref, future, anchor_year, grace)
+        if first is None or last is None:
+            return None
+        first["precision"] = "range"
+        if first["value"] is not None and last["value"] is not None:
+            first["end_value"] = last["value"]
+        elif first["value"] is None:
+            first["partial"] = f"{first['partial']}/{last['partial']}"
+        return first
     if kind == "md" and fields.get("year"):
         value = parse_full_date(phrase)
         if value is None:
@@ -209,6 +224,9 @@ def _candidates(text: str) -> list[tuple[int, int, str, dict[str, str]]]:
             weekday = _WEEKDAY_BEFORE.search(text, max(0, m.start() - 16), m.start())
             add(m, "md", weekday.start() if weekday else None, day=m["day"], month=str(month_of(m["month"])),
                 **_year(m))
+    for m in _DAY_RANGE.finditer(text):
+        if 1 <= int(m["day"]) < int(m["last"]) <= 31:
+            add(m, "dayrange", day=m["day"], last=m["last"], month=str(month_of(m["month"])), **_year(m))
     for m in _NUMERIC.finditer(text):
         if 1 <= int(m["day"]) <= 31 and 1 <= int(m["month"]) <= 12:
             add(m, "md", day=m["day"], month=str(int(m["month"])), year=m["year"])
