@@ -132,7 +132,7 @@ def _entities_batch(extractions: Sequence[Extraction], settings: Settings) -> No
     russian = [(ex, entity_mentions_ru(ex.document)) for ex in extractable if _russian(ex)]
     extractions = [ex for ex in extractable if not _russian(ex)]
     texts = [ex.document.text for ex in extractions]
-    parsed = list(_nlp(settings).pipe(texts, batch_size=max(len(texts), 1)))
+    parsed = list(_nlp(settings).pipe(texts, batch_size=max(len(texts), 1))) if texts else []
     found = [entity_mentions(ex.document, spacy_doc) for ex, spacy_doc in zip(extractions, parsed)]
     for ex, mentions in [*zip(extractions, found), *russian]:  # nothing is changed before every document is parsed
         ex.mentions.extend(mentions)
