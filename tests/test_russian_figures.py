@@ -126,6 +126,11 @@ def test_subsets_after_a_count_are_no_figures() -> None:
     assert [(f.event, f.value) for f in found] == [("injured", 15), ("killed", 334)]
 
 
+def test_each_count_keeps_its_own_event() -> None:
+    found = _figures("Пятеро полицейских ранены, один погиб. Погибли 2 человека и ещё 5 пропали без вести.")
+    assert [(f.event, f.value) for f in found] == [("injured", 5), ("killed", 1), ("killed", 2), ("disappeared", 5)]
+
+
 def test_a_circumstance_is_no_second_event() -> None:
     found = _figures("Не менее 40 человек пострадали при задержании.")
     assert [(f.event, f.value) for f in found] == [("injured", 40)]

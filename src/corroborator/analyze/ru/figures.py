@@ -265,7 +265,7 @@ def _after(lows: list[str], k: int) -> list[_Hit]:
     i = k
     while i < n and i < k + _LOOK_AFTER:
         low = lows[i]
-        if _stops(low) or is_number_start(low) and not low.isalpha():
+        if _stops(low) or is_number_start(low):
             break
         if low == ",":
             skip = _aside(lows, i)
@@ -355,7 +355,7 @@ def _before(lows: list[str], qi: int) -> list[_Hit]:
     supported = False
     for i in range(qi - 1, max(qi - 1 - _LOOK_BEFORE, -1), -1):
         low = lows[i]
-        if _stops(low) or low == "," or (is_number_start(low) and not low.isalpha()):
+        if _stops(low) or low == "," or (is_number_start(low)):
             break
         lemmas, pos, infinitive = w.analysis(low)
         helped = i > 0 and bool(w.analysis(lows[i - 1])[0] & w.HELP_VERBS)
