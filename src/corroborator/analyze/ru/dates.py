@@ -20,7 +20,7 @@ Phrases found (spans never start with a preposition: "в апреле 2017 го�
   or "начале/конце/середине" before it);
 - season: "весной 2017 года", "весной" after nothing else; year: "2017 году", "2017 года",
   "в 2017-м", "в 2017";
-- relative: "вчера", "сегодня", "завтра"; "в прошлом/этом/следующем месяце/году",
+- relative: "вчера", "сегодня", "завтра", "позавчера"; "в прошлом/этом/следующем месяце/году",
   "на прошлой/этой/следующей неделе", "прошлым летом"; weekdays ("в понедельник",
   "в прошлую пятницу"); "три дня назад", "две недели назад", "месяц назад";
   "за последние три месяца", "за последний год" (ranges ending at the reference).
@@ -66,9 +66,10 @@ _BARE_MONTH = re.compile(rf"(?<![а-яё]){_MONTH}", _FLAGS)
 _SEASONS = {"весн": "spring", "лет": "summer", "осен": "autumn", "зим": "winter"}
 _SEASON = r"(?P<season>весн(?:ой|а|у|е)|лет(?:ом|о|а)|осень|осенью|осени|зим(?:ой|а|у|е))"
 _SEASON_YEAR = re.compile(rf"(?<![а-яё]){_SEASON}\s+{_YEAR}{_YEAR_WORD}", _FLAGS)
-_BARE_YEAR = re.compile(rf"(?<![\d.,]){_YEAR}(?P<word>{_YEAR_WORD})", _FLAGS)
+_BARE_YEAR = re.compile(rf"(?<![\d.,]){_YEAR}(?!-[хеx](?![а-яё]))(?P<word>{_YEAR_WORD})", _FLAGS)
 _DAY_WORDS = {"вчера": "yesterday", "сегодня": "today", "завтра": "tomorrow"}
 _DAY_WORD = re.compile(r"(?<![а-яё])(?P<word>вчера|сегодня|завтра)(?![а-яё])", _FLAGS)
+_DAY_BEFORE_YESTERDAY = re.compile(r"(?<![а-яё])позавчера(?![а-яё])", _FLAGS)
 _DIRECTIONS = {"прошл": "last", "прошедш": "last", "эт": "this", "текущ": "this", "нынешн": "this",
                "следующ": "next", "будущ": "next", "предыдущ": "last"}
 _DIR = r"(?P<dir>прошл|прошедш|эт|текущ|нынешн|следующ|будущ|предыдущ)[а-я]{0,3}"
@@ -90,7 +91,7 @@ _AGO = re.compile(rf"(?<![а-яё])(?:{_NUM_WORD}\s+)?(?P<unit>дн|ден|су�
 _PAST = re.compile(rf"(?<![а-яё])за\s+(?P<span>(?:последн|прошедш|минувш)[а-я]{{0,3}}\s+(?:{_NUM_WORD}\s+)?"
                    r"(?P<unit>дн|ден|сут|недел|месяц|год|лет)[а-я]{0,4})(?![а-яё])", _FLAGS)
 _MONTH_CUES = frozenset("в во с со до к по на начале конце середине течение около после между и или "
-                        "январе феврале".split())
+                        "начала конца середины началу концу середину".split())
 _FUTURE = re.compile(r"(?<![а-яё])(?:будет|будут|буду|планиру[а-я]+|намерен[а-я]*|собира[а-я]+|состоится"
                      r"|пройд[её]т|пройдут|ожида[а-я]+ся|предстоит|назначен[а-я]*)(?![а-яё])", _FLAGS)
 _PREV_WORD = re.compile(r"([а-яё]+)[\s,]*$", _FLAGS)
@@ -243,6 +244,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, dict[str, str]]]:
             add(m, "year", year=m["year"])
     for m in _DAY_WORD.finditer(text):
         add(m, "relative", day=_DAY_WORDS[m["word"].lower()])
+    for m in _DAY_BEFORE_YESTERDAY.finditer(text):
+        add(m, "ago", n="2", unit="day")
     for m in _RELATIVE.finditer(text):
         add(m, "relative", dir=_DIRECTIONS[m["dir"].lower()], unit=_UNITS[m["unit"].lower()])
     for m in _WEEKDAY.finditer(text):
