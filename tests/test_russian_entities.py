@@ -108,3 +108,16 @@ def test_gold_quality_gate() -> None:
     print(score.line())
     assert score.precision >= 0.85 and score.recall >= 0.85
     assert score.rate("lemma") >= 0.9
+
+
+def test_the_issue_paragraph_has_no_junk_entities() -> None:
+    """The issue's complaint: the English pipeline made a person of a clause and an entity of "Пресс"."""
+    text = ("Более 100 человек задержаны в Чечне по подозрению в гомосексуальности, сообщила «Новая газета». "
+            "Пресс-секретарь главы республики Альви Каримов назвал эти сведения ложью. Глава Чечни Рамзан Кадыров "
+            "встретился с Владимиром Путиным. Human Rights Watch призвала провести расследование.")
+    doc = Document("e" * 64, "e.txt", "e" * 64, "text/plain", text)
+    found = {(m.text, m.attrs["label"], m.attrs["lemma"]) for m in entity_mentions_ru(doc)}
+    assert found == {("Чечне", "GPE", "Чечня"), ("Новая газета", "ORG", "Новая газета"),
+                     ("Альви Каримов", "PERSON", "Альви Каримов"), ("Чечни", "GPE", "Чечня"),
+                     ("Рамзан Кадыров", "PERSON", "Рамзан Кадыров"), ("Владимиром Путиным", "PERSON", "Владимир Путин"),
+                     ("Human Rights Watch", "ORG", "Human Rights Watch")}
