@@ -35,18 +35,22 @@ class Score:
 
     @property
     def precision(self) -> float:
+        """Found items that are gold."""
         return self.tp / self.predicted if self.predicted else 1.0
 
     @property
     def recall(self) -> float:
+        """Gold items that are found."""
         return self.tp / self.expected if self.expected else 1.0
 
     def line(self) -> str:
+        """The score on one printable line."""
         extra = ", ".join(f"{k} {a}/{n}" for k, (a, n) in self.agree.items())
         return (f"{self.name}: precision {self.precision:.2f} ({self.tp}/{self.predicted}), "
                 f"recall {self.recall:.2f} ({self.tp}/{self.expected}); {extra}")
 
     def rate(self, key: str) -> float:
+        """How often the matched items agree on ``key``."""
         a, n = self.agree[key]
         return a / n if n else 1.0
 
@@ -81,6 +85,7 @@ def _spans(text: str, items: list[dict]) -> list[tuple[int, int]]:
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans overlap."""
     return a[0] < b[1] and b[0] < a[1]
 
 
@@ -159,6 +164,7 @@ def published(folder: Path = GOLD) -> tuple[int, int]:
 
 
 def _tally(agree: dict[str, list[int]], key: str, ok: bool) -> None:
+    """Count one comparison."""
     agree[key][0] += int(ok)
     agree[key][1] += 1
 

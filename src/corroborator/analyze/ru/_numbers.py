@@ -83,6 +83,7 @@ def is_number_start(token: str) -> bool:
 
 
 def _digit_value(token: str) -> int | None:
+    """The value of a digit token ("1 200" with a thin space too), or None."""
     if _DIGITS.fullmatch(token):
         return int(re.sub(r"\D", "", token))
     return None

@@ -217,6 +217,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, dict[str, str]]]:
     found: list[tuple[int, int, str, dict[str, str]]] = []
 
     def add(m: re.Match[str], kind: str, start: int | None = None, end: int | None = None, **fields: str) -> None:
+        """Record one candidate."""
         found.append((m.start() if start is None else start, m.end() if end is None else end, kind, fields))
 
     for m in _DAY_MONTH.finditer(text):
@@ -269,10 +270,12 @@ def _candidates(text: str) -> list[tuple[int, int, str, dict[str, str]]]:
 
 
 def _year(m: re.Match[str]) -> dict[str, str]:
+    """The year field of a match, if it has one."""
     return {"year": m["year"]} if m["year"] else {}
 
 
 def _stem(word: str, table: dict[str, str]) -> str:
+    """The key of ``table`` that ``word`` starts with."""
     low = word.lower()
     return next(stem for stem in table if low.startswith(stem))
 
@@ -299,6 +302,7 @@ def _select(found: list[tuple[int, int, str, dict[str, str]]]) -> list[tuple[int
 
 
 def _noisy(doc: Document, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies in noise that is not the report's own text."""
     span = doc.in_noise(start, end)
     return span is not None and span.kind not in OWN_TEXT_NOISE_KINDS
 

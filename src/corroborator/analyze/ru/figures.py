@@ -116,6 +116,7 @@ def extract_figures_ru(doc: Document, entities: Sequence[Mention], dates: Sequen
 
 
 def _in_date(date_spans: list[tuple[int, int]], start: int) -> bool:
+    """Whether ``start`` lies inside one of the sorted date spans."""
     k = bisect.bisect_right(date_spans, (start, float("inf"))) - 1
     return k >= 0 and date_spans[k][0] <= start < date_spans[k][1]
 
@@ -203,6 +204,7 @@ def _read(sent: w.Sentence, count: Count) -> _Found | None:
 
 
 def _plural(low: str) -> bool:
+    """Whether the token's best reading is plural."""
     found = w.parses(low)
     return bool(found) and found[0].tag.number == "plur"
 
@@ -255,6 +257,7 @@ def _toll(lows: list[str], qi: int) -> tuple[str, int, str] | None:
 
 
 def _stops(low: str) -> bool:
+    """Whether a token ends a clause (strong punctuation or "но", "а", "однако" ...)."""
     return low in w.STOP_PUNCT or low in w.CLAUSE_STOPS
 
 
