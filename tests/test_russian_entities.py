@@ -66,9 +66,10 @@ def test_a_common_word_opening_a_headline_is_no_place() -> None:
 
 def test_a_regional_agency_is_one_organisation() -> None:
     doc = Document("e" * 64, "e.txt", "e" * 64, "text/plain",
-                   "В МВД Ингушетии сообщили о проверке, а в МВД по Республике Дагестан промолчали.")
+                   "В МВД Ингушетии сообщили о проверке, а в МВД по Республике Дагестан промолчали. "
+                   "В ГУ МВД России по Москве сообщили о задержаниях.")
     orgs = [m.text for m in entity_mentions_ru(doc) if m.attrs["label"] == "ORG"]
-    assert orgs == ["МВД Ингушетии", "МВД по Республике Дагестан"]
+    assert orgs == ["МВД Ингушетии", "МВД по Республике Дагестан", "ГУ МВД России по Москве"]
 
 
 @pytest.mark.slow

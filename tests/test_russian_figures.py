@@ -92,6 +92,10 @@ def test_around_a_hundred_is_one_hundred_not_hundreds() -> None:
     ("В ходе спецоперации были ликвидированы трое боевиков.", "killed", 3, "exact", "ликвидированы трое боевиков"),
     ("Из-под завалов извлечены тела 14 человек.", "killed", 14, "exact", "тела 14 человек"),
     ("Количество пострадавших выросло до 89 человек.", "injured", 89, "exact", "пострадавших выросло до 89"),
+    ("Жертвами нападения стали 12 человек.", "killed", 12, "exact", "Жертвами нападения стали 12 человек"),
+    ("Известно о 12 погибших.", "killed", 12, "exact", "12 погибших"),
+    ("Задержан 21 человек.", "detained", 21, "exact", "Задержан 21 человек"),
+    ("Семьдесят восемь человек погибли при крушении.", "killed", 78, "exact", "Семьдесят восемь человек погибли"),
 ])
 def test_constructions(text: str, event: str, value: int, qualifier: str, span: str) -> None:
     found = [(f.event, f.value, f.qualifier, f.mention.text) for f in _figures(text)]

@@ -15,7 +15,7 @@ cross-lingual entity merging compares ("Рамзана Кадырова" -> "Р�
   inflected, the words after the head kept ("Верховного суда Чечни" -> "Верховный суд
   Чечни"); abbreviations ("МВД") and words pymorphy3 does not know are kept as written.
   An agency's abbreviation and the region after it are one ORG ("МВД Ингушетии",
-  "МВД по Республике Дагестан"), as news names regional branches.
+  "МВД по Республике Дагестан", "ГУ МВД России по Москве"), as news names regional branches.
 
 The first letters keep the case of the text ("МВД", "ЛГБТ-сеть"). A place or person that
 is one capitalised common word opening a line or sentence ("Паводок в Оренбургской
@@ -92,13 +92,14 @@ def entity_mentions_ru(doc: Document) -> list[Mention]:
 
 def _joined(text: str, spans: list[Any]) -> list[tuple[str, int, int]]:
     """natasha's spans as (type, start, stop), an agency's abbreviation joined to its region:
-    "МВД Ингушетии", "МВД по Республике Дагестан", "УФСИН по Москве" are one ORG."""
+    "МВД Ингушетии", "МВД по Республике Дагестан", "ГУ МВД России по Москве" are one ORG."""
     out: list[tuple[str, int, int]] = []
     for span in spans:
-        if out and span.type == "LOC" and out[-1][0] == "ORG":
+        if out and out[-1][0] == "ORG" and span.type in ("LOC", "ORG"):
             _type, start, stop = out[-1]
-            head = text[start:stop]
-            if head.isupper() and _REGION_LINK.fullmatch(text[stop:span.start]):
+            head = text[start:stop].split()[0]
+            agency = span.type == "LOC" or text[span.start:span.stop].isupper()  # "ГУ МВД", "МВД России"
+            if head.isupper() and len(head) > 1 and agency and _REGION_LINK.fullmatch(text[stop:span.start]):
                 out[-1] = ("ORG", start, span.stop)
                 continue
         out.append((span.type, span.start, span.stop))

@@ -379,9 +379,9 @@ def _before(lows: list[str], qi: int) -> list[_Hit]:
             continue
         if lemmas & w.AUX or w.is_adverb(low) or low in ("в", "во", "на", "из", "под", "без", "вести"):
             continue
-        supported = False
         if w.is_finite_verb(low) or lemmas & w.REPORT_VERBS:
             break
+        supported = supported and "NOUN" in pos  # "Жертвами нападения стали 12 человек"
     return _one_clause(hits)
 
 
