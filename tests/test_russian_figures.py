@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corroborator.analyze.ru._numbers import parse_count
+from corroborator.analyze.ru.clean import russian_noise
 from corroborator.analyze.ru.dates import extract_dates_ru
 from corroborator.analyze.ru.figures import extract_figures_ru
 from corroborator.model import Document, Figure, Mention, mention_id
@@ -196,3 +197,16 @@ def test_held_out_reports() -> None:
     print("\n".join(s.line() for s in (figures, dates, entities)))
     assert figures.precision >= 0.75 and figures.recall >= 0.75
     assert dates.precision >= 0.75 and dates.recall >= 0.75 and entities.recall >= 0.75
+
+
+def test_russian_page_furniture_is_noise() -> None:
+    text = ("В Грозном задержаны 12 человек.\n"
+            "Фото: РИА Новости / задержаны 300 человек на акции\n"
+            "Читайте также: В Москве задержали 40 человек\n"
+            "Подписывайтесь на наш канал, где уже 5000 человек\n"
+            "© 2017 «Новая газета». Все права защищены.\n")
+    spans = russian_noise(text)
+    assert [s.kind for s in spans] == ["caption", "teaser", "call_to_action", "footer"]
+    assert [text[s.start:s.end].split()[0] for s in spans] == ["Фото:", "Читайте", "Подписывайтесь", "©"]
+    doc = Document("f" * 64, "f.txt", "f" * 64, "text/plain", text, noise=tuple(spans))
+    assert [(f.event, f.value) for f in extract_figures_ru(doc, ())] == [("detained", 12)]

@@ -20,8 +20,8 @@ Registered stages (requires -> provides; ``text`` is the document as read):
 The language stage sets ``Document.language``; each extracting stage is one step whose
 rules are chosen per language inside it: English (:mod:`corroborator.analyze`) and
 Russian (:mod:`corroborator.analyze.ru`: natasha entities, Russian dates, figures and
-events; a Russian header's publish date is read by the language stage when the cleaner
-found none). Russian quotes and protection cues are not wired here yet: the quotes stage
+events; the language stage marks Russian page furniture as noise and reads a Russian
+header's publish date when the cleaner found none). Russian quotes and protection cues are not wired here yet: the quotes stage
 leaves Russian documents alone rather than run English rules on them. A document whose
 language is not in ``settings.language.supported`` is flagged
 (``Document.no_extraction``, "no extraction for language xx") and those stages leave it
@@ -46,6 +46,7 @@ from corroborator.analyze.entities import entity_mentions, load_pipeline
 from corroborator.analyze.figures import extract_figures
 from corroborator.analyze.language import detect_language, load_detector, no_extraction_message
 from corroborator.analyze.quotes import extract_quotes
+from corroborator.analyze.ru.clean import russian_noise
 from corroborator.analyze.ru.dates import extract_dates_ru, extract_events_ru, header_published
 from corroborator.analyze.ru.entities import entity_mentions_ru
 from corroborator.analyze.ru.figures import extract_figures_ru
@@ -87,7 +88,10 @@ def _language(ex: Extraction, settings: Settings) -> None:
     language = detect_language(ex.document.text, settings.language)
     flag = None if language in settings.language.supported else no_extraction_message(language)
     ex.document = replace(ex.document, language=language, no_extraction=flag)
-    if language == RUSSIAN and flag is None and ex.document.published is None:
+    if language != RUSSIAN or flag is not None:
+        return
+    ex.document = replace(ex.document, noise=merge_noise(ex.document.noise, russian_noise(ex.document.text)))
+    if ex.document.published is None:
         header = header_published(ex.document.text)
         if header is not None:
             published, dateline = header
