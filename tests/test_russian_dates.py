@@ -114,6 +114,7 @@ def test_events_one_per_sentence_with_the_most_specific_date() -> None:
 def test_gold_quality_gate() -> None:
     score = ru_gold.score_dates()
     print(score.line(), "publish dates", ru_gold.published())
-    assert score.precision >= 0.9 and score.recall >= 0.9 and score.rate("value") >= 0.85
+    # Measured: precision 1.00 (23/23), recall 1.00, value 21/23 (two yearless dates the text cannot place).
+    assert score.precision >= 0.95 and score.recall >= 0.95 and score.rate("value") >= 0.85
     right, total = ru_gold.published()
     assert right == total

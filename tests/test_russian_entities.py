@@ -107,8 +107,9 @@ def test_a_batch_mixing_languages_gives_what_each_alone_gives() -> None:
 def test_gold_quality_gate() -> None:
     score = ru_gold.score_entities()
     print(score.line())
-    assert score.precision >= 0.85 and score.recall >= 0.85
-    assert score.rate("lemma") >= 0.9
+    # Measured: precision 0.97 (74/76), recall 0.95 (74/78), every lemma right.
+    assert score.precision >= 0.9 and score.recall >= 0.9
+    assert score.rate("lemma") >= 0.95
 
 
 def test_the_issue_paragraph_has_no_junk_entities() -> None:

@@ -185,8 +185,9 @@ def test_gold_quality_gate() -> None:
     score = ru_gold.score_figures()
     print(score.line())
     print("\n".join(ru_gold.misses()))
-    assert score.precision >= 0.9 and score.recall >= 0.9
-    assert score.rate("qualifier") >= 0.9 and score.rate("text") >= 0.85 and score.rate("attributed_to") >= 0.8
+    # Measured: precision 1.00 (44/44), recall 1.00; qualifier, text and source all agree.
+    assert score.precision >= 0.95 and score.recall >= 0.95
+    assert score.rate("qualifier") >= 0.95 and score.rate("text") >= 0.9 and score.rate("attributed_to") >= 0.9
 
 
 def test_held_out_reports() -> None:
@@ -195,8 +196,9 @@ def test_held_out_reports() -> None:
     figures, dates, entities = (ru_gold.score_figures(folder), ru_gold.score_dates(folder),
                                 ru_gold.score_entities(folder))
     print("\n".join(s.line() for s in (figures, dates, entities)))
-    assert figures.precision >= 0.75 and figures.recall >= 0.75
-    assert dates.precision >= 0.75 and dates.recall >= 0.75 and entities.recall >= 0.75
+    # Measured: figures 1.00/0.92, dates 1.00/1.00, entities 0.95/0.90 (precision/recall).
+    assert figures.precision >= 0.8 and figures.recall >= 0.8
+    assert dates.precision >= 0.8 and dates.recall >= 0.8 and entities.precision >= 0.8 and entities.recall >= 0.8
 
 
 def test_russian_page_furniture_is_noise() -> None:
