@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "corroborator"
 #: Imports that may wait until a function needs them: heavy, optional, or slow to load.
 LAZY_ALLOWED = {"spacy", "trafilatura", "pyspark", "playwright", "uvicorn", "duckdb_extensions", "dateparser",
-                "charset_normalizer", "importlib", "pypdfium2", "warcio", "lingua"}
+                "charset_normalizer", "importlib", "pypdfium2", "warcio", "lingua", "natasha", "pymorphy3"}
 #: (module, import) pairs allowed inside a function, with the reason.
 LAZY_PAIRS = {
     # The web stack (FastAPI, Starlette, Jinja2) loads only for `corroborator serve`.

@@ -11,11 +11,11 @@ import re
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"), " ")
 _PARAGRAPH = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
-# whitespace and an upper-case letter, digit or opening quote.
-_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+# whitespace and an upper-case letter (Latin or Cyrillic), digit or opening quote.
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«„(\[]?[A-Z0-9А-ЯЁ])""")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc ltd co corp no vs etc u.s u.k e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+) | frozenset("абвгдеёжзиклмнопрстуфхцчшщэюя") | frozenset("им ул гг т.е т.к т.н ст".split())  # Russian initials
 
 
 def normalized(text: str) -> str:

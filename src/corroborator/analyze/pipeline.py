@@ -17,12 +17,16 @@ Registered stages (requires -> provides; ``text`` is the document as read):
 - ``figures.rules.v1``: noise, entities, dates -> figures
 - ``events.rules.v1``: dates -> events
 
-The extractors (entities, dates, quotes, figures, events) are English. The language
-stage sets ``Document.language``; a document whose language is not in
-``settings.language.supported`` is flagged (``Document.no_extraction``, "no extraction
-for language ru") and those stages leave it alone, so it is stored with its text and
-searchable, never run through English rules. Without the language stage in the plan
-every document is treated as English.
+The language stage sets ``Document.language``; each extracting stage is one step whose
+rules are chosen per language inside it: English (:mod:`corroborator.analyze`) and
+Russian (:mod:`corroborator.analyze.ru`: natasha entities, Russian dates, figures and
+events; the language stage marks Russian page furniture as noise and reads a Russian
+header's publish date when the cleaner found none). Russian quotes and protection cues are not wired here yet: the quotes stage
+leaves Russian documents alone rather than run English rules on them. A document whose
+language is not in ``settings.language.supported`` is flagged
+(``Document.no_extraction``, "no extraction for language xx") and those stages leave it
+alone, so it is stored with its text and searchable, never run through English rules.
+Without the language stage in the plan every document is treated as English.
 
 The error policy is skip-and-record: a stage that fails on a document leaves a
 :class:`~corroborator.errors.Problem` on that document's extraction and the other
@@ -42,6 +46,10 @@ from corroborator.analyze.entities import entity_mentions, load_pipeline
 from corroborator.analyze.figures import extract_figures
 from corroborator.analyze.language import detect_language, load_detector, no_extraction_message
 from corroborator.analyze.quotes import extract_quotes
+from corroborator.analyze.ru.clean import russian_noise
+from corroborator.analyze.ru.dates import extract_dates_ru, extract_events_ru, header_published
+from corroborator.analyze.ru.entities import entity_mentions_ru
+from corroborator.analyze.ru.figures import extract_figures_ru
 from corroborator.errors import Problem
 from corroborator.model import Document, Extraction, merge_noise
 from corroborator.registry import DOCUMENT, Registry, Stage, prepare_stages, run_stages
@@ -51,6 +59,8 @@ logger = logging.getLogger(__name__)
 
 #: What every document has before any stage runs.
 GIVEN = ("text",)
+#: The language code whose documents get the Russian rules.
+RUSSIAN = "ru"
 
 
 def clean_document(doc: Document, settings: CleanSettings = DEFAULTS.clean) -> Document:
@@ -78,6 +88,15 @@ def _language(ex: Extraction, settings: Settings) -> None:
     language = detect_language(ex.document.text, settings.language)
     flag = None if language in settings.language.supported else no_extraction_message(language)
     ex.document = replace(ex.document, language=language, no_extraction=flag)
+    if language != RUSSIAN or flag is not None:
+        return
+    ex.document = replace(ex.document, noise=merge_noise(ex.document.noise, russian_noise(ex.document.text)))
+    if ex.document.published is None:
+        header = header_published(ex.document.text)
+        if header is not None:
+            published, dateline = header
+            # The line is a dateline, whatever the English cleaner took it for.
+            ex.document = replace(ex.document, published=published, noise=merge_noise([dateline], ex.document.noise))
 
 
 def _load_detector(settings: Settings) -> None:
@@ -87,6 +106,11 @@ def _load_detector(settings: Settings) -> None:
 def _extractable(ex: Extraction) -> bool:
     """False for a document flagged as in a language the extractors do not handle."""
     return ex.document.no_extraction is None
+
+
+def _russian(ex: Extraction) -> bool:
+    """Whether the Russian rules apply to the document."""
+    return ex.document.language == RUSSIAN
 
 
 def _nlp(settings: Settings) -> Any:
@@ -101,17 +125,20 @@ def _load_nlp(settings: Settings) -> None:
 def _entities(ex: Extraction, settings: Settings) -> None:
     if not _extractable(ex):
         return
+    if _russian(ex):
+        ex.mentions.extend(entity_mentions_ru(ex.document))
+        return
     ex.mentions.extend(entity_mentions(ex.document, _nlp(settings)(ex.document.text)))
 
 
 def _entities_batch(extractions: Sequence[Extraction], settings: Settings) -> None:
-    extractions = [ex for ex in extractions if _extractable(ex)]
-    if not extractions:
-        return
+    extractable = [ex for ex in extractions if _extractable(ex)]
+    russian = [(ex, entity_mentions_ru(ex.document)) for ex in extractable if _russian(ex)]
+    extractions = [ex for ex in extractable if not _russian(ex)]
     texts = [ex.document.text for ex in extractions]
-    parsed = list(_nlp(settings).pipe(texts, batch_size=max(len(texts), 1)))
+    parsed = list(_nlp(settings).pipe(texts, batch_size=max(len(texts), 1))) if texts else []
     found = [entity_mentions(ex.document, spacy_doc) for ex, spacy_doc in zip(extractions, parsed)]
-    for ex, mentions in zip(extractions, found):  # nothing is changed before every document is parsed
+    for ex, mentions in [*zip(extractions, found), *russian]:  # nothing is changed before every document is parsed
         ex.mentions.extend(mentions)
 
 
@@ -122,12 +149,13 @@ def _kind(ex: Extraction, kind: str) -> list[Any]:
 def _dates(ex: Extraction, settings: Settings) -> None:
     if not _extractable(ex):
         return
-    ex.mentions.extend(extract_dates(ex.document, settings=settings.dates))
+    dates = extract_dates_ru if _russian(ex) else extract_dates
+    ex.mentions.extend(dates(ex.document, settings=settings.dates))
 
 
 def _quotes(ex: Extraction, settings: Settings) -> None:
-    if not _extractable(ex):
-        return
+    if not _extractable(ex) or _russian(ex):
+        return  # never English quote rules on a Russian text
     result = extract_quotes(ex.document, _kind(ex, "entity"), settings.quotes)
     ex.quotes.extend(result.quotes)
     ex.mentions.extend(result.mentions)
@@ -137,13 +165,15 @@ def _quotes(ex: Extraction, settings: Settings) -> None:
 def _figures(ex: Extraction, settings: Settings) -> None:
     if not _extractable(ex):
         return
-    ex.figures.extend(extract_figures(ex.document, _kind(ex, "entity"), _kind(ex, "date"), settings.figures))
+    figures = extract_figures_ru if _russian(ex) else extract_figures
+    ex.figures.extend(figures(ex.document, _kind(ex, "entity"), _kind(ex, "date"), settings.figures))
 
 
 def _events(ex: Extraction, settings: Settings) -> None:
     if not _extractable(ex):
         return
-    events, mentions = extract_events(ex.document, _kind(ex, "date"), settings.dates)
+    events_of = extract_events_ru if _russian(ex) else extract_events
+    events, mentions = events_of(ex.document, _kind(ex, "date"), settings.dates)
     ex.events.extend(events)
     ex.mentions.extend(mentions)
 
