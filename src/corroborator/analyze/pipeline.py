@@ -19,10 +19,10 @@ Registered stages (requires -> provides; ``text`` is the document as read):
 
 The language stage sets ``Document.language``; each extracting stage is one step whose
 rules are chosen per language inside it: English (:mod:`corroborator.analyze`) and
-Russian (:mod:`corroborator.analyze.ru`: natasha entities, Russian dates, figures and
-events; the language stage marks Russian page furniture as noise and reads a Russian
-header's publish date when the cleaner found none). Russian quotes and protection cues are not wired here yet: the quotes stage
-leaves Russian documents alone rather than run English rules on them. A document whose
+Russian (:mod:`corroborator.analyze.ru`: natasha entities, Russian dates, figures,
+events, quotes, speakers and protection cues; the language stage marks Russian page
+furniture as noise and reads a Russian header's publish date when the cleaner found
+none). English rules never run on a Russian text. A document whose
 language is not in ``settings.language.supported`` is flagged
 (``Document.no_extraction``, "no extraction for language xx") and those stages leave it
 alone, so it is stored with its text and searchable, never run through English rules.
@@ -50,6 +50,7 @@ from corroborator.analyze.ru.clean import russian_noise
 from corroborator.analyze.ru.dates import extract_dates_ru, extract_events_ru, header_published
 from corroborator.analyze.ru.entities import entity_mentions_ru
 from corroborator.analyze.ru.figures import extract_figures_ru
+from corroborator.analyze.ru.quotes import extract_quotes_ru
 from corroborator.errors import Problem
 from corroborator.model import Document, Extraction, merge_noise
 from corroborator.registry import DOCUMENT, Registry, Stage, prepare_stages, run_stages
@@ -154,9 +155,10 @@ def _dates(ex: Extraction, settings: Settings) -> None:
 
 
 def _quotes(ex: Extraction, settings: Settings) -> None:
-    if not _extractable(ex) or _russian(ex):
-        return  # never English quote rules on a Russian text
-    result = extract_quotes(ex.document, _kind(ex, "entity"), settings.quotes)
+    if not _extractable(ex):
+        return
+    quotes = extract_quotes_ru if _russian(ex) else extract_quotes  # never English quote rules on Russian text
+    result = quotes(ex.document, _kind(ex, "entity"), settings.quotes)
     ex.quotes.extend(result.quotes)
     ex.mentions.extend(result.mentions)
     ex.protected.extend(result.protected)
