@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from corroborator import __version__
 from corroborator.review.accounts import LoginThrottle, ThrottleSettings
 from corroborator.errors import CaseFileError, CorroboratorError, RedactionError
-from corroborator.web import api, pages_auth, pages_case, pages_review
+from corroborator.web import api, pages_auth, pages_case, pages_review, pages_sources
 from corroborator.web.deps import LoginRequired, WebError, current, render
 from corroborator.web.guard import REFUSED, check_output
 from corroborator.web.state import CaseState, Settings, View
@@ -85,6 +85,7 @@ def create_app(case_path: str | os.PathLike[str], *, settings: Settings | None =
     app.include_router(pages_auth.router, dependencies=guarded)
     app.include_router(pages_case.router, dependencies=guarded)
     app.include_router(pages_review.router, dependencies=guarded)
+    app.include_router(pages_sources.router, dependencies=guarded)
     app.include_router(api.router, dependencies=guarded)
 
     @app.get("/openapi.json", include_in_schema=False, dependencies=guarded)
