@@ -10,6 +10,12 @@ At least three men are now dead"), and a headline or summary figure takes the so
 the same report gives for the same count. Names resolve to case entities through the
 attribution span's entity mentions, then through entity names and aliases, so
 "Russian newspaper Novaya Gazeta", "Novaya Gazeta" and "the paper" are one source.
+
+Names match across scripts and romanisations (:mod:`corroborator.translit`): an English
+article "according to Novaya Gazeta" cites the Russian report whose outlet is "Новая
+газета". A cited name that is the outlet of a report of the case is that outlet as a
+source, so the English article's figures and the Russian report's own count as one
+source, and ``original_doc`` points at the cited report when the case holds it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 from corroborator.consolidate._names import normalise_name
 from corroborator.model import Document, Entity, Figure, Mention, Quote
 from corroborator.text import paragraphs, sentences
+from corroborator.translit import NameIndex
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +94,19 @@ class SourceNames:
                 # Names and titles identify a source; "the paper" only where it is written.
                 if m.attrs.get("via") not in _DESCRIPTIVE and self.entities[entity_id].type in ("PERSON", "ORG"):
                     self.by_name.setdefault(normalise_name(m.text), entity_id)
+                    lemma = m.attrs.get("lemma")
+                    if isinstance(lemma, str) and lemma.strip():
+                        self.by_name.setdefault(normalise_name(lemma), entity_id)
         for spans in self.spans.values():
             spans.sort()
+        # Names in the other script or romanisation ("Новая газета" for "Novaya Gazeta").
+        self.spellings: NameIndex[str] = NameIndex()
+        for name, entity_id in self.by_name.items():
+            self.spellings.add(name, entity_id)
+        self.outlets: dict[str, Source] = {}
+        self.outlet_spellings: NameIndex[str] = NameIndex()
+        self.reports: dict[str, list[Document]] = defaultdict(list)
+        self._known_docs: set[str] = set()
 
     def entity_source(self, entity_id: str) -> Source:
         """The source an entity is."""
@@ -118,23 +136,67 @@ class SourceNames:
             return None
         key = normalise_name(text)
         words = key.split()
-        for i in range(max(1, len(words) - 1)):
-            entity_id = self.by_name.get(" ".join(words[i:]))
+        suffixes = [" ".join(words[i:]) for i in range(max(1, len(words) - 1))]
+        for name in suffixes:
+            entity_id = self.by_name.get(name)
             if entity_id is not None:
                 return self.entity_source(entity_id)
+        for name in suffixes:
+            found = self.spellings.find(name)
+            if len(found) == 1:
+                return self.entity_source(found.pop())
+        # A report of the case by the outlet named: "according to Novaya Gazeta", outlet "Новая газета".
+        for name in suffixes:
+            found = {name} if name in self.outlets else self.outlet_spellings.find(name)
+            if len(found) == 1:
+                return self.outlets[found.pop()]
         bare = " ".join(w for w in words if w not in _ARTICLES)
         return Source("name:" + bare, " ".join(text.split()), "description") if bare else None
 
     def outlet_source(self, doc: Document) -> Source:
         """The report itself as a source: its outlet (an entity when the case knows it), else the document."""
         if doc.outlet:
-            parts = [doc.outlet, *re.findall(r"\(([^)]+)\)", doc.outlet), doc.outlet.split("(")[0]]
+            parts = [normalise_name(p) for p in (doc.outlet, *re.findall(r"\(([^)]+)\)", doc.outlet),
+                                                  doc.outlet.split("(")[0])]
             for part in parts:
-                entity_id = self.by_name.get(normalise_name(part))
+                entity_id = self.by_name.get(part)
                 if entity_id is not None:
                     return self.entity_source(entity_id)
+            for part in parts:
+                found = self.spellings.find(part)
+                if len(found) == 1:
+                    return self.entity_source(found.pop())
             return Source("outlet:" + normalise_name(doc.outlet), doc.outlet, "outlet")
         return Source("doc:" + doc.id, report_label(doc), "report")
+
+    def add_reports(self, documents: Iterable[Document]) -> None:
+        """Learn the outlets of the case's reports, so a name citing one is that outlet (idempotent)."""
+        for doc in documents:
+            if doc.id in self._known_docs:
+                continue
+            self._known_docs.add(doc.id)
+            if not doc.outlet:
+                continue
+            own = self.outlet_source(doc)
+            self.reports[own.key].append(doc)
+            for part in (doc.outlet, *re.findall(r"\(([^)]+)\)", doc.outlet), doc.outlet.split("(")[0]):
+                name = normalise_name(part)
+                if name and self.outlets.setdefault(name, own) == own:
+                    self.outlet_spellings.add(name, name)
+
+    def cited_report(self, source: Source, doc: Document, count: tuple[str, int] | None = None,
+                     counts: Mapping[str, set[tuple[str, int]]] | None = None) -> str | None:
+        """The report of the case that ``source`` published and ``doc`` relays, or None.
+
+        A report published after ``doc`` is not its source. With several reports of the
+        source, the one giving the same ``count`` (event family, value) is; otherwise none.
+        """
+        reports = [r for r in self.reports.get(source.key, ()) if r.id != doc.id
+                   and not (r.published and doc.published and r.published[:10] > doc.published[:10])]
+        same = [r for r in reports if count is not None and counts and count in counts.get(r.id, ())]
+        if same:
+            return min(same, key=lambda r: (r.published or "", r.id)).id
+        return reports[0].id if len(reports) == 1 else None
 
 
 def report_label(doc: Document) -> str:
@@ -160,21 +222,25 @@ def figure_provenance(figures: Sequence[Figure], documents: Sequence[Document], 
     """
     docs = {d.id: d for d in documents}
     originals = originals or {}
+    names.add_reports(documents)
     by_doc: dict[str, list[Figure]] = defaultdict(list)
+    counts: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for f in figures:
         by_doc[f.mention.doc_id].append(f)
+        counts[f.mention.doc_id].add((event_family(f.event), f.value))
     result: dict[str, Provenance] = {}
     for doc_id, found in by_doc.items():
         doc = docs.get(doc_id)
         if doc is None:
             logger.warning("figures of unknown document %s skipped", doc_id)
             continue
-        result.update(_document_figures(doc, sorted(found, key=lambda f: f.mention.start), names, docs, originals))
+        result.update(_document_figures(doc, sorted(found, key=lambda f: f.mention.start), names, docs, originals,
+                                        counts))
     return result
 
 
 def _document_figures(doc: Document, found: list[Figure], names: SourceNames, docs: Mapping[str, Document],
-                      originals: Mapping[str, str]) -> dict[str, Provenance]:
+                      originals: Mapping[str, str], counts: Mapping[str, set[tuple[str, int]]]) -> dict[str, Provenance]:
     """Provenance of one report's figures, in text order."""
     paras = paragraphs(doc.text)
     original = originals.get(doc.id)
@@ -185,7 +251,9 @@ def _document_figures(doc: Document, found: list[Figure], names: SourceNames, do
         relayed = tuple(str(r) for r in f.mention.attrs.get("relayed_by") or ())
         source = names.resolve(doc.id, f.attributed_to, span) if (f.attributed_to or span) else None
         if source is not None:
-            explicit[f.mention.id] = Provenance(f.mention.id, doc.id, source, "cited", relayed, span, original or doc.id)
+            cited = names.cited_report(source, doc, (event_family(f.event), f.value), counts)
+            explicit[f.mention.id] = Provenance(f.mention.id, doc.id, source, "cited", relayed, span,
+                                                cited or original or doc.id)
     by_count: dict[tuple[str, int], Provenance] = {}
     for f in found:
         prov = explicit.get(f.mention.id)
@@ -233,6 +301,7 @@ def quote_provenance(quotes: Sequence[Quote], documents: Sequence[Document], nam
     """
     docs = {d.id: d for d in documents}
     originals = originals or {}
+    names.add_reports(documents)
     sents: dict[str, list[tuple[int, int]]] = {}
     result = {}
     for q in quotes:
@@ -253,7 +322,8 @@ def quote_provenance(quotes: Sequence[Quote], documents: Sequence[Document], nam
             if credit:
                 source, evidence = credit
         if source is not None:
-            result[m.id] = Provenance(m.id, doc.id, source, "cited", (), evidence, original or doc.id)
+            result[m.id] = Provenance(m.id, doc.id, source, "cited", (), evidence,
+                                      names.cited_report(source, doc) or original or doc.id)
         else:
             own = names.outlet_source(docs.get(original, doc) if original else doc)
             result[m.id] = Provenance(m.id, doc.id, own, "copy" if original else "first-hand", (), None,

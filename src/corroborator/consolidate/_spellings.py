@@ -1,0 +1,78 @@
+"""One name under several spellings: Cyrillic and Latin, English and German romanisations.
+
+Entity resolution groups mentions by their exact name key; these rules then join the
+groups that :func:`corroborator.translit.same_name` says are one name ("Кадыров",
+"Kadyrov", "Kadyrow"), and a surname alone to the one full name of the case that ends
+in it in any spelling ("Кадыров" alone, "Ramzan Kadyrov" in full). Both rules join
+groups of one type only and record a reason that says "transliteration".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping, MutableMapping
+
+from corroborator.consolidate._names import UnionFind
+from corroborator.translit import NameIndex, has_cyrillic, why_same
+
+logger = logging.getLogger(__name__)
+
+GroupKey = tuple[str, ...]
+
+
+def join_spellings(sizes: Mapping[GroupKey, int], uf: UnionFind,
+                   why: MutableMapping[GroupKey, Counter[str]]) -> int:
+    """Join the ``(type, name key)`` groups that are one name written differently.
+
+    Args:
+        sizes: Every group key with its number of mentions; only ``(type, key)`` groups
+            take part (a protected witness's ``(type, key, doc)`` group never does).
+        uf: The resolver's union-find over group keys; joined groups are unioned in it.
+        why: Reasons by group key; the kept group gets one per join.
+
+    Returns:
+        How many joins were made.
+    """
+    groups = sorted(gk for gk in sizes if len(gk) == 2)
+    names: NameIndex[GroupKey] = NameIndex()
+    for gk in groups:
+        names.add(gk[1], gk)
+    joined = 0
+    for gk in groups:
+        for other in sorted(names.find(gk[1])):
+            joined += _join(gk, other, sizes, uf, why, why_same(_shown(gk[1]), _shown(other[1])))
+    # A surname alone is the one person of the case whose full name ends in it, in any spelling.
+    surnames: NameIndex[GroupKey] = NameIndex()
+    for gk in groups:
+        if uf.find(gk)[0] == "PERSON" and " " in gk[1]:
+            surnames.add(gk[1].rsplit(" ", 1)[1], gk)
+    for gk in groups:
+        if " " in gk[1] or uf.find(gk)[0] != "PERSON":
+            continue
+        found = surnames.find(gk[1])
+        if len({uf.find(o) for o in found}) == 1:
+            full = min(found, key=lambda o: (has_cyrillic(o[1]) == has_cyrillic(gk[1]), o))
+            joined += _join(full, gk, sizes, uf, why, f"“{_shown(gk[1])}” is the surname of {_shown(full[1])}, "
+                            "the only person of the case with that surname in any spelling (transliteration)")
+    if joined:
+        logger.info("joined %d name groups written in other scripts or romanisations", joined)
+    return joined
+
+
+def _join(a: GroupKey, b: GroupKey, sizes: Mapping[GroupKey, int], uf: UnionFind,
+          why: MutableMapping[GroupKey, Counter[str]], reason: str) -> int:
+    """Union the groups of ``a`` and ``b`` when their types agree; 1 if they were joined."""
+    ra, rb = uf.find(a), uf.find(b)
+    if ra == rb or ra[0] != rb[0]:
+        return 0
+    # The Latin-script group stays the root, so an English case keeps its entity ids.
+    keep, drop = sorted((ra, rb), key=lambda g: (has_cyrillic(g[1]), -sizes.get(g, 0), g))
+    uf.union(keep, drop)
+    why[keep][reason] += 1
+    return 1
+
+
+def _shown(key: str) -> str:
+    """A name key as a reason shows it: "рамзан кадыров" -> "Рамзан Кадыров"."""
+    return " ".join(w[:1].upper() + w[1:] for w in key.split())
