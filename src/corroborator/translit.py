@@ -63,6 +63,10 @@ _TABLES: dict[str, dict[str, str]] = {
 }
 _TABLES["bgn"] = _TABLES["news"]
 
+# The English news spelling every key starts from; ё, ь and ъ have more than one.
+_KEY_SPELLING = str.maketrans({**_COMMON, **_TABLES["news"]})
+_AMBIGUOUS = re.compile("[ёьъ]")
+
 # -- reading Latin spellings -----------------------------------------------------------
 _PREMAP = str.maketrans({"ž": "zh", "š": "sh", "č": "ch", "ŝ": "shch", "ë": "yo", "ė": "e", "è": "e", "ê": "ye",
                          "û": "yu", "â": "ya", "ï": "yi", "ł": "l", "ż": "zh", "ź": "z", "ś": "s", "ń": "n",
@@ -171,24 +175,29 @@ def _letter(c: str, prev: str, nxt: str, system: str, table: dict[str, str]) -> 
 # -- comparison keys -------------------------------------------------------------------
 def _fold(spelling: str) -> str:
     """An English-style spelling (lower case, tokens allowed) folded into a key."""
-    spelling = _ENGLISH_RE.sub(lambda m: _ENGLISH[m.group()], spelling)
-    words = []
-    for word in spelling.split():
-        word = _DOUBLE.sub(r"\1", word)
-        word = _DOUBLE.sub(r"\1", _VOWEL_IE.sub("e", word))
-        words.append(word)
-    return " ".join(words)
+    return " ".join(map(_fold_word, spelling.split()))
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """One word of :func:`_fold` (names share words, so words are cached)."""
+    word = _DOUBLE.sub(r"\1", _ENGLISH_RE.sub(lambda m: _ENGLISH[m.group()], word))
+    return _DOUBLE.sub(r"\1", _VOWEL_IE.sub("e", word))
 
 
 def _plain(text: str) -> str:
     """The marked letters of a lower-case text spelt out, other accents dropped."""
     text = text.translate(_PREMAP)
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _cyrillic_spellings(text: str) -> list[str]:
     """English spellings of a Cyrillic name: ё and ь (ъ) both ways, at most 8."""
     low = text.casefold()
+    if not _AMBIGUOUS.search(low):
+        return [low.translate(_KEY_SPELLING)]
     options: list[tuple[str, ...]] = []
     for i, c in enumerate(low):
         prev, nxt = low[i - 1] if i else "", low[i + 1] if i + 1 < len(low) else ""
@@ -196,10 +205,8 @@ def _cyrillic_spellings(text: str) -> list[str]:
             options.append(("yo", "e", "o") if prev in _SIBILANTS else ("yo", "e"))
         elif c in "ьъ":
             options.append(("y", "") if nxt in _IOTATED else ("",))
-        elif c in _TABLES["news"] or c in _COMMON:
-            options.append((_TABLES["news"].get(c, _COMMON.get(c, c)),))
         else:
-            options.append((c,))
+            options.append((c.translate(_KEY_SPELLING),))
     return ["".join(p) for p in itertools.islice(itertools.product(*options), 8)]
 
 
@@ -246,14 +253,18 @@ def same_name(a: str, b: str) -> bool:
     return a == b or (bool(name_keys(a) & name_keys(b)) and spellings_agree(a, b))
 
 
-def spellings_agree(a: str, b: str) -> bool:
-    """The guards of :func:`same_name` for two names whose keys meet."""
+def spellings_agree(a: str, b: str, *, min_single: int = MIN_SINGLE_WORD) -> bool:
+    """The guards of :func:`same_name` for two names whose keys meet.
+
+    ``min_single`` is the letters a one-word name needs; a lookup that must err on the
+    safe side (is this a protected witness?) passes 1.
+    """
     wa, wb = _WORD.findall(a.casefold()), _WORD.findall(b.casefold())
     if len(wa) != len(wb) or not wa or _SYMBOLS.findall(a) != _SYMBOLS.findall(b):
         return False  # "LGBT+" is not "LGBT"
     if wa == wb:
         return True
-    if len(wa) == 1 and min(len(wa[0]), len(wb[0])) < MIN_SINGLE_WORD:
+    if len(wa) == 1 and min(len(wa[0]), len(wb[0])) < min_single:
         return False
     ca, cb = has_cyrillic(a), has_cyrillic(b)
     if ca and cb:
@@ -283,12 +294,12 @@ class NameIndex(Generic[T]):
         for key in name_keys(name):
             self._by_key[key][name].add(value)
 
-    def find(self, name: str) -> set[T]:
+    def find(self, name: str, *, min_single: int = MIN_SINGLE_WORD) -> set[T]:
         """Values stored under the other spellings of ``name`` (and under ``name`` itself)."""
         found: set[T] = set()
         for key in name_keys(name):
             for stored, values in self._by_key.get(key, {}).items():
-                if stored == name or spellings_agree(name, stored):
+                if stored == name or spellings_agree(name, stored, min_single=min_single):
                     found |= values
         return found
 

@@ -52,7 +52,7 @@ def join_spellings(sizes: Mapping[GroupKey, int], uf: UnionFind,
             continue
         found = surnames.find(gk[1])
         if len({uf.find(o) for o in found}) == 1:
-            full = min(found, key=lambda o: (has_cyrillic(o[1]) == has_cyrillic(gk[1]), o))
+            full = min(found, key=lambda o: (has_cyrillic(o[1]) != has_cyrillic(gk[1]), o))
             joined += _join(full, gk, sizes, uf, why, f"“{_shown(gk[1])}” is the surname of {_shown(full[1])}, "
                             "the only person of the case with that surname in any spelling (transliteration)")
     if joined:

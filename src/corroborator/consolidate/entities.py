@@ -178,7 +178,7 @@ class _Resolver:
                 item.cues = cues if cues.aliases or cues.heads else _NO_CUES
         for item in self.items:
             item.kind = item.label
-            outlet = item.label == "PERSON" and (item.key in outlets or bool(outlet_spellings.find(item.key)))
+            outlet = item.label == "PERSON" and (item.key in outlets or bool(outlets and outlet_spellings.find(item.key)))
             if item.label == "PERSON" and (org_by_shape(item.key) or outlet
                                            or org_votes[item.key] > person_votes[item.key]):
                 item.kind = "ORG"
@@ -199,7 +199,7 @@ class _Resolver:
             return True
         if not self.protected_spellings:
             return False
-        found = self.protected_spellings.find(item.key)
+        found = self.protected_spellings.find(item.key, min_single=1)
         return "" in found or item.mention.doc_id in found
 
     def _resolve_short_names(self) -> None:
@@ -414,6 +414,8 @@ def speaker_entities(quote_speakers: Iterable[tuple[str, str]], mentions: Mappin
 
 def _best_name(names: Counter[str]) -> str:
     """The most complete name, a Latin one first when it is a full name (else the most complete)."""
+    if len(names) == 1:
+        return next(iter(names))
     size = {s: len(normalise_name(s).split()) for s in names}
     widest = max(size.values())
     return max(names, key=lambda s: (not has_cyrillic(s) and (size[s] == widest or size[s] > 1), size[s], names[s],
