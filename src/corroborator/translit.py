@@ -15,8 +15,8 @@ kh and h, ts and tz, doubled letters as one, "-iy", "-yy", "-ij" as "-i".
 :func:`same_name` says whether two names are one: their keys meet, and guards keep false
 merges rare. A name of one word needs five letters (no "Иван" = "Ivan" across a case);
 two Cyrillic names differ at most in ё/е; two Latin names are joined only when a word
-that differs is shaped like a romanised Slavic name ("Kadyrow", "-ski", "-aja"), so
-"Khan" and "Han" or "Lee" and "Le" stay apart. A female surname ("Ivanova") never folds
+that differs ends like a romanised Slavic name ("Kadyrow", "-ski", "-aja"), so "Khan"
+and "Han", "Fischer" and "Fisher" or "Lee" and "Le" stay apart. A female surname ("Ivanova") never folds
 into the male one ("Иванов"): endings are kept.
 """
 
@@ -94,10 +94,11 @@ _DOUBLE = re.compile(r"(.)\1+")
 _VOWEL_IE = re.compile(r"(?<=[aeou])ie|^ie")
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʹʺ][^\W\d_]+)*")
 _SYMBOLS = re.compile(r"[^\w\s'’ʹʺ′″`.,-]|\d+")
-# Word shapes only a romanised Slavic name has (Latin against Latin needs one).
+# Endings only a romanised Slavic name has (Latin against Latin needs one, in a word of 5+ letters):
+# German "sch" or an "-in" alone would join "Fischer" and "Fisher", "Erwin" and "Ervin".
 _SLAVIC_SHAPE = re.compile(
-    r"(?:[ioy]v|ev|ow|ew|[ey]?[oe]va|owa|ewa|[iy]n|[iy]na|sk[iy]j?|skii|sk[ai]ya|skaja|[ay]a?ja|aya|aia|[iy][yj]|ii|"
-    r"enko|[jy]?uk|chuk|czuk|[iy]ch|itsch|icz|wicz|witsch|[oe]vna|[oe]wna|ej)$|sch|cz|sz|shch")
+    r"(?:[oe][vw]|[oe][vw]n?a|sk[iy][iyj]?|sk[ai][yj]a|[ay][aiy]?[yj]a|aia|[iy][yj]|ii|enko|[yj]?uk|chuk|czuk|"
+    r"[oe]?vich|[oe]?witsch|[oe]?wicz|ej|(?:ts|tz|z|c)[iy]n|[yj]in)$")
 
 
 def has_cyrillic(text: str) -> bool:
@@ -271,7 +272,7 @@ def spellings_agree(a: str, b: str, *, min_single: int = MIN_SINGLE_WORD) -> boo
         return [w.replace("ё", "е") for w in wa] == [w.replace("ё", "е") for w in wb]
     if ca or cb:
         return True
-    return any(x != y and (_SLAVIC_SHAPE.search(x) or _SLAVIC_SHAPE.search(y)) for x, y in zip(wa, wb))
+    return any(x != y and any(len(w) >= 5 and _SLAVIC_SHAPE.search(w) for w in (x, y)) for x, y in zip(wa, wb))
 
 
 def why_same(a: str, b: str) -> str:
