@@ -173,8 +173,8 @@ def test_crosslingual_english_retelling_of_a_russian_report_is_one_source() -> N
         told = result.figure_sources[figures[1].mention.id]
         own = result.figure_sources[figures[0].mention.id]
         assert told.how == "cited" and told.source.key == own.source.key and own.how == "first-hand"
-        # The English article relays the Russian report, which the case holds.
-        assert told.original_doc == ru_doc.id and own.original_doc == ru_doc.id
+        # The English article relays the Russian report, which the case holds; it is no copy of it.
+        assert told.cited_doc == ru_doc.id and told.original_doc == told.doc_id and own.cited_doc is None
 
 
 def test_crosslingual_uncited_english_report_is_a_second_source() -> None:
@@ -193,11 +193,11 @@ def test_crosslingual_cited_name_matches_the_outlet_without_entities() -> None:
     prov = figure_provenance(figures, [ru_doc, en], names)
     told, own = prov[figures[0].mention.id], prov[figures[1].mention.id]
     assert told.source == own.source and told.source.kind == "outlet" and told.source.name == "Новая газета"
-    assert told.original_doc == ru_doc.id
+    assert told.cited_doc == ru_doc.id
     # An unrelated name is still a description of its own.
     assert names.resolve(en.id, "the rights group Memorial").key == "name:rights group memorial"
     # A report published after the citing one is not what it relays.
     early = make_doc(EN_NOVAYA, "Eastern Daily", "2017-03-01", headline=False)
     early_fig = fig(early, "more than 100 men were detained", "detained", 100, "at_least", source="Novaya Gazeta")
     assert figure_provenance([early_fig], [ru_doc, early], SourceNames([], {}, []))[
-        early_fig.mention.id].original_doc == early.id
+        early_fig.mention.id].cited_doc is None

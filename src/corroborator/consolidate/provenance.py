@@ -15,7 +15,7 @@ Names match across scripts and romanisations (:mod:`corroborator.translit`): an 
 article "according to Novaya Gazeta" cites the Russian report whose outlet is "Новая
 газета". A cited name that is the outlet of a report of the case is that outlet as a
 source, so the English article's figures and the Russian report's own count as one
-source, and ``original_doc`` points at the cited report when the case holds it.
+source, and ``cited_doc`` points at the cited report when the case holds it.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ class Provenance:
     "inherited" (an earlier sentence of the paragraph names it), "same report" (the
     report gives this count elsewhere with its source), "copy" (first-hand in a copy of
     another report). ``evidence`` is the span naming the source, ``doc_id`` the report
-    it was read in and ``original_doc`` the report it was first published in.
+    it was read in and ``original_doc`` the report it was first published in (a copy's
+    original, else the report itself). ``cited_doc`` is the report of the case by the
+    cited source that the report relays ("according to Novaya Gazeta" in English, the
+    Russian Новая газета report in the case), when the case holds one.
     """
 
     mention_id: str
@@ -75,6 +78,7 @@ class Provenance:
     relayed_by: tuple[str, ...] = ()
     evidence: tuple[int, int] | None = None
     original_doc: str | None = None
+    cited_doc: str | None = None
 
 
 class SourceNames:
@@ -253,7 +257,7 @@ def _document_figures(doc: Document, found: list[Figure], names: SourceNames, do
         if source is not None:
             cited = names.cited_report(source, doc, (event_family(f.event), f.value), counts)
             explicit[f.mention.id] = Provenance(f.mention.id, doc.id, source, "cited", relayed, span,
-                                                cited or original or doc.id)
+                                                original or doc.id, cited)
     by_count: dict[tuple[str, int], Provenance] = {}
     for f in found:
         prov = explicit.get(f.mention.id)
@@ -266,7 +270,7 @@ def _document_figures(doc: Document, found: list[Figure], names: SourceNames, do
         named = by_count.get((event_family(f.event), f.value))
         if prov is not None and named is not None and prov.source.kind == "description" != named.source.kind:
             explicit[f.mention.id] = Provenance(f.mention.id, doc.id, named.source, "same report", prov.relayed_by,
-                                                prov.evidence, prov.original_doc)
+                                                prov.evidence, prov.original_doc, named.cited_doc)
     result: dict[str, Provenance] = {}
     last_in_para: dict[tuple[int, int] | None, Provenance] = {}
     for f in found:
@@ -275,11 +279,11 @@ def _document_figures(doc: Document, found: list[Figure], names: SourceNames, do
         if prov is None and para in last_in_para:
             prev = last_in_para[para]
             prov = Provenance(f.mention.id, doc.id, prev.source, "inherited", prev.relayed_by, prev.evidence,
-                              prev.original_doc)
+                              prev.original_doc, prev.cited_doc)
         if prov is None and (event_family(f.event), f.value) in by_count:
             same = by_count[(event_family(f.event), f.value)]
             prov = Provenance(f.mention.id, doc.id, same.source, "same report", same.relayed_by, same.evidence,
-                              same.original_doc)
+                              same.original_doc, same.cited_doc)
         if prov is None:
             prov = Provenance(f.mention.id, doc.id, own, "copy" if original else "first-hand", (), None, original or doc.id)
         if f.mention.id in explicit:
@@ -322,8 +326,8 @@ def quote_provenance(quotes: Sequence[Quote], documents: Sequence[Document], nam
             if credit:
                 source, evidence = credit
         if source is not None:
-            result[m.id] = Provenance(m.id, doc.id, source, "cited", (), evidence,
-                                      names.cited_report(source, doc) or original or doc.id)
+            result[m.id] = Provenance(m.id, doc.id, source, "cited", (), evidence, original or doc.id,
+                                      names.cited_report(source, doc))
         else:
             own = names.outlet_source(docs.get(original, doc) if original else doc)
             result[m.id] = Provenance(m.id, doc.id, own, "copy" if original else "first-hand", (), None,
