@@ -5,15 +5,17 @@ groups that :func:`corroborator.translit.same_name` says are one name ("Кады
 "Kadyrov", "Kadyrow"), and a surname alone to the one full name of the case that ends
 in it in any spelling ("Кадыров" alone, "Ramzan Kadyrov" in full). Both rules join
 groups of one type only and record a reason that says "transliteration".
+:class:`ProtectedNames` protects a witness's name in every spelling.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Mapping, MutableMapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, MutableMapping
 
-from corroborator.consolidate._names import UnionFind
+from corroborator.consolidate._names import UnionFind, normalise_name
+from corroborator.model import ProtectedPerson
 from corroborator.translit import NameIndex, has_cyrillic, why_same
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,36 @@ def join_spellings(sizes: Mapping[GroupKey, int], uf: UnionFind,
     if joined:
         logger.info("joined %d name groups written in other scripts or romanisations", joined)
     return joined
+
+
+class ProtectedNames:
+    """The names of protected witnesses: everywhere (a bare name) or in their own report."""
+
+    def __init__(self, protected: Iterable[str | ProtectedPerson]) -> None:
+        self.everywhere: set[str] = set()
+        self.in_report: dict[str, set[str]] = defaultdict(set)
+        # "Заур" protected and "Zaur" written: another spelling is protected too ("" is every report).
+        self.spellings: NameIndex[str] = NameIndex()
+        for p in protected:
+            if isinstance(p, ProtectedPerson):
+                keys = {normalise_name(n) for n in (p.label, *p.names) if n}
+                self.in_report[p.doc_id].update(keys)
+                for key in keys:
+                    self.spellings.add(key, p.doc_id)
+            elif p:
+                self.everywhere.add(normalise_name(p))
+                self.spellings.add(normalise_name(p), "")
+
+    def names(self, doc_id: str, key: str, text_key: str) -> bool:
+        """Whether a name (its key, and the key of its text as written) in ``doc_id`` is a protected witness's.
+
+        Another spelling counts even for a short name: protecting too much is the safe side.
+        """
+        scoped = self.in_report.get(doc_id, ())
+        if key in self.everywhere or key in scoped or text_key in self.everywhere or text_key in scoped:
+            return True
+        found = self.spellings.find(key, min_single=1) if self.spellings else set()
+        return "" in found or doc_id in found
 
 
 def _join(a: GroupKey, b: GroupKey, sizes: Mapping[GroupKey, int], uf: UnionFind,

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from corroborator.consolidate import _context as ctx
 from corroborator.consolidate._names import ORG_HEADS, ORG_NOUNS, UnionFind, initials, normalise_name, org_by_shape
-from corroborator.consolidate._spellings import join_spellings
+from corroborator.consolidate._spellings import ProtectedNames, join_spellings
 from corroborator.model import Document, Entity, Mention, ProtectedPerson, mention_id, span_in_noise
 from corroborator.translit import NameIndex, has_cyrillic
 
@@ -115,19 +115,7 @@ class _Resolver:
     def __init__(self, mentions: Sequence[Mention], documents: Sequence[Document],
                  protected: Iterable[str | ProtectedPerson]) -> None:
         self.docs = {d.id: d for d in documents}
-        self.global_protected: set[str] = set()
-        self.scoped_protected: dict[str, set[str]] = defaultdict(set)
-        # A protected name in the other script ("Заур" protected, "Zaur" written) is protected too.
-        self.protected_spellings: NameIndex[str] = NameIndex()
-        for p in protected:
-            if isinstance(p, ProtectedPerson):
-                keys = {normalise_name(n) for n in (p.label, *p.names) if n}
-                self.scoped_protected[p.doc_id].update(keys)
-                for key in keys:
-                    self.protected_spellings.add(key, p.doc_id)
-            elif p:
-                self.global_protected.add(normalise_name(p))
-                self.protected_spellings.add(normalise_name(p), "")
+        self.protected = ProtectedNames(protected)
         self.items: list[_Item] = []
         for m in mentions:
             label = _TYPE_GROUP.get(m.attrs.get("label", ""), "")
@@ -137,7 +125,7 @@ class _Resolver:
             key = sys.intern(normalise_name(lemma or m.text))
             if m.kind == "entity" and m.extractor != EXTRACTOR and label and key:
                 item = _Item(m, label, key, lemma=lemma)
-                item.protected = self._is_protected(item)
+                item.protected = self.protected.names(m.doc_id, key, normalise_name(m.text) if lemma else key)
                 self.items.append(item)
         self.assign: dict[str, GroupKey] = {}
         self.why: dict[GroupKey, Counter[str]] = defaultdict(Counter)
@@ -190,17 +178,6 @@ class _Resolver:
         gk = ("PERSON", item.key, item.mention.doc_id) if item.kind == "PERSON" and item.protected else (
             item.kind, item.key)
         return self._keys.setdefault(gk, gk)
-
-    def _is_protected(self, item: _Item) -> bool:
-        """Whether a mention names a protected witness, by its name, its text or another spelling."""
-        scoped = self.scoped_protected.get(item.mention.doc_id, ())
-        keys = {item.key, normalise_name(item.mention.text)} if item.lemma else {item.key}
-        if any(k in self.global_protected or k in scoped for k in keys):
-            return True
-        if not self.protected_spellings:
-            return False
-        found = self.protected_spellings.find(item.key, min_single=1)
-        return "" in found or item.mention.doc_id in found
 
     def _resolve_short_names(self) -> None:
         """Surnames to full names (same report first, then the case); acronyms and short org names."""
