@@ -103,6 +103,21 @@ def test_crosslingual_novaya_gazeta_both_ways_and_the_outlet_makes_it_an_organis
     assert any("outlet" in w for w in paper.why) and any("transliteration" in w for w in paper.why)
 
 
+def test_crosslingual_places_join_by_transliteration_and_by_their_english_name() -> None:
+    ru_doc = make_doc("Задержания\nВ Чечне и в Москве задержаны мужчины, сообщили в России.\n", "Кавказский узел",
+                      "2017-04-03")
+    en = make_doc("Arrests\nMen were detained in Chechnya and in Moscow, Russia said.\n", "Wire", "2017-04-03")
+    mentions = [ru(ru_doc, "Чечне", "GPE", "Чечня"), ru(ru_doc, "Москве", "GPE", "Москва"),
+                ru(ru_doc, "России", "GPE", "Россия"), ner(en, "Chechnya", "GPE"), ner(en, "Moscow", "GPE"),
+                ner(en, "Russia", "GPE")]
+    result = resolve_case_entities(mentions, [ru_doc, en])
+    assert [entity_of(result, m).id for m in mentions[:3]] == [entity_of(result, m).id for m in mentions[3:]]
+    assert [entity_of(result, m).name for m in mentions[:3]] == ["Chechnya", "Moscow", "Russia"]
+    moscow = entity_of(result, mentions[1])
+    assert any("transliteration" in w for w in entity_of(result, mentions[0]).why)
+    assert any("Russian name" in w and "translation" in w for w in moscow.why) and "Москве" in moscow.aliases
+
+
 def test_crosslingual_russian_organisation_named_like_one_is_not_a_person() -> None:
     ru_doc = make_doc("Ответ ведомства\nВ Министерстве внутренних дел Чечни ответили, что задержаний не было.\n",
                       "Кавказский узел", "2017-04-03")
@@ -201,3 +216,17 @@ def test_crosslingual_cited_name_matches_the_outlet_without_entities() -> None:
     early_fig = fig(early, "more than 100 men were detained", "detained", 100, "at_least", source="Novaya Gazeta")
     assert figure_provenance([early_fig], [ru_doc, early], SourceNames([], {}, []))[
         early_fig.mention.id].cited_doc is None
+
+
+def test_crosslingual_russian_report_citing_an_inflected_outlet_is_not_a_second_source() -> None:
+    novaya = make_doc(RU_NOVAYA, "Новая газета", "2017-04-01", headline=False)
+    relay = make_doc("По данным «Новой газеты», более 100 мужчин задержаны в Чечне.\n", "Медиазона", "2017-04-02",
+                     headline=False)
+    figures = [fig(novaya, "более 100 мужчин задержаны", "detained", 100, "at_least", subject="men"),
+               fig(relay, "более 100 мужчин задержаны", "detained", 100, "at_least", subject="men",
+                   source="Новой газеты")]
+    result = consolidate_case(case_of([novaya, relay], figures))
+    (claim,) = [c for c in result.claims if c.event == "detained"]
+    assert claim.independent_sources == 1
+    told = result.figure_sources[figures[1].mention.id]
+    assert told.how == "cited" and told.source.name == "Новая газета" and told.cited_doc == novaya.id

@@ -10,10 +10,12 @@ from corroborator.translit import (
     SYSTEMS,
     NameIndex,
     has_cyrillic,
+    is_exonym,
     name_keys,
     romanisations,
     romanise,
     same_name,
+    stem_key,
     why_same,
 )
 
@@ -99,3 +101,19 @@ def test_translit_keys_index_and_reasons() -> None:
     assert index.find("novaya gazeta") == {"ng"} and index.find("кадырова") == set()
     assert "transliteration" in why_same("Кадыров", "Kadyrov") and "Cyrillic and Latin" in why_same("Кадыров", "Kadyrov")
     assert "romanisations" in why_same("Kadyrow", "Kadyrov") and "ё" in why_same("Хрущёв", "Хрущев")
+
+
+def test_translit_exonyms_join_a_place_and_its_english_name_only() -> None:
+    assert same_name("Россия", "Russia") and same_name("Российская Федерация", "Russia")
+    assert same_name("Москва", "Moscow") and same_name("Великобритания", "the UK") and same_name("США", "US")
+    assert same_name("Чеченская Республика", "Chechnya") and is_exonym("Москва", "Moscow")
+    assert "translation" in why_same("Москва", "Moscow") and "Russian name" in why_same("Moscow", "Москва")
+    # Two English names of one place are left to the English rules; a country is not its capital.
+    assert not same_name("UK", "Britain") and not same_name("Россия", "Moscow") and not is_exonym("Russia", "Russia")
+
+
+def test_translit_stem_key_finds_an_organisation_in_any_case() -> None:
+    forms = ["Новая газета", "Новой газеты", "Новую газету", "Новой газете", "новой газетой"]
+    assert {stem_key(f) for f in forms} == {"нов газет"}
+    assert stem_key("Мемориала") == stem_key("Мемориал") and stem_key("Novaya Gazeta") == "novaya gazeta"
+    assert stem_key("Кавказского узла") != stem_key("Медиазоны")

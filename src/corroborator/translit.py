@@ -39,6 +39,28 @@ T = TypeVar("T", bound=Hashable)
 SYSTEMS = ("news", "bgn", "loc", "scholarly", "iso9", "german", "polish")
 #: A one-word name needs this many letters to be matched across spellings.
 MIN_SINGLE_WORD = 5
+#: Places and bodies whose English name is a translation, not a transliteration, of the
+#: Russian one (the Russian in the nominative, as a lemma gives it; all lower case).
+EXONYMS: dict[str, tuple[str, ...]] = {
+    "россия": ("russia", "russian federation"), "российская федерация": ("russia", "russian federation"),
+    "москва": ("moscow",), "санкт-петербург": ("saint petersburg", "st petersburg"),
+    "чеченская республика": ("chechen republic", "chechnya"), "чечня": ("chechen republic",),
+    "северный кавказ": ("north caucasus", "northern caucasus"), "кавказ": ("caucasus",), "кремль": ("kremlin",),
+    "украина": ("ukraine",), "киев": ("kyiv",), "беларусь": ("belarus",), "белоруссия": ("belarus",),
+    "грузия": ("georgia",), "азербайджан": ("azerbaijan",), "германия": ("germany",), "франция": ("france",),
+    "великобритания": ("britain", "great britain", "united kingdom", "uk"), "англия": ("england",),
+    "сша": ("united states", "us", "usa", "united states of america"), "америка": ("america",),
+    "турция": ("turkey", "türkiye"), "польша": ("poland",), "литва": ("lithuania",), "латвия": ("latvia",),
+    "финляндия": ("finland",), "швеция": ("sweden",), "норвегия": ("norway",), "нидерланды": ("netherlands",),
+    "бельгия": ("belgium",), "австрия": ("austria",), "швейцария": ("switzerland",), "италия": ("italy",),
+    "испания": ("spain",), "канада": ("canada",), "китай": ("china",), "япония": ("japan",), "ирак": ("iraq",),
+    "европа": ("europe",), "европейский союз": ("european union", "eu"), "евросоюз": ("european union", "eu"),
+    "ес": ("eu", "european union"), "оон": ("united nations", "un"), "совет европы": ("council of europe",),
+    "европейский суд по правам человека": ("european court of human rights", "echr"),
+    "еспч": ("european court of human rights", "echr"), "мвд": ("interior ministry", "ministry of internal affairs"),
+    "следственный комитет": ("investigative committee",), "государственная дума": ("state duma", "duma"),
+    "хьюман райтс вотч": ("human rights watch",), "амнести интернешнл": ("amnesty international",),
+}
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _VOWELS = frozenset("аеёиоуыэюяіїє")
@@ -93,6 +115,10 @@ _SCHOLARLY_MARK = re.compile(r"[čšžŝëâûʹʺ]")
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWEL_IE = re.compile(r"(?<=[aeou])ie|^ie")
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʹʺ][^\W\d_]+)*")
+_ENGLISH_EXONYMS = frozenset(english for names in EXONYMS.values() for english in names)
+# Russian case endings of adjectives and nouns, longest first (a stem keeps 3+ letters).
+_ENDINGS = re.compile(r"(?<=\w{3})(?:ого|его|ому|ему|ыми|ими|ами|ями|ий|ый|ой|ей|ая|яя|ую|юю|ое|ее|ые|ие|ых|их|ым|им|ом|ем|"
+                      r"ам|ям|ах|ях|ы|и|а|я|у|ю|е|о|ь|й)$")
 _SYMBOLS = re.compile(r"[^\w\s'’ʹʺ′″`.,-]|\d+")
 # Endings only a romanised Slavic name has (Latin against Latin needs one, in a word of 5+ letters):
 # German "sch" or an "-in" alone would join "Fischer" and "Fisher", "Erwin" and "Ervin".
@@ -230,10 +256,11 @@ def name_keys(name: str) -> frozenset[str]:
     words = " ".join(_WORD.findall(unicodedata.normalize("NFC", name)))
     if not words:
         return frozenset()
-    if has_cyrillic(words):
-        return frozenset(_fold(_plain(s)) for s in _cyrillic_spellings(words))
     low = words.casefold()
-    keys = {_fold(_plain(low))}
+    exonym = _exonym_key(name)
+    if has_cyrillic(words):
+        return frozenset({_fold(_plain(s)) for s in _cyrillic_spellings(words)} | exonym)
+    keys = {_fold(_plain(low))} | exonym
     if "s" in low or _GERMAN_MARK.search(low):
         german = _GERMAN_RE.sub(lambda m: _GERMAN[m.group()], _plain(low))
         keys.update(_fold(s) for s in _expand(german, _GERMAN_CHOICES))
@@ -243,6 +270,28 @@ def name_keys(name: str) -> frozenset[str]:
     if "c" in low or _SCHOLARLY_MARK.search(low):
         keys.add(_fold(_plain(_SCHOLARLY_RE.sub(lambda m: _SCHOLARLY[m.group()], low))))
     return frozenset(keys)
+
+
+def _exonym_key(name: str) -> set[str]:
+    """The keys a Russian place and its English name share ("=russia" for "Россия" and "Russia")."""
+    low = " ".join(name.casefold().replace("the ", " ").replace(".", " ").split())
+    if low in EXONYMS:
+        return {"=" + english for english in EXONYMS[low]}
+    return {"=" + low} if low in _ENGLISH_EXONYMS else set()
+
+
+def is_exonym(a: str, b: str) -> bool:
+    """True when one name is the Russian and the other the English name of a place ("Москва", "Moscow")."""
+    return has_cyrillic(a) != has_cyrillic(b) and bool(_exonym_key(a) & _exonym_key(b))
+
+
+def stem_key(name: str) -> str:
+    """A Russian name without its case endings, to find an outlet in any case ("Новой газеты" -> "нов газет").
+
+    For names of organisations only: it joins "Иванов" and "Иванова". Latin words are kept.
+    """
+    return " ".join(_ENDINGS.sub("", w) if has_cyrillic(w) and len(w) > 4 else w
+                    for w in _WORD.findall(name.casefold().replace("ё", "е")))
 
 
 def same_name(a: str, b: str) -> bool:
@@ -260,6 +309,8 @@ def spellings_agree(a: str, b: str, *, min_single: int = MIN_SINGLE_WORD) -> boo
     ``min_single`` is the letters a one-word name needs; a lookup that must err on the
     safe side (is this a protected witness?) passes 1.
     """
+    if is_exonym(a, b):
+        return True
     wa, wb = _WORD.findall(a.casefold()), _WORD.findall(b.casefold())
     if len(wa) != len(wb) or not wa or _SYMBOLS.findall(a) != _SYMBOLS.findall(b):
         return False  # "LGBT+" is not "LGBT"
@@ -277,6 +328,9 @@ def spellings_agree(a: str, b: str, *, min_single: int = MIN_SINGLE_WORD) -> boo
 
 def why_same(a: str, b: str) -> str:
     """The reason two spellings are one name, for an entity's ``why`` ("... (transliteration)")."""
+    if is_exonym(a, b):
+        russian, english = (a, b) if has_cyrillic(a) else (b, a)
+        return f"“{russian}” is the Russian name of “{english}” (translation)"
     if has_cyrillic(a) and has_cyrillic(b):
         return f"“{a}” and “{b}” are one name spelt with ё and е (transliteration)"
     if has_cyrillic(a) != has_cyrillic(b):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from corroborator.consolidate._names import normalise_name
 from corroborator.model import Document, Entity, Figure, Mention, Quote
 from corroborator.text import paragraphs, sentences
-from corroborator.translit import NameIndex
+from corroborator.translit import NameIndex, has_cyrillic, stem_key
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +105,12 @@ class SourceNames:
             spans.sort()
         # Names in the other script or romanisation ("Новая газета" for "Novaya Gazeta").
         self.spellings: NameIndex[str] = NameIndex()
+        # A Russian organisation in any case ("по данным «Новой газеты»"): by its stem.
+        self.stems: dict[str, set[Source]] = defaultdict(set)
         for name, entity_id in self.by_name.items():
             self.spellings.add(name, entity_id)
+            if self.entities[entity_id].type == "ORG" and has_cyrillic(name):
+                self.stems[stem_key(name)].add(self.entity_source(entity_id))
         self.outlets: dict[str, Source] = {}
         self.outlet_spellings: NameIndex[str] = NameIndex()
         self.reports: dict[str, list[Document]] = defaultdict(list)
@@ -154,6 +158,10 @@ class SourceNames:
             found = {name} if name in self.outlets else self.outlet_spellings.find(name)
             if len(found) == 1:
                 return self.outlets[found.pop()]
+        for name in suffixes if has_cyrillic(key) else ():
+            stemmed = self.stems.get(stem_key(name), set())
+            if len(stemmed) == 1:
+                return next(iter(stemmed))
         bare = " ".join(w for w in words if w not in _ARTICLES)
         return Source("name:" + bare, " ".join(text.split()), "description") if bare else None
 
@@ -187,6 +195,8 @@ class SourceNames:
                 name = normalise_name(part)
                 if name and self.outlets.setdefault(name, own) == own:
                     self.outlet_spellings.add(name, name)
+                    if has_cyrillic(name):
+                        self.stems[stem_key(name)].add(own)
 
     def cited_report(self, source: Source, doc: Document, count: tuple[str, int] | None = None,
                      counts: Mapping[str, set[tuple[str, int]]] | None = None) -> str | None:
