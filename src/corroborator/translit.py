@@ -9,15 +9,18 @@ in all of them.
 :func:`name_keys` gives a few comparison keys for a name in either script. A Cyrillic
 name is spelt the English way, its ambiguous letters (ё, ь) both ways; a Latin name is
 read as English and, when its letters allow another system (w, sch, s, c, cz, š ...),
-also as German, Polish or scholarly ("Achmat", "Elcin"). Every reading is then folded alike: j and y as i, w as v,
-kh and h, ts and tz, doubled letters as one, "-iy", "-yy", "-ij" as "-i".
+also as German, Polish or scholarly ("Achmat", "Elcin"). Every reading is then folded
+alike: j and y as i, w as v, kh and h, ts and tz, doubled letters as one, "-iy", "-yy"
+and "-ij" as "-i". A few places and bodies have an English name that is a translation
+(:data:`EXONYMS`: "Москва" is Moscow); :func:`stem_key` drops Russian case endings to find
+an organisation in any case ("Новой газеты").
 
 :func:`same_name` says whether two names are one: their keys meet, and guards keep false
 merges rare. A name of one word needs five letters (no "Иван" = "Ivan" across a case);
 two Cyrillic names differ at most in ё/е; two Latin names are joined only when a word
 that differs ends like a romanised Slavic name ("Kadyrow", "-ski", "-aja"), so "Khan"
-and "Han", "Fischer" and "Fisher" or "Lee" and "Le" stay apart. A female surname ("Ivanova") never folds
-into the male one ("Иванов"): endings are kept.
+and "Han", "Fischer" and "Fisher" or "Lee" and "Le" stay apart. A female surname
+("Ivanova") never folds into the male one ("Иванов"): endings are kept.
 """
 
 from __future__ import annotations
@@ -117,8 +120,8 @@ _VOWEL_IE = re.compile(r"(?<=[aeou])ie|^ie")
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʹʺ][^\W\d_]+)*")
 _ENGLISH_EXONYMS = frozenset(english for names in EXONYMS.values() for english in names)
 # Russian case endings of adjectives and nouns, longest first (a stem keeps 3+ letters).
-_ENDINGS = re.compile(r"(?<=\w{3})(?:ого|его|ому|ему|ыми|ими|ами|ями|ий|ый|ой|ей|ая|яя|ую|юю|ое|ее|ые|ие|ых|их|ым|им|ом|ем|"
-                      r"ам|ям|ах|ях|ы|и|а|я|у|ю|е|о|ь|й)$")
+_ENDINGS = re.compile(r"(?<=\w{3})(?:ого|его|ому|ему|ыми|ими|ами|ями|ий|ый|ой|ей|ая|яя|ую|юю|ое|ее|ые|ие|ых|их|"
+                      r"ым|им|ом|ем|ам|ям|ах|ях|ы|и|а|я|у|ю|е|о|ь|й)$")
 _SYMBOLS = re.compile(r"[^\w\s'’ʹʺ′″`.,-]|\d+")
 # Endings only a romanised Slavic name has (Latin against Latin needs one, in a word of 5+ letters):
 # German "sch" or an "-in" alone would join "Fischer" and "Fisher", "Erwin" and "Ervin".
@@ -137,9 +140,9 @@ def romanise(text: str, system: str = "news") -> str:
 
     Args:
         text: Any text, e.g. "Рамзан Кадыров".
-        system: One of :data:`SYSTEMS`: "news" (English news and BGN/PCGN without marks),
-            "bgn" (the same), "loc" (Library of Congress without marks), "scholarly",
-            "iso9", "german" (Duden) or "polish".
+        system: One of :data:`SYSTEMS`: "news" (English news: Dmitry, Grozny, Sergei),
+            "bgn" (BGN/PCGN without marks: Dmitriy, Groznyy, Sergey), "loc" (Library of
+            Congress without marks), "scholarly", "iso9", "german" (Duden) or "polish".
 
     Returns:
         The romanised text, capitalised like the original ("Ramzan Kadyrov").

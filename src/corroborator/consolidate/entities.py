@@ -166,7 +166,8 @@ class _Resolver:
                 item.cues = cues if cues.aliases or cues.heads else _NO_CUES
         for item in self.items:
             item.kind = item.label
-            outlet = item.label == "PERSON" and (item.key in outlets or bool(outlets and outlet_spellings.find(item.key)))
+            outlet = item.label == "PERSON" and (item.key in outlets
+                                                 or bool(outlets and outlet_spellings.find(item.key)))
             if item.label == "PERSON" and (org_by_shape(item.key) or outlet
                                            or org_votes[item.key] > person_votes[item.key]):
                 item.kind = "ORG"

@@ -254,7 +254,8 @@ def figure_provenance(figures: Sequence[Figure], documents: Sequence[Document], 
 
 
 def _document_figures(doc: Document, found: list[Figure], names: SourceNames, docs: Mapping[str, Document],
-                      originals: Mapping[str, str], counts: Mapping[str, set[tuple[str, int]]]) -> dict[str, Provenance]:
+                      originals: Mapping[str, str],
+                      counts: Mapping[str, set[tuple[str, int]]]) -> dict[str, Provenance]:
     """Provenance of one report's figures, in text order."""
     paras = paragraphs(doc.text)
     original = originals.get(doc.id)
