@@ -8,8 +8,10 @@ in all of them.
 
 :func:`name_keys` gives a few comparison keys for a name in either script. A Cyrillic
 name is spelt the English way, its ambiguous letters (ё, ь) both ways; a Latin name is
-read as English and, when its letters allow another system (w, sch, s, c, cz, š ...),
-also as German, Polish or scholarly ("Achmat", "Elcin"). Every reading is then folded
+read as English and, when its letters show another system, also as German (w, sch, j,
+z: "Nowaja Gaseta"), Polish (w, cz, sz, rz, j, ż, a soft "ie") or scholarly (c, č, š:
+"Achmat", "Elcin"). A German spelling with no German letter ("Grosny") is read as English
+only: reading every s as з would take "Abbasov" for "Абазов". Every reading is then folded
 alike: j and y as i, w as v, kh and h, ts and tz, doubled letters as one, "-iy", "-yy"
 and "-ij" as "-i". A few places and bodies have an English name that is a translation
 (:data:`EXONYMS`: "Москва" is Moscow); :func:`stem_key` drops Russian case endings to find
@@ -112,8 +114,8 @@ _POLISH_SOFT_E = re.compile(r"(?<=[bdfgklmnprstvzTQCSZH])ie")
 # Scholarly and ISO 9: ch / h is х, c is ц.
 _SCHOLARLY = {"ch": "H", "h": "H", "c": "T", "j": "i"}
 _SCHOLARLY_RE = re.compile("|".join(sorted(_SCHOLARLY, key=len, reverse=True)))
-_GERMAN_MARK = re.compile(r"w|sch|j|ß")
-_POLISH_MARK = re.compile(r"w|cz|sz|rz|[łżśćń]|j")
+_GERMAN_MARK = re.compile(r"w|sch|j|ß|z")
+_POLISH_MARK = re.compile(r"w|cz|sz|rz|[łżśćń]|j|[^aeiouy]ie")
 _SCHOLARLY_MARK = re.compile(r"[čšžŝëâûʹʺ]")
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWEL_IE = re.compile(r"(?<=[aeou])ie|^ie")
@@ -264,7 +266,7 @@ def name_keys(name: str) -> frozenset[str]:
     if has_cyrillic(words):
         return frozenset({_fold(_plain(s)) for s in _cyrillic_spellings(words)} | exonym)
     keys = {_fold(_plain(low))} | exonym
-    if "s" in low or _GERMAN_MARK.search(low):
+    if _GERMAN_MARK.search(low):
         german = _GERMAN_RE.sub(lambda m: _GERMAN[m.group()], _plain(low))
         keys.update(_fold(s) for s in _expand(german, _GERMAN_CHOICES))
     if _POLISH_MARK.search(low):
