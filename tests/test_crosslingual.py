@@ -145,6 +145,18 @@ def test_crosslingual_different_people_and_types_stay_apart() -> None:
     assert entity_of(joined, more[7]).id == entity_of(joined, more[0]).id != entity_of(joined, more[3]).id
 
 
+def test_crosslingual_spelling_that_fits_two_names_joins_neither() -> None:
+    ru_doc = make_doc("Задержания\nРустам Алимов и Рустам Алымов задержаны.\n", "Кавказский узел", "2017-04-03")
+    en = make_doc("Arrests\nRustam Alimov was detained, his lawyer said.\n", "Wire", "2017-04-04")
+    mentions = [ru(ru_doc, "Рустам Алимов", "PERSON", "Рустам Алимов"),
+                ru(ru_doc, "Рустам Алымов", "PERSON", "Рустам Алымов"), ner(en, "Rustam Alimov", "PERSON")]
+    result = resolve_case_entities(mentions, [ru_doc, en])
+    assert len({entity_of(result, m).id for m in mentions}) == 3
+    # With only one of them in the case, the English spelling is his.
+    alone = resolve_case_entities([mentions[0], mentions[2]], [ru_doc, en])
+    assert entity_of(alone, mentions[0]).id == entity_of(alone, mentions[2]).id
+
+
 def test_crosslingual_surname_alone_is_not_joined_when_two_people_bear_it() -> None:
     en = make_doc("Father and son\nAkhmat Kadyrov and Ramzan Kadyrov were both leaders.\n", "Wire", "2017-04-03")
     r2 = make_doc(RU_SURNAME, "Грозный-информ", "2017-04-04")

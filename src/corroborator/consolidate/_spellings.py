@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, MutableMapping
 
 from corroborator.consolidate._names import UnionFind, normalise_name
 from corroborator.model import ProtectedPerson
-from corroborator.translit import NameIndex, has_cyrillic, why_same
+from corroborator.translit import NameIndex, has_cyrillic, same_name, why_same
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,15 @@ def join_spellings(sizes: Mapping[GroupKey, int], uf: UnionFind,
     names: NameIndex[GroupKey] = NameIndex()
     for gk in groups:
         names.add(gk[1], gk)
+    matches = {gk: sorted(o for o in names.find(gk[1]) if o != gk and uf.find(o)[0] == uf.find(gk)[0])
+               for gk in groups}
+    # "Alimov" is Алимов or Алымов: a spelling that fits two names of the case joins neither (nor them).
+    ambiguous = {gk for gk, found in matches.items() if _two_names(found, uf)}
     joined = 0
     for gk in groups:
-        for other in sorted(names.find(gk[1])):
-            joined += _join(gk, other, sizes, uf, why, why_same(_shown(gk[1]), _shown(other[1])))
+        for other in matches[gk] if gk not in ambiguous else ():
+            if other not in ambiguous:
+                joined += _join(gk, other, sizes, uf, why, why_same(_shown(gk[1]), _shown(other[1])))
     # A surname alone is the one person of the case whose full name ends in it, in any spelling.
     surnames: NameIndex[GroupKey] = NameIndex()
     for gk in groups:
@@ -90,6 +95,12 @@ class ProtectedNames:
             return True
         found = self.spellings.find(key, min_single=1) if self.spellings else set()
         return "" in found or doc_id in found
+
+
+def _two_names(found: list[GroupKey], uf: UnionFind) -> bool:
+    """True when ``found`` holds two groups that are not one name (nor one entity already)."""
+    return any(uf.find(a) != uf.find(b) and not same_name(a[1], b[1]) for i, a in enumerate(found)
+               for b in found[i + 1:])
 
 
 def _join(a: GroupKey, b: GroupKey, sizes: Mapping[GroupKey, int], uf: UnionFind,
