@@ -42,7 +42,7 @@ from corroborator.consolidate import _context as ctx
 from corroborator.consolidate._names import ORG_HEADS, ORG_NOUNS, UnionFind, initials, normalise_name, org_by_shape
 from corroborator.consolidate._spellings import ProtectedNames, join_spellings
 from corroborator.model import Document, Entity, Mention, ProtectedPerson, mention_id, span_in_noise
-from corroborator.translit import NameIndex, has_cyrillic
+from corroborator.translit import NameIndex, has_cyrillic, romanise
 
 logger = logging.getLogger(__name__)
 
@@ -391,13 +391,15 @@ def speaker_entities(quote_speakers: Iterable[tuple[str, str]], mentions: Mappin
 
 
 def _best_name(names: Counter[str]) -> str:
-    """The most complete name, a Latin one first when it is a full name (else the most complete)."""
+    """The most complete name, a Latin one first when it is a full name (else the most complete); among
+    Latin spellings of a Russian name, the English news one ("Novaya Gazeta", not "Novaja Gazeta")."""
     if len(names) == 1:
         return next(iter(names))
     size = {s: len(normalise_name(s).split()) for s in names}
     widest = max(size.values())
-    return max(names, key=lambda s: (not has_cyrillic(s) and (size[s] == widest or size[s] > 1), size[s], names[s],
-                                     s[:1].isupper(), -len(s)))
+    news = {romanise(s).casefold() for s in names if has_cyrillic(s)}
+    return max(names, key=lambda s: (not has_cyrillic(s) and (size[s] == widest or size[s] > 1), size[s],
+                                     s.casefold() in news, names[s], s[:1].isupper(), -len(s)))
 
 
 def _unique(keys: set[str] | None) -> str | None:
