@@ -115,6 +115,8 @@ class SourceNames:
         self.outlet_spellings: NameIndex[str] = NameIndex()
         self.reports: dict[str, list[Document]] = defaultdict(list)
         self._known_docs: set[str] = set()
+        self._outlet_of: dict[str, Source] = {}
+        self._learned: set[str] = set()
 
     def entity_source(self, entity_id: str) -> Source:
         """The source an entity is."""
@@ -167,19 +169,25 @@ class SourceNames:
 
     def outlet_source(self, doc: Document) -> Source:
         """The report itself as a source: its outlet (an entity when the case knows it), else the document."""
-        if doc.outlet:
-            parts = [normalise_name(p) for p in (doc.outlet, *re.findall(r"\(([^)]+)\)", doc.outlet),
-                                                  doc.outlet.split("(")[0])]
-            for part in parts:
-                entity_id = self.by_name.get(part)
-                if entity_id is not None:
-                    return self.entity_source(entity_id)
-            for part in parts:
-                found = self.spellings.find(part)
-                if len(found) == 1:
-                    return self.entity_source(found.pop())
-            return Source("outlet:" + normalise_name(doc.outlet), doc.outlet, "outlet")
-        return Source("doc:" + doc.id, report_label(doc), "report")
+        if not doc.outlet:
+            return Source("doc:" + doc.id, report_label(doc), "report")
+        own = self._outlet_of.get(doc.outlet)
+        if own is None:  # an outlet's many reports are one source: found once
+            own = self._outlet_of[doc.outlet] = self._find_outlet(doc.outlet)
+        return own
+
+    def _find_outlet(self, outlet: str) -> Source:
+        """An outlet as a source: the entity its name (in any spelling) is, else the outlet."""
+        parts = [normalise_name(p) for p in (outlet, *re.findall(r"\(([^)]+)\)", outlet), outlet.split("(")[0])]
+        for part in parts:
+            entity_id = self.by_name.get(part)
+            if entity_id is not None:
+                return self.entity_source(entity_id)
+        for part in parts:
+            found = self.spellings.find(part)
+            if len(found) == 1:
+                return self.entity_source(found.pop())
+        return Source("outlet:" + normalise_name(outlet), outlet, "outlet")
 
     def add_reports(self, documents: Iterable[Document]) -> None:
         """Learn the outlets of the case's reports, so a name citing one is that outlet (idempotent)."""
@@ -190,27 +198,44 @@ class SourceNames:
             if not doc.outlet:
                 continue
             own = self.outlet_source(doc)
+            if doc.outlet not in self._learned:  # an outlet's reports share its names: learn them once
+                self._learned.add(doc.outlet)
+                for part in (doc.outlet, *re.findall(r"\(([^)]+)\)", doc.outlet), doc.outlet.split("(")[0]):
+                    name = normalise_name(part)
+                    if name and self.outlets.setdefault(name, own) == own:
+                        self.outlet_spellings.add(name, name)
+                        if has_cyrillic(name):
+                            self.stems[stem_key(name)].add(own)
             self.reports[own.key].append(doc)
-            for part in (doc.outlet, *re.findall(r"\(([^)]+)\)", doc.outlet), doc.outlet.split("(")[0]):
-                name = normalise_name(part)
-                if name and self.outlets.setdefault(name, own) == own:
-                    self.outlet_spellings.add(name, name)
-                    if has_cyrillic(name):
-                        self.stems[stem_key(name)].add(own)
 
     def cited_report(self, source: Source, doc: Document, count: tuple[str, int] | None = None,
-                     counts: Mapping[str, set[tuple[str, int]]] | None = None) -> str | None:
+                     by_count: Mapping[tuple[str, str, int], list[tuple[str, str]]] | None = None) -> str | None:
         """The report of the case that ``source`` published and ``doc`` relays, or None.
 
         A report published after ``doc`` is not its source. With several reports of the
-        source, the one giving the same ``count`` (event family, value) is; otherwise none.
+        source, the earliest giving the same ``count`` (event family, value) is, found in
+        ``by_count`` (:meth:`reports_by_count`); otherwise none.
         """
-        reports = [r for r in self.reports.get(source.key, ()) if r.id != doc.id
-                   and not (r.published and doc.published and r.published[:10] > doc.published[:10])]
-        same = [r for r in reports if count is not None and counts and count in counts.get(r.id, ())]
-        if same:
-            return min(same, key=lambda r: (r.published or "", r.id)).id
-        return reports[0].id if len(reports) == 1 else None
+        if count is not None and by_count:
+            for published, doc_id in by_count.get((source.key, *count), ()):
+                if doc_id != doc.id:
+                    return doc_id if _not_after(published, doc.published) else None
+        reports = self.reports.get(source.key, ())
+        others = [r for r in reports if r.id != doc.id] if len(reports) <= 2 else reports
+        return others[0].id if len(others) == 1 and _not_after(others[0].published, doc.published) else None
+
+    def reports_by_count(self, counts: Mapping[str, set[tuple[str, int]]]) -> dict[tuple[str, str, int],
+                                                                                   list[tuple[str, str]]]:
+        """``(source key, event family, value)`` -> ``(published, doc id)`` of the source's reports giving
+        that count, earliest first."""
+        index: dict[tuple[str, str, int], list[tuple[str, str]]] = defaultdict(list)
+        for key, reports in self.reports.items():
+            for r in reports:
+                for count in counts.get(r.id, ()):
+                    index[(key, *count)].append(((r.published or "")[:10], r.id))
+        for found in index.values():
+            found.sort()
+        return index
 
 
 def report_label(doc: Document) -> str:
@@ -242,6 +267,7 @@ def figure_provenance(figures: Sequence[Figure], documents: Sequence[Document], 
     for f in figures:
         by_doc[f.mention.doc_id].append(f)
         counts[f.mention.doc_id].add((event_family(f.event), f.value))
+    by_count = names.reports_by_count(counts)
     result: dict[str, Provenance] = {}
     for doc_id, found in by_doc.items():
         doc = docs.get(doc_id)
@@ -249,13 +275,13 @@ def figure_provenance(figures: Sequence[Figure], documents: Sequence[Document], 
             logger.warning("figures of unknown document %s skipped", doc_id)
             continue
         result.update(_document_figures(doc, sorted(found, key=lambda f: f.mention.start), names, docs, originals,
-                                        counts))
+                                        by_count))
     return result
 
 
 def _document_figures(doc: Document, found: list[Figure], names: SourceNames, docs: Mapping[str, Document],
                       originals: Mapping[str, str],
-                      counts: Mapping[str, set[tuple[str, int]]]) -> dict[str, Provenance]:
+                      by_count: Mapping[tuple[str, str, int], list[tuple[str, str]]]) -> dict[str, Provenance]:
     """Provenance of one report's figures, in text order."""
     paras = paragraphs(doc.text)
     original = originals.get(doc.id)
@@ -266,7 +292,7 @@ def _document_figures(doc: Document, found: list[Figure], names: SourceNames, do
         relayed = tuple(str(r) for r in f.mention.attrs.get("relayed_by") or ())
         source = names.resolve(doc.id, f.attributed_to, span) if (f.attributed_to or span) else None
         if source is not None:
-            cited = names.cited_report(source, doc, (event_family(f.event), f.value), counts)
+            cited = names.cited_report(source, doc, (event_family(f.event), f.value), by_count)
             explicit[f.mention.id] = Provenance(f.mention.id, doc.id, source, "cited", relayed, span,
                                                 original or doc.id, cited)
     by_count: dict[tuple[str, int], Provenance] = {}
@@ -356,6 +382,11 @@ def _credit_in(doc: Document, names: SourceNames, start: int, end: int) -> tuple
         if names.entities[entity_id].type in ("ORG", "PERSON") and _CITED_IN_QUOTE.search(doc.text, max(start, s - 40), s):
             return names.entity_source(entity_id), (s, e)
     return None
+
+
+def _not_after(published: str | None, than: str | None) -> bool:
+    """False only when both dates are known and ``published`` is the later day."""
+    return not (published and than and published[:10] > than[:10])
 
 
 def _span(value: object) -> tuple[int, int] | None:
