@@ -1,7 +1,8 @@
 """Name keys and the English-news cues that tell people from organisations.
 
 Pure helpers shared by entity resolution and provenance: a comparison key for names,
-word lists (honorifics, role nouns, organisation nouns), title and appositive phrases
+word lists (honorifics, role nouns, organisation nouns, with the Russian organisation
+words a lemmatised Russian name ends or starts with), title and appositive phrases
 around a name, and a small union-find.
 """
 
@@ -30,6 +31,13 @@ ORG_NOUNS = frozenset(
     "organisation organization charity ngo watchdog company firm party publication foundation ministry union "
     "association coalition alliance federation institute commission council committee service monitor".split()
 )
+#: Russian organisation words, in the nominative a Russian mention's lemma gives: a name may
+#: end ("Новая газета") or start ("Министерство внутренних дел") with one.
+_ORG_WORDS_RU = frozenset(
+    "газета новости агентство фонд центр комитет сеть партия служба министерство правительство суд прокуратура "
+    "полиция организация ассоциация союз движение канал радио телеканал журнал издание университет банк компания "
+    "корпорация комиссия федерация общество совет управление ведомство дума парламент".split()
+)
 #: Last words of organisation names ("The Moscow Times", "Human Rights Watch").
 ORG_HEADS = frozenset(
     "times news post journal herald tribune gazette telegraph chronicle observer express mirror review press tv "
@@ -37,9 +45,10 @@ ORG_HEADS = frozenset(
     "association institute watch international bureau office service police army court university bank company "
     "corporation commission federation alliance coalition organisation organization centre center fund trust "
     "society league movement forces government parliament assembly department authority inc ltd llc corp".split()
-)
+) | _ORG_WORDS_RU
 #: First words of organisation names ("Ministry of Defence", "University of Kent").
-ORG_LEADS = frozenset("ministry department university bank office committee council bureau institute".split())
+ORG_LEADS = frozenset("ministry department university bank office committee council bureau institute".split()) | \
+    _ORG_WORDS_RU
 # Capitalised words that start a sentence or date a clause, never part of a title.
 _TITLE_STOPS = frozenset(
     "the a an in on at by for with from after before when while as since during but and or if said says "

@@ -16,7 +16,12 @@ then by rules a researcher can check, each recorded in ``Entity.why``:
 - a definite description ("The network reported") is a mention of the organisation it
   names in its report, else of the one organisation of the case it fits; when it
   also refers back to an organisation named differently in its report (the subject of
-  the sentence before) and their names share a word, the two are joined.
+  the sentence before) and their names share a word, the two are joined;
+- one name in two scripts or romanisations ("Кадыров", "Kadyrov", "Kadyrow") is one
+  entity, and a surname alone joins the one full name of the case in any spelling
+  (:mod:`~corroborator.consolidate._spellings`). A mention's ``attrs["lemma"]`` (the
+  name in the nominative, "Рамзан Кадыров" for "Рамзана Кадырова") is its name when
+  given; the entity is named by its most complete name, a Latin one first.
 
 Protected witnesses are grouped within their own document only and never joined by
 these rules.
@@ -35,7 +40,9 @@ from dataclasses import dataclass, field
 
 from corroborator.consolidate import _context as ctx
 from corroborator.consolidate._names import ORG_HEADS, ORG_NOUNS, UnionFind, initials, normalise_name, org_by_shape
+from corroborator.consolidate._spellings import ProtectedNames, join_spellings
 from corroborator.model import Document, Entity, Mention, ProtectedPerson, mention_id, span_in_noise
+from corroborator.translit import NameIndex, has_cyrillic, romanise
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +72,8 @@ class _Item:
     key: str
     kind: str = ""
     cues: ctx.Cues | None = None
+    lemma: str = ""
+    protected: bool = False
 
 
 def resolve_entities(mentions: Sequence[Mention], protected_names: Iterable[str | ProtectedPerson] = (),
@@ -106,20 +115,18 @@ class _Resolver:
     def __init__(self, mentions: Sequence[Mention], documents: Sequence[Document],
                  protected: Iterable[str | ProtectedPerson]) -> None:
         self.docs = {d.id: d for d in documents}
-        self.global_protected: set[str] = set()
-        self.scoped_protected: dict[str, set[str]] = defaultdict(set)
-        for p in protected:
-            if isinstance(p, ProtectedPerson):
-                self.scoped_protected[p.doc_id].update(normalise_name(n) for n in (p.label, *p.names) if n)
-            elif p:
-                self.global_protected.add(normalise_name(p))
+        self.protected = ProtectedNames(protected)
         self.items: list[_Item] = []
         for m in mentions:
             label = _TYPE_GROUP.get(m.attrs.get("label", ""), "")
+            lemma = m.attrs.get("lemma")
+            lemma = " ".join(lemma.split()) if isinstance(lemma, str) else ""
             # Names repeat across a case: one string per name, not per mention.
-            key = sys.intern(normalise_name(m.text))
+            key = sys.intern(normalise_name(lemma or m.text))
             if m.kind == "entity" and m.extractor != EXTRACTOR and label and key:
-                self.items.append(_Item(m, label, key))
+                item = _Item(m, label, key, lemma=lemma)
+                item.protected = self.protected.names(m.doc_id, key, normalise_name(m.text) if lemma else key)
+                self.items.append(item)
         self.assign: dict[str, GroupKey] = {}
         self.why: dict[GroupKey, Counter[str]] = defaultdict(Counter)
         self.uf = UnionFind()
@@ -132,6 +139,7 @@ class _Resolver:
         self._decide_types()
         self._resolve_short_names()
         self._merge_same_names()
+        join_spellings(Counter(self.assign.values()), self.uf, self.why)
         if self.docs:
             self._context_mentions()
         return self._build()
@@ -144,6 +152,9 @@ class _Resolver:
             if doc.outlet:
                 outlets.add(normalise_name(doc.outlet))
                 outlets.update(normalise_name(part) for part in doc.outlet.replace(")", "").split("(") if part.strip())
+        outlet_spellings: NameIndex[str] = NameIndex()
+        for outlet in outlets:
+            outlet_spellings.add(outlet, outlet)
         org_votes: Counter[str] = Counter()
         person_votes: Counter[str] = Counter()
         for item in self.items:
@@ -155,20 +166,19 @@ class _Resolver:
                 item.cues = cues if cues.aliases or cues.heads else _NO_CUES
         for item in self.items:
             item.kind = item.label
-            if item.label == "PERSON" and (org_by_shape(item.key) or item.key in outlets
+            outlet = item.label == "PERSON" and (item.key in outlets
+                                                 or bool(outlets and outlet_spellings.find(item.key)))
+            if item.label == "PERSON" and (org_by_shape(item.key) or outlet
                                            or org_votes[item.key] > person_votes[item.key]):
                 item.kind = "ORG"
-                self.why[("ORG", item.key)][_why_org(item.key, outlets, org_votes[item.key])] += 1
+                self.why[("ORG", item.key)][_why_org(item.key, outlet, org_votes[item.key])] += 1
             self.assign[item.mention.id] = self._group_key(item)
 
     def _group_key(self, item: _Item) -> GroupKey:
         """``(type, key)``, or ``(type, key, doc)`` for a protected witness."""
-        gk = ("PERSON", item.key, item.mention.doc_id) if item.kind == "PERSON" and self._protected(item) else (
+        gk = ("PERSON", item.key, item.mention.doc_id) if item.kind == "PERSON" and item.protected else (
             item.kind, item.key)
         return self._keys.setdefault(gk, gk)
-
-    def _protected(self, item: _Item) -> bool:
-        return item.key in self.global_protected or item.key in self.scoped_protected.get(item.mention.doc_id, ())
 
     def _resolve_short_names(self) -> None:
         """Surnames to full names (same report first, then the case); acronyms and short org names."""
@@ -182,7 +192,7 @@ class _Resolver:
         for item in self.items:
             words, doc_id = item.key.split(), item.mention.doc_id
             label_counts[(item.key, item.kind)] += 1
-            if item.kind == "PERSON" and len(words) > 1 and not self._protected(item):
+            if item.kind == "PERSON" and len(words) > 1 and not item.protected:
                 doc_names[(doc_id, words[-1])].add(item.key)
                 doc_names[(doc_id, words[0])].add(item.key)
                 case_last[words[-1]].add(item.key)
@@ -193,7 +203,7 @@ class _Resolver:
                 for i in range(1, len(words) - 1):
                     org_suffixes[" ".join(words[i:])].add(item.key)
         for item in self.items:
-            if self._protected(item):
+            if item.protected:
                 continue
             key, doc_id, surface = item.key, item.mention.doc_id, item.mention.text.strip()
             if " " not in key and item.kind == "PERSON":
@@ -327,9 +337,9 @@ class _Resolver:
         entities, by_mention, taken = [], {}, set()
         for root in sorted(members):
             items = members[root]
-            surfaces = Counter(" ".join(i.mention.text.split()) for i in items)
-            name = max(surfaces, key=lambda s: (len(normalise_name(s).split()), surfaces[s], s[:1].isupper(), -len(s)))
-            extra_texts = {" ".join(m.text.split()) for m in added.get(root, [])}
+            surfaces = Counter(i.lemma or " ".join(i.mention.text.split()) for i in items)
+            name = _best_name(surfaces)
+            extra_texts = {" ".join(m.text.split()) for m in [*added.get(root, []), *(i.mention for i in items)]}
             aliases = tuple(sorted({a for a in set(surfaces) | extra_texts if a.casefold() != name.casefold()}))
             entity_id = "ent-" + hashlib.sha1("|".join(root).encode()).hexdigest()[:10]
             while entity_id in taken:
@@ -380,6 +390,18 @@ def speaker_entities(quote_speakers: Iterable[tuple[str, str]], mentions: Mappin
     return result
 
 
+def _best_name(names: Counter[str]) -> str:
+    """The most complete name, a Latin one first when it is a full name (else the most complete); among
+    Latin spellings of a Russian name, the English news one ("Novaya Gazeta", not "Novaja Gazeta")."""
+    if len(names) == 1:
+        return next(iter(names))
+    size = {s: len(normalise_name(s).split()) for s in names}
+    widest = max(size.values())
+    news = {romanise(s).casefold() for s in names if has_cyrillic(s)}
+    return max(names, key=lambda s: (not has_cyrillic(s) and (size[s] == widest or size[s] > 1), size[s],
+                                     s.casefold() in news, names[s], s[:1].isupper(), -len(s)))
+
+
 def _unique(keys: set[str] | None) -> str | None:
     """The one key of a set, or None when there are none or several."""
     return next(iter(keys)) if keys and len(keys) == 1 else None
@@ -395,9 +417,9 @@ def _share_word(a: str, b: str) -> bool:
     return bool({w for w in a.split() if w not in _SHARED_WORD_STOP} & {w for w in b.split() if w not in _SHARED_WORD_STOP})
 
 
-def _why_org(key: str, outlets: set[str], votes: int) -> str:
+def _why_org(key: str, outlet: bool, votes: int) -> str:
     """Why a name NER tagged as a person is an organisation."""
-    if key in outlets:
+    if outlet:
         return f"“{_title(key)}” is the name of an outlet of the case, not a person"
     if org_by_shape(key):
         return f"“{_title(key)}” is shaped like an organisation's name, not a person's"
