@@ -64,12 +64,12 @@ def test_schema1_case_opened_for_writing_is_migrated_in_place(old_case: Path) ->
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
     before = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in ("reviews", "users", "audit", "timeline")}
     with open_case(old_case) as store:
-        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 4
+        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 5
         assert [r.action for r in store.reviews.all()] == ["figure.reject"]
         assert [u.name for u in store.accounts.users()] == ["ana"]
         assert len(store.accounts.audit()) == before["audit"] == 2
         assert store.problems() == []
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
     after = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in before}
     assert after == before and before["reviews"] == 1 and before["users"] == 1
     tables = set(_columns(old_case))
@@ -170,10 +170,10 @@ def test_schema2_case_is_migrated_to_the_schema_of_a_new_case_file(old_case: Pat
     assert machine.documents and all(d.pages == () and d.record_id is None for d in machine.documents)
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
     with open_case(old_case) as store:
-        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION == 4
+        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION == 5
         assert [r.action for r in store.reviews.all()] == ["figure.reject"]
         assert store.load_case().documents == machine.documents
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
     with open_case(tmp_path / "new.duckdb", create=True):
         pass
     assert _columns(old_case) == _columns(tmp_path / "new.duckdb")
@@ -243,9 +243,9 @@ def test_schema3_case_is_migrated_to_the_schema_of_a_new_case_file(old_case: Pat
     assert machine.documents and all(d.language is None and d.no_extraction is None for d in machine.documents)
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     with open_case(old_case) as store:
-        assert store.migrated_from == 3 and store.schema_version == SCHEMA_VERSION == 4
+        assert store.migrated_from == 3 and store.schema_version == SCHEMA_VERSION == 5
         assert store.load_case().documents == machine.documents
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
     with open_case(tmp_path / "new.duckdb", create=True):
         pass
     assert _columns(old_case) == _columns(tmp_path / "new.duckdb")

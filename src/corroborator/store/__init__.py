@@ -42,7 +42,7 @@ from corroborator.store import schema
 from corroborator.store._files import STALE_SECONDS, bulk_insert, remove_leftovers, scratch_dir
 from corroborator.store._rows import DOCUMENT_COLUMNS, document, document_row_extras, mention, rows
 from corroborator.store.accounts import AccountRepository
-from corroborator.store.builds import BuildLog, BuildRecord, SettingsRecord
+from corroborator.store.builds import BuildLog, BuildPhases, BuildRecord, PendingWork, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
 from corroborator.store.lean import LeanReader
 from corroborator.store.reviews import ReviewRepository
@@ -52,8 +52,10 @@ __all__ = [
     "DEFAULT_CASE",
     "SCHEMA_VERSION",
     "STALE_SECONDS",
+    "BuildPhases",
     "BuildRecord",
     "CaseStore",
+    "PendingWork",
     "SettingsRecord",
     "bulk_insert",
     "open_case",
@@ -99,6 +101,7 @@ class CaseStore:
         reviews: Review actions (:class:`~corroborator.store.reviews.ReviewRepository`).
         accounts: Users, sessions, audit log (:class:`~corroborator.store.accounts.AccountRepository`).
         builds: The settings the case was built with (:class:`~corroborator.store.builds.BuildLog`).
+        phases: Which build phase finished for which document (:class:`~corroborator.store.builds.BuildPhases`).
         migrated_from: The schema version the file had when opened, if it was migrated.
     """
 
@@ -126,6 +129,7 @@ class CaseStore:
         self.reviews = ReviewRepository(self.con)
         self.accounts = AccountRepository(self.con)
         self.builds = BuildLog(self.con)
+        self.phases = BuildPhases(self.con)
 
     def _open_schema(self, config: dict[str, str]) -> None:
         """Create, check or migrate the schema (in memory when the file is opened read-only)."""
@@ -228,6 +232,8 @@ class CaseStore:
                              [[ex.document.id for ex in extractions]])
             for table, table_rows in rows_of.items():
                 bulk_insert(self.con, table, table_rows, replace=True)
+            # Stored whole with its findings: the document's analysis is finished, its consolidation not yet.
+            self.phases.analysed([ex.document.id for ex in extractions], now)
 
     def record_inputs(self, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
         """Remember what became of each input path: ``(path, status, reason)``."""

@@ -22,6 +22,11 @@ Versions:
    ("no extraction for language ru" for a document in a language no pipeline handles:
    stored and searchable, nothing extracted). Documents of older files get NULL (not
    identified, extracted as English).
+5. ``phases``: which build phase finished for which document (``analysed``, committed
+   with the document; ``consolidated``, committed with the case-wide results), and
+   ``build_state``: the case-wide phases started and whether they finished, so a build
+   after a crash redoes an interrupted consolidation. Documents of older files count as
+   analysed, and as consolidated when the file holds case-wide results.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from typing import Any
 from corroborator.errors import CaseFileError
 
 #: The schema version this code writes.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Schema 1, as release 1 created it.
 BASE = """
@@ -138,8 +143,24 @@ def _v3_to_v4(con: Any) -> None:
     add_columns(con, "documents", _V4_DOCUMENT_COLUMNS)
 
 
+_V5_TABLES = """
+CREATE TABLE IF NOT EXISTS phases (
+    doc_id VARCHAR NOT NULL, phase VARCHAR NOT NULL, finished_at TIMESTAMP, PRIMARY KEY (doc_id, phase));
+CREATE TABLE IF NOT EXISTS build_state (
+    phase VARCHAR PRIMARY KEY, state VARCHAR NOT NULL, settings_digest VARCHAR, at_utc TIMESTAMP);
+"""
+
+
+def _v4_to_v5(con: Any) -> None:
+    """Record the finished build phases: every stored document is analysed, and consolidated if results exist."""
+    con.execute(_V5_TABLES)
+    con.execute("INSERT OR REPLACE INTO phases SELECT id, 'analysed', added_at FROM documents")
+    if con.execute("SELECT count(*) FROM entities").fetchone()[0]:
+        con.execute("INSERT OR REPLACE INTO phases SELECT id, 'consolidated', added_at FROM documents")
+
+
 #: ``MIGRATIONS[v - 1]`` turns a schema-``v`` file into a schema-``v + 1`` file.
-MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3, _v3_to_v4]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
 
 
 def add_columns(con: Any, table: str, columns: tuple[tuple[str, str], ...]) -> None:
