@@ -41,7 +41,7 @@ from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
 from corroborator.registry import require
 from corroborator.settings import DEFAULTS, Settings
-from corroborator.store import DEFAULT_CASE, CaseStore, open_case
+from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
             files.extend(find_inputs([path], options.ingest))
         except InputError as exc:
             summary.skipped.append((exc.path, exc.reason))
-    with open_case(case, create=True) as store:
+    with open_for_build(case) as store:
         known = store.known_document_ids()
         had_documents = len(known)
         summary.previous_settings_digest = store.builds.current().digest

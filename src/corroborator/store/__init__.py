@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from corroborator.model import (
     Quote,
 )
 from corroborator.store import schema
+from corroborator.store._building import build_intent, build_running
 from corroborator.store._files import STALE_SECONDS, bulk_insert, remove_leftovers, scratch_dir
 from corroborator.store._rows import DOCUMENT_COLUMNS, document, document_row_extras, mention, rows
 from corroborator.store.accounts import AccountRepository
@@ -57,8 +60,10 @@ __all__ = [
     "CaseStore",
     "PendingWork",
     "SettingsRecord",
+    "build_running",
     "bulk_insert",
     "open_case",
+    "open_for_build",
     "remove_leftovers",
     "scratch_dir",
 ]
@@ -380,3 +385,33 @@ def open_case(path: str | Path = DEFAULT_CASE, *, create: bool = False, read_onl
         CaseFileBusyError: Another process holds the file open for writing.
     """
     return CaseStore(path, create=create, read_only=read_only)
+
+
+#: Seconds a build waits for other processes (a server answering a request) to let go of the case file.
+BUILD_WAIT_SECONDS = 60.0
+
+
+@contextmanager
+def open_for_build(path: str | Path = DEFAULT_CASE, *, wait: float = BUILD_WAIT_SECONDS) -> Iterator[CaseStore]:
+    """Open (or create) a case file for a build, announcing the build to other processes first.
+
+    A server that has the case open sees the build lock (:func:`build_running`), lets go
+    of the file after its current request and serves what it has loaded until the build
+    is over; the build waits up to ``wait`` seconds for that.
+
+    Raises:
+        CaseFileBusyError: Another build is running, or another process kept the file
+            open for longer than ``wait``.
+    """
+    with build_intent(path):
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                store = open_case(path, create=True)
+                break
+            except CaseFileBusyError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        with store:
+            yield store

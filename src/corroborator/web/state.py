@@ -2,7 +2,13 @@
 
 The case file is opened read-write only while a request needs it and closed once the
 app has been idle for a moment, so ``corroborator export`` or ``report`` can read the
-same file while the server runs. The machine case, the reviews and the corrected case
+same file while the server runs. A ``build`` of the case announces itself with the
+build lock (:func:`~corroborator.store.build_running`): the app then lets go of the
+file after the request it is answering, and until the build is over it serves the case
+it has loaded to readers whose session it has checked, keeps the audit records those
+views make in memory (written once the file is free again), and answers anything that
+must write (a review, a login) with 503 "the case is being built". The first request
+after the build loads the new documents. The machine case, the reviews and the corrected case
 are cached and reloaded when the file changes; each reader sees a *view*: the corrected
 case, redacted unless an admin has chosen to reveal protected identities.
 """
@@ -10,6 +16,7 @@ case, redacted unless an admin has chosen to reveal protected identities.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import logging
 import threading
 import time
@@ -17,6 +24,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +35,8 @@ from corroborator.outputs.export import case_to_dict
 from corroborator.outputs.redact import redact
 from corroborator.outputs.textmap import TextMap
 from corroborator.review import Review, ReviewState
-from corroborator.store import CaseStore, open_case
+from corroborator.review.accounts import Session
+from corroborator.store import CaseStore, build_running, open_case
 from corroborator.store.search import SearchIndex
 from corroborator.witnesses import Witnesses, assign_pseudonyms
 
@@ -85,8 +94,17 @@ def _close_at_exit() -> None:
     close_all()
 
 
+#: At most this many audit records wait in memory for a build to end; older ones are dropped (and logged).
+MAX_DEFERRED_AUDITS = 10_000
+
+
 class CaseDb:
-    """Hands out the case file's connection to one request at a time and closes it when idle."""
+    """Hands out the case file's connection to one request at a time and closes it when idle.
+
+    While a build of the case runs, it opens nothing: :meth:`store` raises
+    :class:`~corroborator.errors.CaseFileBusyError` (a 503) at once, and audit records
+    given to :meth:`defer_audit` wait in memory until the file can be written again.
+    """
 
     def __init__(self, path: Path, idle_close: float):
         self.path = path
@@ -95,7 +113,38 @@ class CaseDb:
         self._lock = threading.RLock()
         self._timer: threading.Timer | None = None
         self._last = 0.0
+        self._deferred: list[tuple[datetime, str | None, str, str | None, dict[str, Any]]] = []
         _DBS.add(self)
+
+    def building(self) -> bool:
+        """Whether a build of the case file is running now."""
+        return build_running(self.path)
+
+    def _busy(self) -> CaseFileBusyError:
+        return CaseFileBusyError(f"{self.path.name}: the case is being built: try again in a moment "
+                                 "(what was loaded before the build can still be read)")
+
+    def defer_audit(self, user: str | None, action: str, target: str | None = None,
+                    detail: dict[str, Any] | None = None) -> None:
+        """Keep an audit record (stamped now) to write the next time the case file is opened."""
+        with self._lock:
+            if len(self._deferred) >= MAX_DEFERRED_AUDITS:
+                logger.warning("%s: %d audit records wait for a build to end: dropping the oldest", self.path,
+                               len(self._deferred))
+                del self._deferred[0]
+            self._deferred.append((datetime.now(timezone.utc).replace(tzinfo=None), user, action, target,
+                                   detail or {}))
+
+    def _write_deferred(self, store: CaseStore) -> None:
+        """Write the audit records kept while the case file was being built."""
+        if not self._deferred:
+            return
+        with store.transaction():
+            for at, user, action, target, detail in self._deferred:
+                store.accounts.add_audit(at, user, action, target, detail)
+        logger.info("%s: wrote %d audit record(s) made while the case was being built", self.path,
+                    len(self._deferred))
+        self._deferred = []
 
     @property
     def is_open(self) -> bool:
@@ -105,16 +154,25 @@ class CaseDb:
     def _open(self) -> CaseStore:
         if _exiting.is_set():
             raise CaseFileError(f"{self.path}: not opened, the process is exiting")
+        if self.building():
+            raise self._busy()
         deadline = time.monotonic() + 10
         while True:
             try:
                 store = open_case(self.path)
                 break
             except CaseFileBusyError:
+                if self.building():
+                    raise self._busy() from None
                 # Another process (a CLI export) may hold the file for a moment.
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+        try:
+            self._write_deferred(store)
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @contextmanager
@@ -127,8 +185,8 @@ class CaseDb:
                 yield self._store
             finally:
                 self._last = time.monotonic()
-                if self.idle_close <= 0:
-                    self.close()
+                if self.idle_close <= 0 or self.building():
+                    self.close()  # a build waits for the file: let go of it now
                 else:
                     self._schedule()
 
@@ -257,7 +315,38 @@ class CaseState:
         self.state = ReviewState()
         self.corrected = Case()
         self._views: dict[bool, View] = {}
+        #: Sessions checked against the case file, by token hash: (session, when checked), for use during a build.
+        self._sessions: dict[str, tuple[Session, float]] = {}
         _STATES.add(self)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the case has been loaded from the file at least once."""
+        return self._token is not None
+
+    def remember_session(self, token: str | None, session: Session | None) -> None:
+        """Note what the case file said of a session cookie just now (None: no live session)."""
+        if not token:
+            return
+        key = _token_key(token)
+        with self._lock:
+            if session is None:
+                self._sessions.pop(key, None)
+                return
+            if len(self._sessions) >= MAX_REMEMBERED_SESSIONS:
+                oldest = min(self._sessions, key=lambda k: self._sessions[k][1])
+                del self._sessions[oldest]
+            self._sessions[key] = (session, time.monotonic())
+
+    def remembered_session(self, token: str | None) -> Session | None:
+        """A session the case file confirmed within a session's lifetime (used while the file is being built)."""
+        if not token:
+            return None
+        with self._lock:
+            found = self._sessions.get(_token_key(token))
+        if found is None or time.monotonic() - found[1] > self.settings.session_hours * 3600:
+            return None
+        return found[0]
 
     def close(self) -> None:
         """Close the case file and the views' search indexes (both reopen on the next request)."""
@@ -312,6 +401,15 @@ class CaseState:
         """Whether the case holds anyone whose identity is protected."""
         c = self.corrected
         return bool(c.protected) or any(e.protected for e in c.entities) or any(q.protected for q in c.quotes)
+
+
+#: Sessions remembered for serving during a build; the least recently checked goes first.
+MAX_REMEMBERED_SESSIONS = 10_000
+
+
+def _token_key(token: str) -> str:
+    """What a session cookie is remembered by (its hash: the cookie itself is not kept)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _redacted_view(corrected: Case, version: tuple[Any, ...]) -> View:
