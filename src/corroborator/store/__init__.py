@@ -150,7 +150,8 @@ class CaseStore:
             return
         if self.read_only:
             self.con.close()
-            self.con = duckdb.connect(":memory:", config=config)
+            # An in-memory database spills to ./.tmp by default: keep case data in the case's own folder.
+            self.con = duckdb.connect(":memory:", config=config | {"temp_directory": str(scratch_dir(self.path))})
             try:
                 self.con.execute(f"ATTACH '{where.replace(chr(39), chr(39) * 2)}' AS {_ATTACHED} (READ_ONLY)")
             except duckdb.Error as exc:
