@@ -25,15 +25,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from bench.synth import articles
 from corroborator import crashpoints
+from corroborator.analyze import analyze_batch
 from corroborator.api import load_case
 from corroborator.engines.local import BuildOptions, build
+from corroborator.ingest import read_documents
 from corroborator.outputs.export import case_to_dict
 from corroborator.review import load_reviews, record_review
-from corroborator.store import build_running, open_case, scratch_dir
+from corroborator.store import BuildPhases, build_running, open_case, schema, scratch_dir
+from corroborator.store.builds import CONSOLIDATE
 from tests.conftest import SAMPLE, write_corpus
 
 pytestmark = pytest.mark.slow
@@ -213,3 +217,53 @@ def test_every_kill_is_recovered_by_the_next_command(world: dict[str, Any], tmp_
         assert not scratch_dir(case).exists() or not any(scratch_dir(case).iterdir()), label
         shutil.rmtree(where)
     assert len(kills) == KILLS
+
+
+# -- the build state the harness relies on, checked directly ------------------------------
+
+def test_documents_stored_but_never_consolidated_are_consolidated_by_the_next_build(tmp_path: Path) -> None:
+    """The issue's probe: a build killed after storing new documents, before its consolidation ended."""
+    first, more = tmp_path / "first", tmp_path / "more"
+    first.mkdir()
+    more.mkdir()
+    texts = list(articles(4, seed=41))
+    for i, text in enumerate(texts):
+        (first if i < 2 else more).joinpath(f"r{i}.txt").write_text(text, encoding="utf-8")
+    clean, crashed = tmp_path / "clean.duckdb", tmp_path / "crashed.duckdb"
+    build([first], clean, BuildOptions(workers=1))
+    shutil.copy(clean, crashed)
+    build([first, more], clean, BuildOptions(workers=1))
+    # What the killed build left: the new documents committed, the case-wide results still the old ones.
+    docs = [d for p in sorted(more.iterdir()) for d in read_documents(p).documents]
+    with open_case(crashed) as store:
+        store.phases.started(CONSOLIDATE, None)
+        store.add_extractions(analyze_batch(docs))
+        pending = store.phases.pending()
+        assert pending.unconsolidated == 2 and pending.interrupted == (CONSOLIDATE,) and pending.consolidation
+        assert store.phases.finished(docs[0].id) == ("analysed",)
+    summary = build([first, more], crashed, BuildOptions(workers=1))
+    assert summary.documents_added == 0 and summary.consolidated
+    with open_case(crashed) as store:
+        assert not store.phases.pending().consolidation
+        assert store.phases.finished(docs[0].id) == ("analysed", "consolidated")
+    assert _exported(crashed) == _exported(clean)
+    # Nothing is left to do: the build after that changes nothing.
+    again = build([first, more], crashed, BuildOptions(workers=1))
+    assert again.documents_added == 0 and not again.consolidated
+
+
+def test_a_schema_4_file_counts_its_documents_analysed_and_consolidated_if_it_has_results() -> None:
+    for with_results in (False, True):
+        con = duckdb.connect(":memory:")
+        con.execute(schema.BASE)
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        schema.migrate(con, 1, 4)
+        con.execute("INSERT INTO documents (id, path, added_at) VALUES ('d1', 'a.txt', now()), "
+                    "('d2', 'b.txt', now())")
+        if with_results:
+            con.execute("INSERT INTO entities (id, name) VALUES ('e1', 'Grant')")
+        schema.migrate(con, 4)
+        pending = BuildPhases(con).pending()
+        assert pending.unconsolidated == (0 if with_results else 2) and pending.interrupted == ()
+        assert BuildPhases(con).finished("d1") == (("analysed", "consolidated") if with_results else ("analysed",))
+        con.close()
