@@ -13,6 +13,15 @@ settings is allowed but reported (logged, and in :attr:`BuildSummary.warnings`):
 documents already in it keep the analysis of the earlier settings, the new ones get
 the new settings, and the case-wide results are recomputed with the new settings
 (even when no document is added), so they always match the recorded digest.
+
+A build survives being killed at any point (``kill -9`` included). Each batch of
+documents is committed whole and marked analysed; the consolidation is marked started
+before it runs, and its results commit together with the mark that every document is
+consolidated and with the build's record. The next build therefore finds what is left
+(:meth:`~corroborator.store.builds.BuildPhases.pending`) and finishes it, consolidation
+included, even when it adds no document. Worker processes die with the build's process
+(:func:`die_with_parent`). The build announces itself to a server that has the case
+open (:func:`~corroborator.store.open_for_build`), which lets go of the file meanwhile.
 """
 
 from __future__ import annotations
