@@ -51,6 +51,8 @@ class CaseDb:
         self._timer: threading.Timer | None = None
         self._last = 0.0
         self._deferred: list[tuple[datetime, str | None, str, str | None, dict[str, Any]]] = []
+        # Its own lock: a request waiting for the file holds ``_lock``, and deferring must not wait for it.
+        self._deferred_lock = threading.Lock()
         OPEN_DBS.add(self)
 
     def building(self) -> bool:
@@ -64,7 +66,7 @@ class CaseDb:
     def defer_audit(self, user: str | None, action: str, target: str | None = None,
                     detail: dict[str, Any] | None = None) -> None:
         """Keep an audit record (stamped now) to write the next time the case file is opened."""
-        with self._lock:
+        with self._deferred_lock:
             if len(self._deferred) >= MAX_DEFERRED_AUDITS:
                 logger.warning("%s: %d audit records wait for a build to end: dropping the oldest", self.path,
                                len(self._deferred))
@@ -73,15 +75,20 @@ class CaseDb:
                                    detail or {}))
 
     def _write_deferred(self, store: CaseStore) -> None:
-        """Write the audit records kept while the case file was being built."""
-        if not self._deferred:
+        """Write the audit records kept while the case file was being built (all or none)."""
+        with self._deferred_lock:
+            waiting, self._deferred = self._deferred, []
+        if not waiting:
             return
-        with store.transaction():
-            for at, user, action, target, detail in self._deferred:
-                store.accounts.add_audit(at, user, action, target, detail)
-        logger.info("%s: wrote %d audit record(s) made while the case was being built", self.path,
-                    len(self._deferred))
-        self._deferred = []
+        try:
+            with store.transaction():
+                for at, user, action, target, detail in waiting:
+                    store.accounts.add_audit(at, user, action, target, detail)
+        except BaseException:
+            with self._deferred_lock:
+                self._deferred[:0] = waiting
+            raise
+        logger.info("%s: wrote %d audit record(s) made while the case was being built", self.path, len(waiting))
 
     @property
     def is_open(self) -> bool:
