@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from corroborator import crashpoints
 from corroborator.analyze.pipeline import GIVEN, plan_stages
 from corroborator.consolidate._facts import PlaceSpans, place_spans, places_of
 from corroborator.consolidate._load import CaseSource, Reader, StoreSource
@@ -43,6 +44,7 @@ from corroborator.model import Case, Claim, Duplicate, Entity, Mention, Origin
 from corroborator.registry import CASE, Registry, Stage, run_stages
 from corroborator.settings import DEFAULTS, Settings
 from corroborator.store import CaseStore
+from corroborator.store.builds import CONSOLIDATE
 
 logger = logging.getLogger(__name__)
 
@@ -248,7 +250,12 @@ def _consolidate(source: Reader, emit: Sink, settings: Settings = DEFAULTS,
     """
     plan = plan_case(settings) if plan is None else plan
     work = CaseWork(source, emit, plan)
-    run_stages(plan, [work], settings, after=work.finished)
+
+    def after(stage: Stage) -> None:
+        work.finished(stage)
+        crashpoints.reached("consolidate")
+
+    run_stages(plan, [work], settings, after=after)
 
 
 def apply_consolidation(case: Case, result: Consolidation) -> Case:
@@ -273,18 +280,34 @@ def _origin(mention_id: str, kind: str, p: Provenance) -> Origin:
                   tuple(p.relayed_by), tuple(p.evidence) if p.evidence else None, p.original_doc)
 
 
-def consolidate(store: CaseStore, settings: Settings = DEFAULTS) -> None:
+def consolidate(store: CaseStore, settings: Settings = DEFAULTS,
+                finish: Callable[[], None] | None = None) -> None:
     """Recompute the case-wide results from the stored documents and mentions and save them.
 
     One transaction: the previous results are replaced as a whole or not at all (the
     results of a step left out of ``settings.stages.case`` are left empty).
-    Each result is written as soon as it is final and not kept.
+    Each result is written as soon as it is final and not kept. The case file records
+    the consolidation as started before it runs and, with the results, every document
+    as consolidated, so a consolidation a crash interrupted is redone by the next build
+    (:meth:`~corroborator.store.builds.BuildPhases.pending`).
+
+    Args:
+        store: The case file.
+        settings: Which case steps run and their thresholds.
+        finish: Called inside the transaction once every result is written (a build
+            records itself there, so the results and their record commit together).
 
     Raises:
         RegistryError: ``settings.stages.case`` names steps that cannot run (before anything is changed).
     """
     plan = plan_case(settings)
+    digest = settings.digest()
+    store.phases.started(CONSOLIDATE, digest)
     with ConsolidationWriter(store) as writer:
         _consolidate(StoreSource(store), writer, settings, plan)
+        store.phases.consolidated(digest)
+        if finish is not None:
+            finish()
+        crashpoints.reached("record")
     logger.info("consolidated (%s): %s", ", ".join(s.name for s in plan),
                 ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in writer.counts.items()))

@@ -13,12 +13,26 @@ settings is allowed but reported (logged, and in :attr:`BuildSummary.warnings`):
 documents already in it keep the analysis of the earlier settings, the new ones get
 the new settings, and the case-wide results are recomputed with the new settings
 (even when no document is added), so they always match the recorded digest.
+
+A build survives being killed at any point (``kill -9`` included). Each batch of
+documents is committed whole and marked analysed; the consolidation is marked started
+before it runs, and its results commit together with the mark that every document is
+consolidated and with the build's record. The next build therefore finds what is left
+(:meth:`~corroborator.store.builds.BuildPhases.pending`) and finishes it, consolidation
+included, even when it adds no document. Worker processes die with the build's process
+(:func:`die_with_parent`). The build announces itself to a server that has the case
+open (:func:`~corroborator.store.open_for_build`), which lets go of the file meanwhile.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +40,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from corroborator import crashpoints
 from corroborator.analyze import analyze_batch, init_worker, plan_stages
 from corroborator.analyze.pipeline import ALWAYS as DOCUMENT_ALWAYS
 from corroborator.consolidate import ALWAYS as CASE_ALWAYS
@@ -35,7 +50,7 @@ from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
 from corroborator.registry import require
 from corroborator.settings import DEFAULTS, Settings
-from corroborator.store import DEFAULT_CASE, CaseStore, open_case
+from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
 
 logger = logging.getLogger(__name__)
 
@@ -161,13 +176,15 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
             files.extend(find_inputs([path], options.ingest))
         except InputError as exc:
             summary.skipped.append((exc.path, exc.reason))
-    with open_case(case, create=True) as store:
+    with open_for_build(case) as store:
         known = store.known_document_ids()
         had_documents = len(known)
         summary.previous_settings_digest = store.builds.current().digest
         batches = _new_batches(files, known, summary, options)
         for extractions in _analysed(batches, options, settings, len(files)):
+            crashpoints.reached("analyse")
             store.add_extractions(extractions)
+            crashpoints.reached("store")
             summary.documents_added += len(extractions)
             summary.problems.extend((ex.document.path, str(p)) for ex in extractions for p in ex.problems)
             summary.no_extraction.extend((ex.document.path, ex.document.language or "")
@@ -179,12 +196,21 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
         )
         digest, previous = summary.settings_digest, summary.previous_settings_digest
         other_settings = previous is not None and previous != digest
-        if summary.documents_added or not store.counts()["entities"] or other_settings:
-            consolidate(store, settings)
+        # What earlier builds left unfinished (a crash) counts as much as what this one added.
+        pending = store.phases.pending()
+        if pending.consolidation and not summary.documents_added:
+            logger.info("%s: finishing an interrupted build: %d document(s) not consolidated%s", store.path,
+                        pending.unconsolidated, ", consolidation interrupted" if pending.interrupted else "")
+        if pending.consolidation or not store.counts()["entities"] or other_settings:
+            recorded = pending.consolidation or other_settings or previous is None
+
+            def record() -> None:
+                if recorded:
+                    store.builds.record(digest, settings.to_json(), documents_added=pending.unconsolidated,
+                                        consolidated=True, in_transaction=True)
+
+            consolidate(store, settings, record)
             summary.consolidated = True
-        if summary.documents_added or other_settings or (summary.consolidated and previous is None):
-            store.builds.record(digest, settings.to_json(), documents_added=summary.documents_added,
-                                consolidated=summary.consolidated)
         if other_settings and had_documents:
             _warn(summary, _other_settings_warning(store, summary, had_documents))
         elif previous is None and had_documents and summary.documents_added:
@@ -226,6 +252,7 @@ def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,
                 summary.not_read[str(path)] = dict(result.not_read)
             if result.not_read_problem is not None:
                 summary.not_read_lines.append((str(path), result.not_read_problem))
+            crashpoints.reached("ingest")
             fresh = [d for d in result.documents if d.id not in known]
             known.update(d.id for d in fresh)
             (summary.read if fresh else summary.unchanged).append(str(path))
@@ -248,8 +275,8 @@ def _analysed(batches: Iterator[list[Document]], options: BuildOptions, settings
             yield analyze_batch(batch, settings)
         return
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=init_worker,
-                             initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
+                             initargs=(settings, os.getpid())) as pool:
         pending: deque[Future[list[Extraction]]] = deque()
         for batch in batches:
             pending.append(pool.submit(analyze_batch, batch, settings))
@@ -258,3 +285,43 @@ def _analysed(batches: Iterator[list[Document]], options: BuildOptions, settings
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+#: ``prctl`` option that has the kernel signal a process when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+#: Seconds between two checks of a worker's parent by its watcher thread.
+_WATCH_SECONDS = 1.0
+
+
+def _init_worker(settings: Settings, parent: int) -> None:
+    """Worker initialiser: die with the build's process, then load what analysis needs."""
+    die_with_parent(parent)
+    init_worker(settings)
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` (the process that started it) is gone.
+
+    A build killed with ``kill -9`` runs no cleanup, so its workers must notice by
+    themselves: on Linux the kernel sends them SIGKILL (``prctl(PR_SET_PDEATHSIG)``);
+    everywhere a daemon thread checks the parent's pid every second. With the workers
+    gone, the multiprocessing resource tracker sees its pipe close and exits too.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+                logger.debug("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+        except (OSError, AttributeError) as exc:
+            logger.debug("no parent-death signal: %s", exc)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit the process once it has been re-parented (its parent died)."""
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)

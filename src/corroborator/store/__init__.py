@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from corroborator.errors import CaseFileError, Problem
+from corroborator.errors import CaseFileBusyError, CaseFileError, Problem
 from corroborator.model import (
     Case,
     Claim,
@@ -44,6 +46,7 @@ from corroborator.model import (
     Quote,
 )
 from corroborator.store import schema
+from corroborator.store._building import build_intent, build_running
 from corroborator.store._connect import connect, connect_mirror, read_error
 from corroborator.store._crypto import KEY_VARIABLE, is_encrypted, remember_key, set_key_prompt
 from corroborator.store._files import (
@@ -56,7 +59,7 @@ from corroborator.store._files import (
 )
 from corroborator.store._rows import DOCUMENT_COLUMNS, document, document_row_extras, mention, rows
 from corroborator.store.accounts import AccountRepository
-from corroborator.store.builds import BuildLog, BuildRecord, SettingsRecord
+from corroborator.store.builds import BuildLog, BuildPhases, BuildRecord, PendingWork, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
 from corroborator.store.lean import LeanReader
 from corroborator.store.reviews import ReviewRepository
@@ -67,12 +70,16 @@ __all__ = [
     "KEY_VARIABLE",
     "SCHEMA_VERSION",
     "STALE_SECONDS",
+    "BuildPhases",
     "BuildRecord",
     "CaseStore",
+    "PendingWork",
     "SettingsRecord",
+    "build_running",
     "bulk_insert",
     "is_encrypted",
     "open_case",
+    "open_for_build",
     "remember_key",
     "remove_leftovers",
     "scratch_dir",
@@ -110,6 +117,7 @@ class CaseStore:
         reviews: Review actions (:class:`~corroborator.store.reviews.ReviewRepository`).
         accounts: Users, sessions, audit log (:class:`~corroborator.store.accounts.AccountRepository`).
         builds: The settings the case was built with (:class:`~corroborator.store.builds.BuildLog`).
+        phases: Which build phase finished for which document (:class:`~corroborator.store.builds.BuildPhases`).
         migrated_from: The schema version the file had when opened, if it was migrated.
         encrypted: Whether the case file is encrypted.
     """
@@ -151,6 +159,7 @@ class CaseStore:
         self.reviews = ReviewRepository(self.con)
         self.accounts = AccountRepository(self.con)
         self.builds = BuildLog(self.con)
+        self.phases = BuildPhases(self.con)
 
     def _open_schema(self, config: dict[str, str]) -> None:
         """Create, check or migrate the schema (in memory when the file is opened read-only)."""
@@ -254,6 +263,8 @@ class CaseStore:
                              [[ex.document.id for ex in extractions]])
             for table, table_rows in rows_of.items():
                 bulk_insert(self.con, table, table_rows, replace=True)
+            # Stored whole with its findings: the document's analysis is finished, its consolidation not yet.
+            self.phases.analysed([ex.document.id for ex in extractions], now)
 
     def record_inputs(self, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
         """Remember what became of each input path: ``(path, status, reason)``."""
@@ -406,3 +417,33 @@ def open_case(path: str | Path = DEFAULT_CASE, *, create: bool = False, read_onl
         CaseFileBusyError: Another process holds the file open for writing.
     """
     return CaseStore(path, create=create, read_only=read_only, encrypt=encrypt)
+
+
+#: Seconds a build waits for other processes (a server answering a request) to let go of the case file.
+BUILD_WAIT_SECONDS = 60.0
+
+
+@contextmanager
+def open_for_build(path: str | Path = DEFAULT_CASE, *, wait: float = BUILD_WAIT_SECONDS) -> Iterator[CaseStore]:
+    """Open (or create) a case file for a build, announcing the build to other processes first.
+
+    A server that has the case open sees the build lock (:func:`build_running`), lets go
+    of the file after its current request and serves what it has loaded until the build
+    is over; the build waits up to ``wait`` seconds for that.
+
+    Raises:
+        CaseFileBusyError: Another build is running, or another process kept the file
+            open for longer than ``wait``.
+    """
+    with build_intent(path):
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                store = open_case(path, create=True)
+                break
+            except CaseFileBusyError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        with store:
+            yield store

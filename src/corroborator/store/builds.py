@@ -10,6 +10,13 @@ Kept in the ``meta`` table (no schema change), under three kinds of key:
 
 A case file written before settings were recorded has none of these keys: its
 digest reads as None and its history as empty.
+
+What each build finished is kept in two tables (schema 5, :class:`BuildPhases`):
+``phases`` has one row per document and finished phase (``analysed``, written in the
+transaction that stores the document; ``consolidated``, written in the transaction
+that stores the case-wide results), and ``build_state`` one row per case-wide phase
+(``consolidate``: ``started`` before it runs, ``finished`` with its results). A build
+after a crash compares them to find the work still to do.
 """
 
 from __future__ import annotations
@@ -61,7 +68,8 @@ class BuildLog:
     def __init__(self, con: Any) -> None:
         self._con = con
 
-    def record(self, digest: str, settings_json: str, *, documents_added: int, consolidated: bool) -> BuildRecord:
+    def record(self, digest: str, settings_json: str, *, documents_added: int, consolidated: bool,
+               in_transaction: bool = False) -> BuildRecord:
         """Record a build that changed the case file, in one transaction.
 
         Args:
@@ -69,20 +77,25 @@ class BuildLog:
             settings_json: The settings' canonical JSON (``Settings.to_json()``).
             documents_added: Documents the build added.
             consolidated: Whether it recomputed the case-wide results.
+            in_transaction: Write inside the caller's open transaction (with the results
+                it commits) instead of one of its own.
         """
         entry = BuildRecord(datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
                             digest, documents_added, consolidated)
         history = [*self._history(), entry]
         con = self._con
-        con.execute("BEGIN TRANSACTION")
+        if not in_transaction:
+            con.execute("BEGIN TRANSACTION")
         try:
             self._put(_SETTINGS + digest, settings_json)
             self._put(_DIGEST, digest)
             self._put(_HISTORY, json.dumps([vars(b) for b in history]))
         except BaseException:
-            con.execute("ROLLBACK")
+            if not in_transaction:
+                con.execute("ROLLBACK")
             raise
-        con.execute("COMMIT")
+        if not in_transaction:
+            con.execute("COMMIT")
         return entry
 
     def current(self) -> SettingsRecord:
@@ -104,3 +117,70 @@ class BuildLog:
 
     def _put(self, key: str, value: str) -> None:
         self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+#: The phase of a document stored with everything the per-document stages found in it.
+ANALYSED = "analysed"
+#: The phase of a document the stored case-wide results include.
+CONSOLIDATED = "consolidated"
+#: The case-wide phase of :class:`BuildPhases`.
+CONSOLIDATE = "consolidate"
+
+
+@dataclass(frozen=True)
+class PendingWork:
+    """What a build must still do to a case file (after a crash, or documents added since).
+
+    Attributes:
+        unconsolidated: Stored documents the case-wide results do not include yet.
+        interrupted: Case-wide phases started and never finished.
+    """
+
+    unconsolidated: int
+    interrupted: tuple[str, ...]
+
+    @property
+    def consolidation(self) -> bool:
+        """Whether the case-wide results must be recomputed."""
+        return bool(self.unconsolidated) or CONSOLIDATE in self.interrupted
+
+
+class BuildPhases:
+    """Which build phase finished for which document, and the case-wide phases started or finished."""
+
+    def __init__(self, con: Any) -> None:
+        self._con = con
+
+    def analysed(self, doc_ids: list[str], at: str) -> None:
+        """Mark documents analysed, and not consolidated (inside the transaction that stores them)."""
+        self._con.execute("DELETE FROM phases WHERE phase = ? AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                          [CONSOLIDATED, doc_ids])
+        self._con.execute("INSERT OR REPLACE INTO phases SELECT unnest(?::VARCHAR[]), ?, ?::TIMESTAMP",
+                          [doc_ids, ANALYSED, at])
+
+    def started(self, phase: str, digest: str | None) -> None:
+        """Record that a case-wide phase begins (committed at once, so a crash leaves it started)."""
+        self._con.execute("INSERT OR REPLACE INTO build_state VALUES (?, 'started', ?, ?)", [phase, digest, _utc()])
+
+    def consolidated(self, digest: str | None) -> None:
+        """Mark every stored document consolidated and the phase finished (inside the results' transaction)."""
+        now = _utc()
+        self._con.execute("INSERT OR REPLACE INTO phases SELECT id, ?, ?::TIMESTAMP FROM documents", [CONSOLIDATED, now])
+        self._con.execute("INSERT OR REPLACE INTO build_state VALUES (?, 'finished', ?, ?)", [CONSOLIDATE, digest, now])
+
+    def pending(self) -> PendingWork:
+        """What is left to do: documents not consolidated yet, and case-wide phases left unfinished."""
+        unconsolidated = self._con.execute(
+            "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM phases p WHERE p.doc_id = d.id AND p.phase = ?)", [CONSOLIDATED]).fetchone()[0]
+        interrupted = self._con.execute("SELECT phase FROM build_state WHERE state = 'started' ORDER BY phase").fetchall()
+        return PendingWork(int(unconsolidated), tuple(r[0] for r in interrupted))
+
+    def finished(self, doc_id: str) -> tuple[str, ...]:
+        """The phases finished for one document."""
+        found = self._con.execute("SELECT phase FROM phases WHERE doc_id = ? ORDER BY phase", [doc_id]).fetchall()
+        return tuple(r[0] for r in found)
+
+
+def _utc() -> str:
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")

@@ -26,6 +26,11 @@ Versions:
    record keeps its position, the hash of the record before it and its own hash, and
    ``meta`` the chain's head. The records of older files are chained in the order they
    were written.
+6. ``phases``: which build phase finished for which document (``analysed``, committed
+   with the document; ``consolidated``, committed with the case-wide results), and
+   ``build_state``: the case-wide phases started and whether they finished, so a build
+   after a crash redoes an interrupted consolidation. Documents of older files count as
+   analysed, and as consolidated when the file holds case-wide results.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from corroborator.errors import CaseFileError
 from corroborator.store import audit
 
 #: The schema version this code writes.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Schema 1, as release 1 created it.
 BASE = """
@@ -148,8 +153,24 @@ def _v4_to_v5(con: Any) -> None:
     audit.add_chain(con)
 
 
+_V6_TABLES = """
+CREATE TABLE IF NOT EXISTS phases (
+    doc_id VARCHAR NOT NULL, phase VARCHAR NOT NULL, finished_at TIMESTAMP, PRIMARY KEY (doc_id, phase));
+CREATE TABLE IF NOT EXISTS build_state (
+    phase VARCHAR PRIMARY KEY, state VARCHAR NOT NULL, settings_digest VARCHAR, at_utc TIMESTAMP);
+"""
+
+
+def _v5_to_v6(con: Any) -> None:
+    """Record the finished build phases: every stored document is analysed, and consolidated if results exist."""
+    con.execute(_V6_TABLES)
+    con.execute("INSERT OR REPLACE INTO phases SELECT id, 'analysed', added_at FROM documents")
+    if con.execute("SELECT count(*) FROM entities").fetchone()[0]:
+        con.execute("INSERT OR REPLACE INTO phases SELECT id, 'consolidated', added_at FROM documents")
+
+
 #: ``MIGRATIONS[v - 1]`` turns a schema-``v`` file into a schema-``v + 1`` file.
-MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
+MIGRATIONS: list[Callable[[Any], None]] = [_v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5, _v5_to_v6]
 
 
 def add_columns(con: Any, table: str, columns: tuple[tuple[str, str], ...]) -> None:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from corroborator.errors import CorroboratorError, WebError
+from corroborator.errors import CaseFileBusyError, CorroboratorError, WebError
 from corroborator.review import accounts
 from corroborator.review.accounts import Session
 from corroborator.web.guard import check_output
@@ -63,9 +63,14 @@ class Ctx:
             raise WebError(403, f"this needs the {role} role; you are {self.user.role}")
 
     def audit(self, action: str, target: str | None = None, detail: dict[str, Any] | None = None) -> None:
-        """Append an audit record for this user."""
-        with self.state.db.store() as store:
-            accounts.record_audit(store, self.user.name, action, target, detail)
+        """Append an audit record for this user (kept in memory while the case is being built)."""
+        try:
+            with self.state.db.store() as store:
+                accounts.record_audit(store, self.user.name, action, target, detail)
+        except CaseFileBusyError:
+            if not self.state.db.building():
+                raise
+            self.state.db.defer_audit(self.user.name, action, target, detail)
 
 
 def case_state(request: Request) -> CaseState:
@@ -78,25 +83,37 @@ def current(request: Request) -> Ctx:
     """The logged-in reader and their view (a FastAPI dependency for every protected route).
 
     Loads changes of the case file, and audits every view an admin makes with protected
-    identities revealed.
+    identities revealed. While the case is being built, a reader whose session was
+    checked before is served the case as loaded before the build (the audit record
+    waits in memory for the build to end).
 
     Raises:
-        LoginRequired: No live session.
+        LoginRequired: No live session (or one that expired).
+        CaseFileBusyError: The case is being built and this session or the case was
+            never read from the file (503).
     """
     state = case_state(request)
     settings = state.settings
     now = accounts.utc(settings.clock())
     idle = timedelta(minutes=settings.session_idle_minutes) if settings.session_idle_minutes > 0 else None
     token = request.cookies.get(SESSION_COOKIE)
-    with state.db.store() as store:
-        session = accounts.lookup_session(store, token, now=now, idle=idle,
-                                          lifetime=timedelta(hours=settings.session_hours))
+    audit = {"query": str(request.url.query)[:200]}
+    try:
+        with state.db.store() as store:
+            session = accounts.lookup_session(store, token, now=now, idle=idle,
+                                              lifetime=timedelta(hours=settings.session_hours))
+            state.remember_session(token, session)
+            if session is None:
+                raise LoginRequired(expired=accounts.session_expired(store, token, now=now))
+            state.refresh(store)
+            if session.reveal and state.has_protected():
+                accounts.record_audit(store, session.user.name, "view.protected", request.url.path, audit)
+    except CaseFileBusyError:
+        session = state.remembered_session(token) if state.db.building() and state.loaded else None
         if session is None:
-            raise LoginRequired(expired=accounts.session_expired(store, token, now=now))
-        state.refresh(store)
+            raise
         if session.reveal and state.has_protected():
-            accounts.record_audit(store, session.user.name, "view.protected", request.url.path,
-                                  {"query": str(request.url.query)[:200]})
+            state.db.defer_audit(session.user.name, "view.protected", request.url.path, audit)
     ctx = Ctx(request, session, state, state.view(redacted=not session.reveal))
     request.state.ctx = ctx  # error pages show the reader's menu too
     return ctx

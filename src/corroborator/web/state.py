@@ -1,8 +1,14 @@
-"""The case as the web app holds it: a connection broker, the corrected case and per-reader views.
+"""The case as the web app holds it: the corrected case and per-reader views, over a :class:`~corroborator.web.casedb.CaseDb`.
 
 The case file is opened read-write only while a request needs it and closed once the
 app has been idle for a moment, so ``corroborator export`` or ``report`` can read the
-same file while the server runs. The machine case, the reviews and the corrected case
+same file while the server runs. A ``build`` of the case announces itself with the
+build lock (:func:`~corroborator.store.build_running`): the app then lets go of the
+file after the request it is answering, and until the build is over it serves the case
+it has loaded to readers whose session it has checked, keeps the audit records those
+views make in memory (written once the file is free again), and answers anything that
+must write (a review, a login) with 503 "the case is being built". The first request
+after the build loads the new documents. The machine case, the reviews and the corrected case
 are cached and reloaded when the file changes; each reader sees a *view*: the corrected
 case, redacted unless an admin has chosen to reveal protected identities.
 """
@@ -10,25 +16,27 @@ case, redacted unless an admin has chosen to reveal protected identities.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from corroborator import review
-from corroborator.errors import CaseFileBusyError, CaseFileError
+from corroborator.errors import CaseFileError
 from corroborator.model import Case, Claim, Document, Entity, Figure, Quote
 from corroborator.outputs.export import case_to_dict
 from corroborator.outputs.redact import redact
 from corroborator.outputs.textmap import TextMap
 from corroborator.review import Review, ReviewState
-from corroborator.store import CaseStore, open_case
+from corroborator.review.accounts import Session
+from corroborator.store import CaseStore
 from corroborator.store.search import SearchIndex
+from corroborator.web.casedb import EXITING, OPEN_DBS, CaseDb
 from corroborator.witnesses import Witnesses, assign_pseudonyms
 
 logger = logging.getLogger(__name__)
@@ -75,8 +83,8 @@ class Settings:
 # Everything the web layer may hold open in this process, closed on the main thread at exit.
 # A pending idle timer keeps its CaseDb alive after the app is gone, so both are tracked.
 _STATES: weakref.WeakSet[CaseState] = weakref.WeakSet()
-_DBS: weakref.WeakSet[CaseDb] = weakref.WeakSet()
-_exiting = threading.Event()
+_DBS = OPEN_DBS
+_exiting = EXITING
 
 
 def close_all() -> None:
@@ -96,76 +104,6 @@ def _close_at_exit() -> None:
     """
     _exiting.set()
     close_all()
-
-
-class CaseDb:
-    """Hands out the case file's connection to one request at a time and closes it when idle."""
-
-    def __init__(self, path: Path, idle_close: float):
-        self.path = path
-        self.idle_close = idle_close
-        self._store: CaseStore | None = None
-        self._lock = threading.RLock()
-        self._timer: threading.Timer | None = None
-        self._last = 0.0
-        _DBS.add(self)
-
-    @property
-    def is_open(self) -> bool:
-        """Whether the case file is open right now."""
-        return self._store is not None
-
-    def _open(self) -> CaseStore:
-        if _exiting.is_set():
-            raise CaseFileError(f"{self.path}: not opened, the process is exiting")
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                store = open_case(self.path)
-                break
-            except CaseFileBusyError:
-                # Another process (a CLI export) may hold the file for a moment.
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        return store
-
-    @contextmanager
-    def store(self) -> Iterator[CaseStore]:
-        """The open case file, held exclusively for the ``with`` block."""
-        with self._lock:
-            if self._store is None:
-                self._store = self._open()
-            try:
-                yield self._store
-            finally:
-                self._last = time.monotonic()
-                if self.idle_close <= 0:
-                    self.close()
-                else:
-                    self._schedule()
-
-    def _schedule(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = threading.Timer(self.idle_close, self._close_if_idle)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _close_if_idle(self) -> None:
-        with self._lock:
-            if time.monotonic() - self._last >= self.idle_close * 0.9:
-                self.close()
-
-    def close(self) -> None:
-        """Close the case file now (it reopens on the next request)."""
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if self._store is not None:
-                self._store.close()
-                self._store = None
 
 
 @dataclass
@@ -270,7 +208,38 @@ class CaseState:
         self.state = ReviewState()
         self.corrected = Case()
         self._views: dict[bool, View] = {}
+        #: Sessions checked against the case file, by token hash: (session, when checked), for use during a build.
+        self._sessions: dict[str, tuple[Session, float]] = {}
         _STATES.add(self)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the case has been loaded from the file at least once."""
+        return self._token is not None
+
+    def remember_session(self, token: str | None, session: Session | None) -> None:
+        """Note what the case file said of a session cookie just now (None: no live session)."""
+        if not token:
+            return
+        key = _token_key(token)
+        with self._lock:
+            if session is None:
+                self._sessions.pop(key, None)
+                return
+            if len(self._sessions) >= MAX_REMEMBERED_SESSIONS:
+                oldest = min(self._sessions, key=lambda k: self._sessions[k][1])
+                del self._sessions[oldest]
+            self._sessions[key] = (session, time.monotonic())
+
+    def remembered_session(self, token: str | None) -> Session | None:
+        """A session the case file confirmed within a session's lifetime (used while the file is being built)."""
+        if not token:
+            return None
+        with self._lock:
+            found = self._sessions.get(_token_key(token))
+        if found is None or time.monotonic() - found[1] > self.settings.session_hours * 3600:
+            return None
+        return found[0]
 
     def close(self) -> None:
         """Close the case file and the views' search indexes (both reopen on the next request)."""
@@ -325,6 +294,15 @@ class CaseState:
         """Whether the case holds anyone whose identity is protected."""
         c = self.corrected
         return bool(c.protected) or any(e.protected for e in c.entities) or any(q.protected for q in c.quotes)
+
+
+#: Sessions remembered for serving during a build; the least recently checked goes first.
+MAX_REMEMBERED_SESSIONS = 10_000
+
+
+def _token_key(token: str) -> str:
+    """What a session cookie is remembered by (its hash: the cookie itself is not kept)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _redacted_view(corrected: Case, version: tuple[Any, ...]) -> View:
