@@ -129,7 +129,8 @@ def test_audit_chain_finds_the_newest_record_deleted(case: Path) -> None:
 
 
 def test_audit_chain_finds_an_inserted_record(case: Path) -> None:
-    _sql(case, "INSERT INTO audit (at_utc, user_name, action, target, detail) VALUES (?, 'edna', 'login', NULL, '{}')",
+    _sql(case, "INSERT INTO audit (seq, at_utc, user_name, action, target, detail) "
+               "VALUES (nextval('audit_seq'), ?, 'edna', 'login', NULL, '{}')",
          [datetime(2024, 1, 1)])
     report = _verify(case)
     broken = report.broken

@@ -56,7 +56,7 @@ def test_the_store_records_settings_and_history_in_meta_without_a_schema_change(
         store.builds.record(other.digest(), other.to_json(), documents_added=2, consolidated=True)
     with open_case(path, read_only=True) as store:
         recorded = store.builds.current()
-        assert store.schema_version == SCHEMA_VERSION == 5
+        assert store.schema_version == SCHEMA_VERSION == 6
         assert recorded.digest == other.digest() and json.loads(recorded.settings_json) == other.to_dict()
         assert [(b.settings_digest, b.documents_added) for b in recorded.history] == [
             (DEFAULTS.digest(), 4), (other.digest(), 0), (other.digest(), 2)]

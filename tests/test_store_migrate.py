@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -64,12 +67,12 @@ def test_schema1_case_opened_for_writing_is_migrated_in_place(old_case: Path) ->
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
     before = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in ("reviews", "users", "audit", "timeline")}
     with open_case(old_case) as store:
-        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 5
+        assert store.migrated_from == 1 and store.schema_version == SCHEMA_VERSION == 6
         assert [r.action for r in store.reviews.all()] == ["figure.reject"]
         assert [u.name for u in store.accounts.users()] == ["ana"]
         assert len(store.accounts.audit()) == before["audit"] == 2
         assert store.problems() == []
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("6",)]
     after = {t: _raw(old_case, f"SELECT count(*) FROM {t}")[0][0] for t in before}
     assert after == before and before["reviews"] == 1 and before["users"] == 1
     tables = set(_columns(old_case))
@@ -170,10 +173,10 @@ def test_schema2_case_is_migrated_to_the_schema_of_a_new_case_file(old_case: Pat
     assert machine.documents and all(d.pages == () and d.record_id is None for d in machine.documents)
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
     with open_case(old_case) as store:
-        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION == 5
+        assert store.migrated_from == 2 and store.schema_version == SCHEMA_VERSION == 6
         assert [r.action for r in store.reviews.all()] == ["figure.reject"]
         assert store.load_case().documents == machine.documents
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("6",)]
     with open_case(tmp_path / "new.duckdb", create=True):
         pass
     assert _columns(old_case) == _columns(tmp_path / "new.duckdb")
@@ -243,9 +246,9 @@ def test_schema3_case_is_migrated_to_the_schema_of_a_new_case_file(old_case: Pat
     assert machine.documents and all(d.language is None and d.no_extraction is None for d in machine.documents)
     assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     with open_case(old_case) as store:
-        assert store.migrated_from == 3 and store.schema_version == SCHEMA_VERSION == 5
+        assert store.migrated_from == 3 and store.schema_version == SCHEMA_VERSION == 6
         assert store.load_case().documents == machine.documents
-    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
+    assert _raw(old_case, "SELECT value FROM meta WHERE key = 'schema_version'") == [("6",)]
     with open_case(tmp_path / "new.duckdb", create=True):
         pass
     assert _columns(old_case) == _columns(tmp_path / "new.duckdb")
@@ -281,3 +284,17 @@ def test_schema3_case_opened_read_only_is_migrated_in_memory_and_left_as_it_is(o
         lean = store.lean_reader("none").documents()
     assert sorted(lean, key=lambda d: d.id) == sorted(case.documents, key=lambda d: d.id)
     assert "language" not in {c for c, _ in _columns(old_case)["documents"]}
+
+
+def test_a_case_file_killed_right_after_it_was_made_opens_again(tmp_path: Path) -> None:
+    """The whole schema (every migration) is in the write-ahead log until a checkpoint: it must replay."""
+    case = tmp_path / "case.duckdb"
+    code = ("import os, sys\nfrom corroborator.store import open_case\n"
+            "store = open_case(sys.argv[1], create=True)\nos.kill(os.getpid(), 9)\n")
+    subprocess.run([sys.executable, "-c", code, str(case)], check=False, timeout=120)
+    assert (tmp_path / "case.duckdb.wal").exists()  # killed before any checkpoint
+    with open_case(case) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        store.reviews.add(at=datetime.now(timezone.utc), user="edna", action="figure.confirm", target="f1",
+                          before={}, after={})
+        assert [r.target for r in store.reviews.all()] == ["f1"]

@@ -191,6 +191,11 @@ def add_chain(con: Any) -> None:
         if kind is not None and kind[0] == "VIEW":
             con.execute(f'ALTER VIEW "{table}" RENAME TO "_{table}_before_chain"')
             con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM "_{table}_before_chain"')
+        else:
+            # append() numbers records itself. And DuckDB cannot replay, from its write-ahead log
+            # after a crash, an ALTER of a table whose column defaults to nextval(): the file would
+            # not open again. So the default goes first (dropping it replays fine).
+            con.execute(f'ALTER TABLE "{table}" ALTER COLUMN seq DROP DEFAULT')
         for name, dtype in CHAIN_COLUMNS:
             con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {dtype}')
     merged = heapq.merge(_links(con, "audit"), _links(con, "reviews"), key=lambda link: link.fields[1])
