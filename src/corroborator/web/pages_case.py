@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from corroborator.store.search import SCOPES
-from corroborator.web import present
+from corroborator.web import lists, present
 from corroborator.web.deps import Ctx, WebError, current, paginate, render
 
 logger = logging.getLogger(__name__)
@@ -20,10 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 def status_of(ctx: Ctx, kind: str, view_id: str) -> str:
     """The review status of a figure, quote or claim as this reader sees its id."""
-    raw = ctx.view.raw_id(kind, view_id)
-    table = {"figures": ctx.state.state.figures, "quotes": ctx.state.state.quotes,
-             "claims": ctx.state.state.claims}[kind]
-    return table.get(raw, "unreviewed")
+    return lists.review_status(ctx, kind, view_id)
 
 
 def locked_by(ctx: Ctx, claim_id: str) -> str | None:
@@ -60,17 +57,15 @@ def overview(ctx: Ctx = Depends(current)) -> Response:
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents(ctx: Ctx = Depends(current), q: str = "", page: int = 1) -> Response:
-    """Every document, with how much was found in each."""
-    view = ctx.view
-    figures = Counter(f.mention.doc_id for f in view.case.figures)
-    quotes = Counter(q_.mention.doc_id for q_ in view.case.quotes)
+def documents(ctx: Ctx = Depends(current), q: str = "") -> Response:
+    """Every document, with how much was found in each; facets, sorting and downloads."""
     needle = q.casefold().strip()
-    docs = [d for d in view.case.documents
-            if not needle or needle in f"{d.title or ''} {d.outlet or ''} {d.author or ''} {d.path}".casefold()]
-    docs.sort(key=lambda d: (d.published or "9999", d.title or d.path))
-    pager = paginate(docs, page, ctx.state.settings.page_size)
-    return render(ctx.request, "documents.html", ctx, pager=pager, q=q, figures=figures, quotes=quotes)
+
+    def keep(r: dict[str, Any]) -> bool:
+        """Title, outlet, author or path contains the text filter."""
+        return not needle or needle in f"{r['title']} {r['source'] or ''} {r['author'] or ''} {r['path']}".casefold()
+
+    return lists.list_page(ctx, "documents", "documents.html", keep=keep, extra={"q": q}, q=q)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -89,18 +84,15 @@ def reader(doc_id: str, ctx: Ctx = Depends(current)) -> Response:
 
 
 @router.get("/entities", response_class=HTMLResponse)
-def entities(ctx: Ctx = Depends(current), type: str = "", q: str = "", protected: str = "",
-             page: int = 1) -> Response:
-    """Every person, organisation and place, most mentioned first."""
-    view = ctx.view
+def entities(ctx: Ctx = Depends(current), q: str = "") -> Response:
+    """Every person, organisation and place; facets, sorting and downloads."""
     needle = q.casefold().strip()
-    items = [e for e in view.case.entities
-             if (not type or e.type == type) and (protected != "yes" or e.protected)
-             and (not needle or needle in " ".join((e.name, *e.aliases)).casefold())]
-    items.sort(key=lambda e: (-len(e.mention_ids), e.name.casefold()))
-    types = sorted({e.type for e in view.case.entities})
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "entities.html", ctx, pager=pager, types=types, type=type, q=q, protected=protected)
+
+    def keep(r: dict[str, Any]) -> bool:
+        """The name or an alias contains the text filter."""
+        return not needle or needle in " ".join((r["name"], *r["aliases"])).casefold()
+
+    return lists.list_page(ctx, "entities", "entities.html", keep=keep, extra={"q": q}, q=q)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)

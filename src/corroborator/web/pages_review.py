@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from corroborator import review
 from corroborator.model import EVENT_KINDS, QUALIFIERS
 from corroborator.review import REVIEW_STATUSES, Review, ReviewError
-from corroborator.web import present
+from corroborator.web import lists, present
 from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, paginate, render, safe_next
 from corroborator.web.history import present_review
 from corroborator.web.pages_case import locked_by, queue_items, status_of
@@ -188,24 +188,9 @@ def _history(ctx: Ctx, kind: str, view_id: str) -> list[dict[str, Any]]:
 
 # -- quotes ------------------------------------------------------------------------------
 @router.get("/quotes", response_class=HTMLResponse)
-def quotes(ctx: Ctx = Depends(current), speaker: str = "", doc: str = "", protected: str = "",
-           status: str = "", page: int = 1) -> Response:
-    """Quotes, filtered by speaker, document, protection and review status."""
-    view = ctx.view
-    items = [q for q in view.case.quotes
-             if (not speaker or speaker in (q.speaker, q.speaker_label))
-             and (not doc or q.mention.doc_id == doc) and (protected != "yes" or q.protected)
-             and (protected != "no" or not q.protected)
-             and (not status or status_of(ctx, "quotes", q.mention.id) == status)]
-    speakers: dict[str, str] = {}
-    for q in view.case.quotes:
-        key = q.speaker or q.speaker_label
-        if key:
-            speakers[key] = view.entities[q.speaker].name if q.speaker in view.entities else str(q.speaker_label)
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "quotes.html", ctx, pager=pager, speakers=sorted(speakers.items(), key=lambda s: s[1]),
-                  speaker=speaker, doc=doc, protected=protected, status=status,
-                  status_of=lambda k, i: status_of(ctx, k, i))
+def quotes(ctx: Ctx = Depends(current)) -> Response:
+    """Quotes with facets (speaker, source, document, protection, review), sorting and downloads."""
+    return lists.list_page(ctx, "quotes", "quotes.html")
 
 
 def _quote_context(ctx: Ctx, qid: str) -> dict[str, Any]:
@@ -242,14 +227,9 @@ async def quote_review(quote_id: str, ctx: Ctx = Depends(current)) -> Response:
 
 # -- figures -----------------------------------------------------------------------------
 @router.get("/figures", response_class=HTMLResponse)
-def figures(ctx: Ctx = Depends(current), event: str = "", status: str = "", doc: str = "", page: int = 1) -> Response:
-    """Figures, filtered by event kind, document and review status."""
-    items = [f for f in ctx.view.case.figures
-             if (not event or f.event == event) and (not doc or f.mention.doc_id == doc)
-             and (not status or status_of(ctx, "figures", f.mention.id) == status)]
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "figures.html", ctx, pager=pager, event=event, status=status, doc=doc,
-                  events=EVENT_KINDS, status_of=lambda k, i: status_of(ctx, k, i))
+def figures(ctx: Ctx = Depends(current)) -> Response:
+    """Figures with facets (event, claim status, credibility, source, document, review), sorting and downloads."""
+    return lists.list_page(ctx, "figures", "figures.html")
 
 
 def _figure_context(ctx: Ctx, fid: str) -> dict[str, Any]:
@@ -286,16 +266,9 @@ async def figure_review(figure_id: str, ctx: Ctx = Depends(current)) -> Response
 
 # -- claims ------------------------------------------------------------------------------
 @router.get("/claims", response_class=HTMLResponse)
-def claims(ctx: Ctx = Depends(current), event: str = "", status: str = "", review_status: str = "",
-           page: int = 1) -> Response:
-    """Claims with their range, sources, machine status and review status."""
-    items = [c for c in ctx.view.case.claims
-             if (not event or c.event == event) and (not status or c.status == status)
-             and (not review_status or status_of(ctx, "claims", c.id) == review_status)]
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "claims.html", ctx, pager=pager, event=event, status=status,
-                  review_status=review_status, statuses=REVIEW_STATUSES, events=EVENT_KINDS,
-                  status_of=lambda k, i: status_of(ctx, k, i), locked_by=lambda c: locked_by(ctx, c))
+def claims(ctx: Ctx = Depends(current)) -> Response:
+    """Claims with facets (event, machine status, credibility, source, review), sorting and downloads."""
+    return lists.list_page(ctx, "claims", "claims.html")
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
