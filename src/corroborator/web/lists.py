@@ -12,11 +12,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import jinja2
 from fastapi.responses import Response
 
 from corroborator.consolidate._facts import phrase
-from corroborator.model import Claim
-from corroborator.web.deps import Ctx, WebError, render
+from corroborator.model import Case, Claim, Figure
+from corroborator.web.deps import ENV, Ctx, WebError, render
 from corroborator.web.facets import FORMATS, Column, FacetSpec, Listing, browse, download, filters_of, select
 from corroborator.web.present import doc_title
 
@@ -39,12 +40,24 @@ def credibility(claim: Claim | None) -> str | None:
     return None if value is None else str(value)
 
 
-def claim_phrase(ctx: Ctx, claim: Claim) -> str:
+def claim_phrase(case: Case, claim: Claim) -> str:
     """A claim's range as a researcher says it: "more than 100" when its sources say so, else "40–56"."""
-    said = {s.get("said") for s in (ctx.view.case.claim_details.get(claim.id) or {}).get("sources") or []}
+    said = {s.get("said") for s in (case.claim_details.get(claim.id) or {}).get("sources") or []}
     if claim.low == claim.high and len(said) == 1 and isinstance(next(iter(said)), str):
         return str(next(iter(said)))
     return str(claim.low) if claim.low == claim.high else f"{claim.low}–{claim.high}"
+
+
+@jinja2.pass_context
+def said(context: Any, item: Figure | Claim) -> str:
+    """Template filter: a figure or claim as a researcher says it ("more than 100"), qualifier kept."""
+    if isinstance(item, Figure):
+        return phrase(item.value, item.qualifier)
+    ctx: Ctx | None = getattr(context["request"].state, "ctx", None)
+    return claim_phrase(ctx.view.case if ctx is not None else Case(), item)
+
+
+ENV.filters["said"] = said
 
 
 def _doc_label(ctx: Ctx) -> Callable[[str], str]:
@@ -94,7 +107,7 @@ def _claim_rows(ctx: Ctx) -> list[dict[str, Any]]:
     for c in view.case.claims:
         sources = [s.get("name") for s in (view.case.claim_details.get(c.id) or {}).get("sources") or []]
         rows.append({"id": c.id, "item": c, "event": c.event, "low": c.low, "high": c.high,
-                     "said": claim_phrase(ctx, c), "figures": len(c.figure_ids),
+                     "said": claim_phrase(view.case, c), "figures": len(c.figure_ids),
                      "independent_sources": c.independent_sources, "status": c.status,
                      "credibility": credibility(c), "source": sorted({str(s) for s in sources if s}),
                      "reviewed": review_status(ctx, "claims", c.id),

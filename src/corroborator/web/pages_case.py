@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
+from corroborator.consolidate._facts import phrase
 from corroborator.store.search import SCOPES
 from corroborator.web import lists, present
 from corroborator.web.deps import Ctx, WebError, current, paginate, render
@@ -46,13 +47,16 @@ def overview(ctx: Ctx = Depends(current)) -> Response:
     for kind, entry in sorted(case.totals.items()):
         entry = entry if isinstance(entry, dict) else {"best": entry}
         claims = [view.claims[c] for c in entry.get("claims", []) if isinstance(c, str) and c in view.claims]
-        totals.append({"kind": kind, "entry": entry, "claims": claims})
+        best = entry.get("best")
+        said = phrase(best, str(entry.get("qualifier") or "exact")) if isinstance(best, int) else best
+        totals.append({"kind": kind, "entry": entry, "claims": claims, "best": said})
     counts = {"documents": len(case.documents), "entities": len(case.entities), "quotes": len(case.quotes),
               "figures": len(case.figures), "events": len(case.events), "claims": len(case.claims)}
     conflicting = [c for c in case.claims if c.status == "conflicting"][:20]
     return render(ctx.request, "overview.html", ctx, counts=counts, totals=totals, progress=progress(ctx),
                   timeline=present.timeline_chart(view), panels=present.evolution_chart(view),
                   conflicting=conflicting, status_of=lambda k, i: status_of(ctx, k, i),
+                  said=lambda c: lists.claim_phrase(view.case, c),
                   witnesses=view.data().get("protected", 0))
 
 
@@ -132,7 +136,7 @@ def queue_items(ctx: Ctx, kind: str, status: str) -> list[Any]:
     """Figures or quotes in reading order, filtered by review status (``all`` for every one)."""
     items = ctx.view.case.figures if kind == "figures" else ctx.view.case.quotes
     order = {d.id: i for i, d in enumerate(ctx.view.case.documents)}
-    items = sorted(items, key=lambda x: (order.get(x.mention.doc_id, 0), x.mention.start))
+    items = sorted(items, key=lambda x: (order.get(x.mention.doc_id, 0), x.mention.start, x.mention.end))
     if status == "all":
         return items
     return [x for x in items if status_of(ctx, kind, x.mention.id) == status]
