@@ -250,7 +250,8 @@ def _review(case: Case, item_id: str) -> dict[str, Any]:
         return "—" if v is None or v == "" else str(v)
 
     changes = "; ".join(f"{k}: {shown(v.get('machine'))} → {shown(v.get('reviewed'))}" if "machine" in v
-                        else f"{k}: {shown(v.get('reviewed'))}" for k, v in (r.get("corrected") or {}).items())
+                        else f"{k}: {shown(v.get('reviewed'))}" for k, v in (r.get("corrected") or {}).items()
+                        if "machine" not in v or v.get("machine") != v.get("reviewed"))
     return {"status": r["status"], "by": r.get("by"), "at": r.get("at"), "note": r.get("note"), "changes": changes}
 
 

@@ -192,7 +192,9 @@ def browse(rows: Sequence[Mapping[str, Any]], query: Mapping[str, str], *, facet
             link = {k: v for k, v in params.items() if k != spec.key} | ({} if selected else {spec.key: value})
             label = ("—" if value == NONE else GIVEN if selected and not known
                      else spec.label(value) if spec.label else value.replace("_", " "))
-            values.append(FacetValue(value, label, n, selected, query_string(**link)))
+            # A value the list does not hold is the reader's own input: it is not repeated, even in markup.
+            values.append(FacetValue(value if known or not selected else "", label, n, selected,
+                                     query_string(**link)))
         out_facets.append(Facet(spec.key, spec.title, values, max(0, len(ordered) - FACET_LIMIT)))
         active += [v for v in values if v.selected]
     headers = []
