@@ -132,6 +132,9 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
         raise ReviewError(f"unknown review action {action!r}; valid actions: {', '.join(sorted(review.ACTIONS))}")
     kind = KIND_OF[review.ACTIONS[action]]
     view = ctx.view
+    if action in review.RESTORE_ACTIONS and not view.redacted and view_target not in getattr(view, kind):
+        # A rejected figure has left the case; its id is the machine id (a redacted reader undoes by review seq).
+        return _store_review(ctx, action, view_target, {"undo": after.get("undo")}, note)
     if view_target not in (view.docs if kind == "documents" else getattr(view, kind)):
         raise WebError(404, f"no such {kind[:-1] if kind != 'entities' else 'entity'} in this case")
     if not view.mapped(kind, view_target):
