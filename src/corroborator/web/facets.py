@@ -105,12 +105,45 @@ class Listing:
         return list(self.pager.items)
 
 
+_MANY = (list, tuple, set, frozenset)
+
+
+def _value(v: Any) -> str:
+    """One facet value as a string."""
+    return NONE if v is None or v == "" else v if isinstance(v, str) else str(v)
+
+
 def _values(row: Mapping[str, Any], key: str) -> list[str]:
     """A row's facet values as strings (a list value counts once per item)."""
     v = row.get(key)
-    if isinstance(v, (list, tuple, set, frozenset)):
+    if isinstance(v, _MANY):
         return [str(x) for x in v] or [NONE]
-    return [NONE if v is None or v == "" else str(v)]
+    return [_value(v)]
+
+
+def _count(rows: Sequence[Mapping[str, Any]], key: str) -> Counter[str]:
+    """How many rows hold each value of ``key`` (a row with a list counts once per distinct value)."""
+    counts: Counter[str] = Counter()
+    values = [r.get(key) for r in rows]
+    many = [v for v in values if isinstance(v, _MANY)]
+    # Counting hashable values is done in C; they are named as strings afterwards, once per value.
+    for v, n in Counter(v for v in values if not isinstance(v, _MANY)).items() if many else Counter(values).items():
+        counts[_value(v)] += n
+    for v in many:
+        counts.update({str(x) for x in v} or {NONE})
+    return counts
+
+
+def _matches(row: Mapping[str, Any], filters: Mapping[str, str]) -> bool:
+    """Whether a row holds every filter's value."""
+    for key, wanted in filters.items():
+        v = row.get(key)
+        if isinstance(v, _MANY):
+            if wanted not in _values(row, key):
+                return False
+        elif _value(v) != wanted:
+            return False
+    return True
 
 
 def _sort_key(v: Any) -> tuple[int, Any]:
@@ -135,7 +168,7 @@ def filters_of(query: Mapping[str, str], facets: Sequence[FacetSpec]) -> dict[st
 def select(rows: Sequence[Mapping[str, Any]], filters: Mapping[str, str], query: Mapping[str, str],
            columns: Sequence[Column], default_sort: str | None = None) -> list[Mapping[str, Any]]:
     """The rows matching every filter, sorted by the query's ``sort``/``sort_desc`` (else ``default_sort``)."""
-    kept = [r for r in rows if all(v in _values(r, k) for k, v in filters.items())]
+    kept = [r for r in rows if _matches(r, filters)] if filters else list(rows)
     sortable = {c.key for c in columns if c.sortable}
     key, desc = query.get("sort_desc"), True
     if key not in sortable:
@@ -178,7 +211,7 @@ def browse(rows: Sequence[Mapping[str, Any]], query: Mapping[str, str], *, facet
         page = 1
     out_facets, active = [], []
     for spec in facets:
-        counts = Counter(v for r in kept for v in set(_values(r, spec.key)))
+        counts = _count(kept, spec.key)
         chosen = filters.get(spec.key)
         if not counts and chosen is None or (set(counts) == {NONE} and chosen is None):
             continue
