@@ -65,6 +65,7 @@ class FacetValue:
     count: int
     selected: bool
     href: str
+    facet: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def browse(rows: Sequence[Mapping[str, Any]], query: Mapping[str, str], *, facet
                      else spec.label(value) if spec.label else value.replace("_", " "))
             # A value the list does not hold is the reader's own input: it is not repeated, even in markup.
             values.append(FacetValue(value if known or not selected else "", label, n, selected,
-                                     query_string(**link)))
+                                     query_string(**link), spec.title))
         out_facets.append(Facet(spec.key, spec.title, values, max(0, len(ordered) - FACET_LIMIT)))
         active += [v for v in values if v.selected]
     headers = []

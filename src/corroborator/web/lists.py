@@ -92,7 +92,8 @@ def _quote_rows(ctx: Ctx) -> list[dict[str, Any]]:
         qid = q.mention.id
         origin = view.case.provenance.get(qid)
         doc = view.docs.get(q.mention.doc_id)
-        rows.append({"id": qid, "item": q, "text": q.mention.text, "speaker": q.speaker or q.speaker_label,
+        speaker = view.entities[q.speaker].name if q.speaker in view.entities else q.speaker_label
+        rows.append({"id": qid, "item": q, "text": q.mention.text, "speaker": speaker,
                      "speaker_label": q.speaker_label, "source": origin.source if origin else None,
                      "doc": q.mention.doc_id, "document": doc_title(doc) if doc else None,
                      "published": doc.published if doc else None, "start": q.mention.start, "end": q.mention.end,
@@ -157,9 +158,7 @@ def _specs(ctx: Ctx, kind: str) -> tuple[list[FacetSpec], list[Column], list[str
                  "document", "published", "start", "end", "text", "claim", "status", "credibility", "reviewed"],
                 None)
     if kind == "quotes":
-        speakers = {q.speaker or q.speaker_label: (ctx.view.entities[q.speaker].name if q.speaker in ctx.view.entities
-                                                   else str(q.speaker_label)) for q in ctx.view.case.quotes}
-        return ([FacetSpec("speaker", "Speaker", lambda s: speakers.get(s) or s), FacetSpec("source", "Source"),
+        return ([FacetSpec("speaker", "Speaker"), FacetSpec("source", "Source"),
                  doc, FacetSpec("protected", "Protected"), _REVIEWED],
                 [Column("text", "Quote"), Column("speaker_label", "Speaker"), Column("document", "Document"),
                  Column("published", "Published"), Column("reviewed", "Review")],
