@@ -64,6 +64,15 @@ def test_facets_count_over_the_filtered_rows_like_datasette() -> None:
     assert [r["id"] for r in both.rows] == ["a"]
 
 
+def test_facets_a_field_no_row_holds_gets_no_facet_until_one_does() -> None:
+    facets = [*FACETS, FacetSpec("credibility", "Credibility")]
+    rows = [dict(r, credibility=None) for r in ROWS]
+    assert "credibility" not in _counts(browse(rows, {}, facets=facets, columns=COLUMNS, page_size=10))
+    rows[0]["credibility"] = "B2"
+    counts = _counts(browse(rows, {}, facets=facets, columns=COLUMNS, page_size=10))
+    assert counts["credibility"] == {"B2": 1, NONE: 3}
+
+
 def test_facets_links_add_and_remove_a_filter_and_keep_the_others() -> None:
     listing = browse(ROWS, {"event": "killed", "sort": "value"}, facets=FACETS, columns=COLUMNS, page_size=10,
                      extra={"q": "w"})

@@ -143,6 +143,7 @@ def _document_rows(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 _REVIEWED = FacetSpec("reviewed", "Reviewed")
+_OPTIONAL = frozenset({"credibility"})
 
 
 def _specs(ctx: Ctx, kind: str) -> tuple[list[FacetSpec], list[Column], list[str], str | None]:
@@ -214,6 +215,8 @@ def list_page(ctx: Ctx, kind: str, template: str, *, keep: Callable[[dict[str, A
     rows = rows_of(ctx, kind)
     if keep is not None:
         rows = [r for r in rows if keep(r)]
+    # A claim field that later builds add (credibility) gets a column and a facet only once it is there.
+    columns = [c for c in columns if c.key not in _OPTIONAL or any(r.get(c.key) is not None for r in rows)]
     fmt = query.get("format")
     if fmt:
         if fmt not in FORMATS:
