@@ -61,11 +61,13 @@ ENV.filters["said"] = said
 
 
 def _doc_label(ctx: Ctx) -> Callable[[str], str]:
+    """How a document facet names a document id: its title."""
     docs = ctx.view.docs
     return lambda d: doc_title(docs[d]) if d in docs else d
 
 
 def _figure_rows(ctx: Ctx) -> list[dict[str, Any]]:
+    """Rows of the figures list: values, source, document, claim status, review."""
     view = ctx.view
     rows = []
     for f in view.case.figures:
@@ -86,6 +88,7 @@ def _figure_rows(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def _quote_rows(ctx: Ctx) -> list[dict[str, Any]]:
+    """Rows of the quotes list: speaker, source, document, protection, review."""
     view = ctx.view
     rows = []
     for q in view.case.quotes:
@@ -103,6 +106,7 @@ def _quote_rows(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def _claim_rows(ctx: Ctx) -> list[dict[str, Any]]:
+    """Rows of the claims list: range as said, sources, statuses, credibility, lock."""
     view = ctx.view
     rows = []
     for c in view.case.claims:
@@ -117,6 +121,7 @@ def _claim_rows(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def _entity_rows(ctx: Ctx) -> list[dict[str, Any]]:
+    """Rows of the entities list: type, protection and the documents that mention each."""
     view = ctx.view
     mentions = view.case.mentions
     rows = []
@@ -129,6 +134,7 @@ def _entity_rows(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def _document_rows(ctx: Ctx) -> list[dict[str, Any]]:
+    """Rows of the documents list: outlet, dates, what was found, whether a copy."""
     view = ctx.view
     figures = Counter(f.mention.doc_id for f in view.case.figures)
     quotes = Counter(q.mention.doc_id for q in view.case.quotes)
@@ -168,7 +174,8 @@ def _specs(ctx: Ctx, kind: str) -> tuple[list[FacetSpec], list[Column], list[str
     if kind == "claims":
         return ([FacetSpec("event", "Event"), FacetSpec("status", "Machine status"),
                  FacetSpec("credibility", "Credibility"), FacetSpec("source", "Source"), _REVIEWED],
-                [Column("event", "Event"), Column("low", "Range", numeric=True), Column("figures", "Figures", numeric=True),
+                [Column("event", "Event"), Column("low", "Range", numeric=True),
+                 Column("figures", "Figures", numeric=True),
                  Column("independent_sources", "Independent sources", numeric=True), Column("status", "Machine status"),
                  Column("credibility", "Credibility"), Column("reviewed", "Review"), Column("note", "Note", False)],
                 ["id", "event", "low", "high", "said", "figures", "independent_sources", "status", "credibility",

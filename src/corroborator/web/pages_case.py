@@ -140,3 +140,19 @@ def queue_items(ctx: Ctx, kind: str, status: str) -> list[Any]:
     if status == "all":
         return items
     return [x for x in items if status_of(ctx, kind, x.mention.id) == status]
+
+
+def place(ctx: Ctx, item_id: str) -> tuple[int, int, int] | None:
+    """Where a figure or quote stands in reading order (document, offset), read from its id.
+
+    Ids are ``<document id prefix>:<kind>:<start>-<end>``, so an item that has left the
+    case (a figure rejected just now) still has a place.
+    """
+    prefix, _, rest = item_id.partition(":")
+    order: dict[str, int] = ctx.view.cached("doc-order-prefix", lambda: {
+        d.id[:16]: i for i, d in enumerate(ctx.view.case.documents)})
+    try:
+        start, end = (int(n) for n in rest.rsplit(":", 1)[-1].split("-", 1))
+    except ValueError:
+        return None
+    return (order[prefix], start, end) if prefix in order else None

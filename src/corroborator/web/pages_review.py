@@ -12,9 +12,10 @@ from corroborator import review
 from corroborator.model import EVENT_KINDS, QUALIFIERS
 from corroborator.review import REVIEW_STATUSES, Review, ReviewError
 from corroborator.web import lists, present
-from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, query_string, render, safe_next
+from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, render, safe_next
 from corroborator.web.history import change_lines, present_review
-from corroborator.web.pages_case import locked_by, queue_items, status_of
+from corroborator.web.undo import undo_offer, with_params
+from corroborator.web.pages_case import locked_by, place, queue_items, status_of
 from corroborator.witnesses import PSEUDONYM_ANY
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ def marking(request: Any, doc_id: str) -> dict[str, Any]:
 
 
 ENV.globals["marking"] = marking
+ENV.globals["undo_offer"] = undo_offer
+ENV.globals["change_lines"] = change_lines
 
 
 def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], note: str = "") -> Review:
@@ -170,46 +173,6 @@ def _store_review(ctx: Ctx, action: str, target: str, after: dict[str, Any], not
     return record
 
 
-def _with(url: str, **params: Any) -> str:
-    """``url`` with query parameters added (values are numbers or known words, never the reader's text)."""
-    return url + ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in params.items())
-
-
-def undo_offer(request: Any) -> dict[str, Any] | None:
-    """The "Undo" offer after a reject (``?undo=<seq>``), while that reject is its item's latest review.
-
-    Also says so after an undo (``?restored=<seq>``). Only numbers come from the query.
-    """
-    ctx: Ctx | None = getattr(request.state, "ctx", None)
-    if ctx is None:
-        return None
-    params = request.query_params
-    if (params.get("restored") or "").isdigit():
-        return {"restored": True}
-    seq = params.get("undo") or ""
-    if not seq.isdigit():
-        return None
-    record = next((r for r in reversed(ctx.state.reviews) if r.seq == int(seq)), None)
-    if record is None or record.action not in ("figure.reject", "quote.reject"):
-        return None
-    kind = record.action.split(".")[0]
-    latest = [r for r in ctx.state.state.history.get(record.target, []) if r.action.startswith(kind + ".")]
-    if not latest or latest[-1].seq != record.seq or not ctx.user.can("editor"):
-        return None
-    here = [(k, v) for k, v in params.multi_items() if k not in ("undo", "done", "restored")]
-    if request.url.path == "/queue":
-        # Back in the queue at the item the reject left, not the one after it.
-        here = [("at" if k == "after" else k, v) for k, v in here]
-    back = request.url.path + query_string(**dict(here)) if here else request.url.path
-    what = "Figure rejected: it has left its claims, the totals and every output." if kind == "figure" \
-        else "Speaker marked wrong: the quote is now unattributed."
-    return {"restored": False, "seq": record.seq, "message": what, "next": back}
-
-
-ENV.globals["undo_offer"] = undo_offer
-ENV.globals["change_lines"] = change_lines
-
-
 @router.post("/reviews/{seq}/undo")
 async def undo_reject(seq: int, ctx: Ctx = Depends(current)) -> Response:
     """Undo a reject: a new review (``figure.restore`` or ``quote.restore``) puts the item back as it was."""
@@ -221,7 +184,8 @@ async def undo_reject(seq: int, ctx: Ctx = Depends(current)) -> Response:
     kind = record.action.split(".")[0]
     done = _store_review(ctx, f"{kind}.restore", record.target, {"undo": seq}, str(form.get("note", "")))
     fallback = present.url(kind + "s", _shown_id(ctx, kind + "s", record.target))
-    return RedirectResponse(_with(safe_next(str(form.get("next") or fallback)), restored=done.seq), status_code=303)
+    back = with_params(safe_next(str(form.get("next") or fallback)), restored=done.seq)
+    return RedirectResponse(back, status_code=303)
 
 
 def _evidence_form(form: dict[str, Any]) -> dict[str, Any] | None:
@@ -286,7 +250,8 @@ async def quote_review(quote_id: str, ctx: Ctx = Depends(current)) -> Response:
     record = do_review(ctx, f"quote.{op}", quote_id, after, str(form.get("note", "")))
     shown = present.url("quotes", _shown_id(ctx, "quotes", record.target)) + "?done=" + str(op)
     if op == "reject":
-        return RedirectResponse(_with(safe_next(str(form.get("next") or shown)), undo=record.seq), status_code=303)
+        return RedirectResponse(with_params(safe_next(str(form.get("next") or shown)), undo=record.seq),
+                                status_code=303)
     return _done(form, shown)
 
 
@@ -326,7 +291,7 @@ async def figure_review(figure_id: str, ctx: Ctx = Depends(current)) -> Response
     record = do_review(ctx, f"figure.{op}", figure_id, after, str(form.get("note", "")))
     if op == "reject":
         # The figure leaves the case: go on (or back to the list) with an offer to undo.
-        return RedirectResponse(_with(safe_next(str(form.get("next") or "/figures")), undo=record.seq),
+        return RedirectResponse(with_params(safe_next(str(form.get("next") or "/figures")), undo=record.seq),
                                 status_code=303)
     return _done(form, present.url("figures", _shown_id(ctx, "figures", record.target)) + "?done=" + str(op))
 
@@ -417,12 +382,13 @@ def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unr
             current_item = next((x for x in items if x.mention.id == at), None)
         if current_item is None and after:
             # A figure rejected just now has left the case: go on from where it stood.
-            place = _place(ctx, after)
-            current_item = next((x for x in items if _place(ctx, x.mention.id) > place), items[0]) if place else None
+            spot = place(ctx, after)
+            current_item = next((x for x in items if (place(ctx, x.mention.id) or spot) > spot), items[0]) \
+                if spot else None
         if current_item is None and before:
-            place = _place(ctx, before)
-            current_item = next((x for x in reversed(items) if _place(ctx, x.mention.id) < place), items[-1]) \
-                if place else None
+            spot = place(ctx, before)
+            current_item = next((x for x in reversed(items) if (place(ctx, x.mention.id) or spot) < spot), items[-1]) \
+                if spot else None
         current_item = current_item or items[0]
     context: dict[str, Any] = {}
     if current_item is not None:
@@ -439,19 +405,3 @@ def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unr
     return render(ctx.request, "queue.html", ctx, guard=True, kind=kind, queue_status=status, total=len(items),
                   reviewed=gone + sum(1 for x in every if status_of(ctx, kind, x.mention.id) != "unreviewed"),
                   count_all=len(every) + gone, item=current_item, **context)
-
-
-def _place(ctx: Ctx, item_id: str) -> tuple[int, int, int] | None:
-    """Where a figure or quote stands in reading order (document, offset), read from its id.
-
-    Ids are ``<document id prefix>:<kind>:<start>-<end>``, so an item that has left the
-    case (a figure rejected just now) still has a place.
-    """
-    prefix, _, rest = item_id.partition(":")
-    order: dict[str, int] = ctx.view.cached("doc-order-prefix", lambda: {
-        d.id[:16]: i for i, d in enumerate(ctx.view.case.documents)})
-    try:
-        start, end = (int(n) for n in rest.rsplit(":", 1)[-1].split("-", 1))
-    except ValueError:
-        return None
-    return (order[prefix], start, end) if prefix in order else None
