@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pyotp
 import pytest
@@ -208,3 +208,64 @@ def test_browser_main_pages_pass_axe_accessibility_checks(chromium: Any, live: d
         assert problems == {}
     finally:
         context.close()
+
+
+def test_browser_facets_filter_sort_and_download(page: Any, live: dict[str, Any]) -> None:
+    url = live["url"]
+    log_in(page, url, "edna", PASSWORD)
+    page.goto(url + "/figures")
+    rows = page.locator("table.data tbody tr").count()
+    event = page.locator('.facet[data-facet="event"]')
+    detained = event.locator('a[data-value="detained"]')
+    count = int(event.locator('li:has(a[data-value="detained"]) .count').inner_text())
+    assert 0 < count < rows
+    detained.click()
+    # Links spell every value in %-escapes (no typed word is repeated); the browser reads them as usual.
+    page.wait_for_url(lambda u: "event=detained" in unquote(u))
+    assert page.locator("table.data tbody tr").count() == count
+    assert page.locator(".active-filters .chip").count() == 1
+    # Sorting keeps the filter; a second click reverses the order.
+    page.click("th a.sort:has-text('Value')")
+    page.wait_for_url(lambda u: "sort=value" in unquote(u))
+    values = [int(v) for v in page.locator("table.data tbody td.n.big").all_inner_texts()]
+    assert values == sorted(values)
+    page.click("th a.sort:has-text('Value')")
+    page.wait_for_url(lambda u: "sort_desc=value" in unquote(u))
+    values = [int(v) for v in page.locator("table.data tbody td.n.big").all_inner_texts()]
+    assert values == sorted(values, reverse=True) and "event=detained" in unquote(page.url)
+    shot(page, "10-figures-facets")
+    href = page.locator(".downloads a", has_text="JSON").get_attribute("href")
+    data = page.request.get(url + "/figures" + href).json()
+    assert data["count"] == count and [r["value"] for r in data["rows"]] == values
+    # Removing the filter from its chip brings every figure back.
+    with page.expect_navigation():
+        page.click(".active-filters .chip")
+    assert page.locator("table.data tbody tr").count() == rows and "event=" not in unquote(page.url)
+    assert page.errors == []
+
+
+def test_browser_reject_then_undo(page: Any, live: dict[str, Any]) -> None:
+    url = live["url"]
+    log_in(page, url, "edna", PASSWORD)
+    page.goto(url + "/queue?kind=figures&status=all")
+    progress = page.locator(".queue-progress label").inner_text()
+    total = progress.split(" of ")[1]
+    first = page.locator(".evidence .exact code").inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("x")
+    assert page.locator("#undo-bar").is_visible() and "Figure rejected" in page.locator("#undo-bar").inner_text()
+    # The total counts the rejected figure: reviewed plus remaining.
+    assert page.locator(".queue-progress label").inner_text().split(" of ")[1] == total
+    assert page.locator(".evidence .exact code").inner_text() != first
+    shot(page, "11-rejected-undo-offer")
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    assert "Undone" in page.locator("#undo-done").inner_text()
+    # Back at the figure the reject took away, as it was.
+    assert page.locator(".evidence .exact code").inner_text() == first
+    shot(page, "12-undone")
+    page.goto(url + "/reviews")
+    latest = page.locator("table.data tbody tr").first.inner_text()
+    assert "figure.restore" in latest and "edna" in latest and "undoes review" in latest
+    assert "{" not in page.locator("table.data tbody").inner_text()
+    assert page.errors == []

@@ -249,8 +249,13 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
 def _review(case: Case, item_id: str) -> dict[str, Any]:
     """An item's review state for the template: status, who and when, and what was corrected."""
     r = case.review_of(item_id)
-    changes = "; ".join(f"{k}: {v.get('machine', '')} → {v.get('reviewed')}" if "machine" in v else f"{k}: {v.get('reviewed')}"
-                        for k, v in (r.get("corrected") or {}).items())
+    def shown(v: Any) -> str:
+        """A corrected value; nothing (no attribution, no date) as a dash, never "None"."""
+        return "—" if v is None or v == "" else str(v)
+
+    changes = "; ".join(f"{k}: {shown(v.get('machine'))} → {shown(v.get('reviewed'))}" if "machine" in v
+                        else f"{k}: {shown(v.get('reviewed'))}" for k, v in (r.get("corrected") or {}).items()
+                        if "machine" not in v or v.get("machine") != v.get("reviewed"))
     return {"status": r["status"], "by": r.get("by"), "at": r.get("at"), "note": r.get("note"), "changes": changes}
 
 

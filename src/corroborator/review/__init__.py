@@ -13,6 +13,9 @@ Actions (``target`` is the id of a figure, quote, claim or entity):
   the ``doc`` they belong to);
 - ``quote.confirm`` / ``quote.reject`` (the speaker is right / wrong) / ``quote.speaker``
   (``after``: ``speaker`` entity id or null, ``speaker_label``, optional ``evidence``);
+- ``figure.restore`` / ``quote.restore`` undo the item's latest review, a reject
+  (``after``: ``undo``, the seq of that reject; stored with the ``status`` given back):
+  the item is as it was before the reject;
 - ``claim.status`` (``after``: ``status`` in :data:`REVIEW_STATUSES`), ``claim.lock`` /
   ``claim.unlock``;
 - ``entity.merge`` (``after``: ``into``), ``entity.split`` (``after``: ``id, name,
@@ -40,11 +43,14 @@ from corroborator.review.actions import (
     FIGURE_FIELDS,
     MAX_VALUE,
     REVIEW_EXTRACTOR,
+    RESTORE_ACTIONS,
     REVIEW_STATUSES,
     VALID,
     Review,
     ReviewState,
     parse_count,
+    restore_after,
+    status_after,
 )
 from corroborator.review.apply import apply, clean_after, identifying_marks
 from corroborator.review.recompute import recompute_claims, reviewed_only
@@ -57,6 +63,7 @@ __all__ = [
     "FIGURE_FIELDS",
     "MAX_VALUE",
     "REVIEW_EXTRACTOR",
+    "RESTORE_ACTIONS",
     "REVIEW_STATUSES",
     "VALID",
     "Review",
@@ -99,11 +106,12 @@ def review_state(reviews: list[Review]) -> ReviewState:
     state = ReviewState()
     for r in reviews:
         state.history.setdefault(r.target, []).append(r)
-        kind, verb = r.action.split(".", 1)
-        if kind == "figure":
-            state.figures[r.target] = {"confirm": "confirmed", "reject": "rejected"}.get(verb, "corrected")
-        elif kind == "quote":
-            state.quotes[r.target] = {"confirm": "confirmed", "reject": "rejected"}.get(verb, "corrected")
+        kind = r.action.split(".", 1)[0]
+        if kind in ("figure", "quote"):
+            table = state.figures if kind == "figure" else state.quotes
+            table[r.target] = status_after(r)
+            if table[r.target] == "unreviewed":
+                del table[r.target]
         elif r.action == "claim.status":
             state.claims[r.target] = r.after.get("status", "unreviewed")
         elif r.action == "claim.lock":
@@ -116,6 +124,8 @@ def review_state(reviews: list[Review]) -> ReviewState:
 def snapshot(case: Case, action: str, target: str) -> dict[str, Any]:
     """The current state of what ``action`` changes: the "before" of a review record."""
     kind = ACTIONS.get(action)
+    if action in RESTORE_ACTIONS:
+        return {"status": "rejected"}
     if kind == "figure":
         f = next((f for f in case.figures if f.mention.id == target), None)
         return {k: getattr(f, k) for k in FIGURE_FIELDS} | {"text": f.mention.text} if f else {}
@@ -153,6 +163,8 @@ def validate_review(case: Case, state: ReviewState, *, user: str, role: str, act
         raise ReviewError("only editors and admins can review")
     if action in ADMIN_ACTIONS and role != "admin":
         raise ReviewError(f"only an admin can {action.replace('.', ' ')}")
+    if action in RESTORE_ACTIONS:
+        return restore_after(state, action, target, after)
     return clean_after(case, state, user=user, role=role, action=action, target=target, after=after)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from corroborator.errors import ReviewConflictError, ReviewError
 from corroborator.model import EVENT_KINDS, QUALIFIERS
 from corroborator.store.reviews import Review
 
@@ -18,20 +19,25 @@ __all__ = [
     "VALID",
     "Review",
     "ReviewState",
+    "RESTORE_ACTIONS",
     "parse_count",
+    "restore_after",
+    "status_after",
 ]
 
 #: A claim's review status (separate from the machine's corroboration status).
 REVIEW_STATUSES = ("unreviewed", "in_review", "verified", "disputed", "rejected")
 #: Every review action and the kind of thing it targets.
 ACTIONS = {
-    "figure.confirm": "figure", "figure.reject": "figure", "figure.correct": "figure",
-    "quote.confirm": "quote", "quote.reject": "quote", "quote.speaker": "quote",
+    "figure.confirm": "figure", "figure.reject": "figure", "figure.correct": "figure", "figure.restore": "figure",
+    "quote.confirm": "quote", "quote.reject": "quote", "quote.speaker": "quote", "quote.restore": "quote",
     "claim.status": "claim", "claim.lock": "claim", "claim.unlock": "claim",
     "entity.merge": "entity", "entity.split": "entity", "entity.protect": "entity", "entity.unprotect": "entity",
     "document.mark_identifying": "document", "document.unmark_identifying": "document",
     "source.reliability": "source",
 }
+#: Actions that undo a reject: the item is as it was before it (audited like any review).
+RESTORE_ACTIONS = frozenset({"figure.restore", "quote.restore"})
 #: Actions only an admin may take (lifting protection exposes a witness).
 ADMIN_ACTIONS = frozenset({"entity.unprotect"})
 FIGURE_FIELDS = ("value", "qualifier", "event", "subject", "attributed_to", "when")
@@ -56,6 +62,35 @@ class ReviewState:
     claims: dict[str, str] = field(default_factory=dict)
     locks: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[Review]] = field(default_factory=dict)
+
+
+def status_after(r: Review) -> str:
+    """The review status of a figure or quote after ``r``."""
+    verb = r.action.split(".", 1)[1]
+    if verb == "restore":
+        return str(r.after.get("status") or "unreviewed")
+    return {"confirm": "confirmed", "reject": "rejected"}.get(verb, "corrected")
+
+
+def restore_after(state: ReviewState, action: str, target: str, after: dict[str, object]) -> dict[str, object]:
+    """The checked ``after`` of undoing the reject of a figure or quote: ``{undo, status}``.
+
+    Only the latest review of an item can be undone, and only if it is a reject; the item
+    gets back the review status it had before (``unreviewed`` if it had none).
+
+    Raises:
+        ReviewError: The item's latest review is not a reject, or not the one named by ``after["undo"]``.
+    """
+    kind = action.split(".", 1)[0]
+    history = [r for r in state.history.get(target, []) if r.action.startswith(kind + ".")]
+    if not history or history[-1].action != f"{kind}.reject":
+        raise ReviewError(f"{kind} {target} is not rejected: there is no reject to undo")
+    last = history[-1]
+    wanted = after.get("undo")
+    if wanted not in (None, "") and str(wanted) != str(last.seq):
+        raise ReviewConflictError(f"{kind} {target} was reviewed again after review {wanted}: reload the page")
+    status = status_after(history[-2]) if len(history) > 1 else "unreviewed"
+    return {"undo": last.seq, "status": status}
 
 
 def parse_count(text: str) -> int | None:

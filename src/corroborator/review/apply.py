@@ -13,6 +13,7 @@ from corroborator.witnesses import IDENTIFYING, PSEUDONYM_RE, assign_pseudonyms,
 from corroborator.model import Case, Claim, Entity, Figure, Mention, Quote, mention_id
 from corroborator.review.actions import (
     ACTIONS,
+    RESTORE_ACTIONS,
     FIGURE_FIELDS,
     MAX_VALUE,
     REVIEW_EXTRACTOR,
@@ -316,8 +317,15 @@ def apply(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> C
     merged: dict[str, str] = {}
     records: dict[str, dict[str, Any]] = {}
     reliability: dict[str, dict[str, Any]] = dict(case.reliability)
+    # What a reject changed, kept so that undoing it (``*.restore``) puts the item back as it was.
+    before_reject: dict[str, tuple[Any, dict[str, Any] | None]] = {}
     for r in reviews:
         kind = ACTIONS.get(r.action)
+        if r.action.endswith(".reject") and kind in ("figure", "quote"):
+            before_reject[r.target] = ((figures if kind == "figure" else quotes).get(r.target), records.get(r.target))
+        if r.action in RESTORE_ACTIONS:
+            _restore(r, before_reject, figures, quotes, mentions, records, rejected_figures)
+            continue
         if kind in ("figure", "quote", "claim", "entity"):
             _record(records, r, figures.get(r.target) if kind == "figure" else None)
         if kind == "source":
@@ -367,6 +375,26 @@ def apply(case: Case, reviews: list[Review], settings: Settings = DEFAULTS) -> C
         reviewed = recompute_claims(reviewed, reviewed.figures, settings, rejected_claims=rejected_claims,
                                     verified=verified)
     return dataclasses.replace(reviewed, claims=_annotate(reviewed.claims, claim_status, locks), reviews=records)
+
+
+def _restore(r: Review, before_reject: dict[str, tuple[Any, dict[str, Any] | None]], figures: dict[str, Figure],
+             quotes: dict[str, Quote], mentions: dict[str, Mention], records: dict[str, dict[str, Any]],
+             rejected_figures: set[str]) -> None:
+    """Undo a reject: the figure or quote, and its review record, as they were before it."""
+    item, record = before_reject.pop(r.target, (None, None))
+    if item is None:
+        logger.warning("review %d: %s of %s, which was not rejected; skipped", r.seq, r.action, r.target)
+        return
+    if isinstance(item, Figure):
+        figures[r.target] = item
+        rejected_figures.discard(r.target)
+    else:
+        quotes[r.target] = item
+    mentions[r.target] = item.mention
+    if record is None:
+        records.pop(r.target, None)
+    else:
+        records[r.target] = record
 
 
 #: Claim review statuses in the review vocabulary every item shares.

@@ -45,6 +45,46 @@ def present_review(r: Review, view: View) -> dict[str, Any]:
                     "after": p.values(r.after), "note": p.string(r.note)}
 
 
+#: What the fields of review records are called on the page.
+_FIELD_NAMES = {"attributed_to": "according to", "subject": "who is counted", "speaker_label": "speaker named",
+                "mention_ids": "mentions", "into": "merged into", "undo": "undoes review"}
+
+
+def _shown(value: Any) -> str:
+    """A stored value as a reader reads it: nothing as "—", a selection as its words and characters."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        if "text" in value and "start" in value:
+            return f"“{value['text']}” (characters {value['start']}–{value.get('end')})"
+        if "withheld" in value:
+            return str(value["withheld"])
+        return ", ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown(v) for v in value)
+    text = str(value)
+    return text.replace("_", " ") if text.isidentifier() else text
+
+
+def change_lines(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, str]]:
+    """A review record's change as readable lines: ``{field, before, after}``, "value: 3 → 4".
+
+    Fields the action set are listed with what they were before (unchanged ones are left
+    out); an action that sets nothing (confirm, reject, lock) lists nothing.
+    """
+    before, after = before or {}, after or {}
+    lines = []
+    for key, value in after.items():
+        old = before.get(key)
+        if key in before and old == value:
+            continue
+        lines.append({"field": _FIELD_NAMES.get(key, key.replace("_", " ")),
+                      "before": _shown(old) if key in before else "", "after": _shown(value)})
+    return lines
+
+
 class _Redacted:
     """Presents the values of one review record through the redacted case."""
 

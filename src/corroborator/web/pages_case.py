@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
+from corroborator.consolidate._facts import phrase
 from corroborator.store.search import SCOPES
-from corroborator.web import present
+from corroborator.web import lists, present
 from corroborator.web.deps import Ctx, WebError, current, paginate, render
 
 logger = logging.getLogger(__name__)
@@ -20,10 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 def status_of(ctx: Ctx, kind: str, view_id: str) -> str:
     """The review status of a figure, quote or claim as this reader sees its id."""
-    raw = ctx.view.raw_id(kind, view_id)
-    table = {"figures": ctx.state.state.figures, "quotes": ctx.state.state.quotes,
-             "claims": ctx.state.state.claims}[kind]
-    return table.get(raw, "unreviewed")
+    return lists.review_status(ctx, kind, view_id)
 
 
 def locked_by(ctx: Ctx, claim_id: str) -> str | None:
@@ -49,28 +47,29 @@ def overview(ctx: Ctx = Depends(current)) -> Response:
     for kind, entry in sorted(case.totals.items()):
         entry = entry if isinstance(entry, dict) else {"best": entry}
         claims = [view.claims[c] for c in entry.get("claims", []) if isinstance(c, str) and c in view.claims]
-        totals.append({"kind": kind, "entry": entry, "claims": claims})
+        best = entry.get("best")
+        said = phrase(best, str(entry.get("qualifier") or "exact")) if isinstance(best, int) else best
+        totals.append({"kind": kind, "entry": entry, "claims": claims, "best": said})
     counts = {"documents": len(case.documents), "entities": len(case.entities), "quotes": len(case.quotes),
               "figures": len(case.figures), "events": len(case.events), "claims": len(case.claims)}
     conflicting = [c for c in case.claims if c.status == "conflicting"][:20]
     return render(ctx.request, "overview.html", ctx, counts=counts, totals=totals, progress=progress(ctx),
                   timeline=present.timeline_chart(view), panels=present.evolution_chart(view),
                   conflicting=conflicting, status_of=lambda k, i: status_of(ctx, k, i),
+                  said=lambda c: lists.claim_phrase(view.case, c),
                   witnesses=view.data().get("protected", 0))
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents(ctx: Ctx = Depends(current), q: str = "", page: int = 1) -> Response:
-    """Every document, with how much was found in each."""
-    view = ctx.view
-    figures = Counter(f.mention.doc_id for f in view.case.figures)
-    quotes = Counter(q_.mention.doc_id for q_ in view.case.quotes)
+def documents(ctx: Ctx = Depends(current), q: str = "") -> Response:
+    """Every document, with how much was found in each; facets, sorting and downloads."""
     needle = q.casefold().strip()
-    docs = [d for d in view.case.documents
-            if not needle or needle in f"{d.title or ''} {d.outlet or ''} {d.author or ''} {d.path}".casefold()]
-    docs.sort(key=lambda d: (d.published or "9999", d.title or d.path))
-    pager = paginate(docs, page, ctx.state.settings.page_size)
-    return render(ctx.request, "documents.html", ctx, pager=pager, q=q, figures=figures, quotes=quotes)
+
+    def keep(r: dict[str, Any]) -> bool:
+        """Title, outlet, author or path contains the text filter."""
+        return not needle or needle in f"{r['title']} {r['source'] or ''} {r['author'] or ''} {r['path']}".casefold()
+
+    return lists.list_page(ctx, "documents", "documents.html", keep=keep, extra={"q": q}, q=q)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -89,18 +88,15 @@ def reader(doc_id: str, ctx: Ctx = Depends(current)) -> Response:
 
 
 @router.get("/entities", response_class=HTMLResponse)
-def entities(ctx: Ctx = Depends(current), type: str = "", q: str = "", protected: str = "",
-             page: int = 1) -> Response:
-    """Every person, organisation and place, most mentioned first."""
-    view = ctx.view
+def entities(ctx: Ctx = Depends(current), q: str = "") -> Response:
+    """Every person, organisation and place; facets, sorting and downloads."""
     needle = q.casefold().strip()
-    items = [e for e in view.case.entities
-             if (not type or e.type == type) and (protected != "yes" or e.protected)
-             and (not needle or needle in " ".join((e.name, *e.aliases)).casefold())]
-    items.sort(key=lambda e: (-len(e.mention_ids), e.name.casefold()))
-    types = sorted({e.type for e in view.case.entities})
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "entities.html", ctx, pager=pager, types=types, type=type, q=q, protected=protected)
+
+    def keep(r: dict[str, Any]) -> bool:
+        """The name or an alias contains the text filter."""
+        return not needle or needle in " ".join((r["name"], *r["aliases"])).casefold()
+
+    return lists.list_page(ctx, "entities", "entities.html", keep=keep, extra={"q": q}, q=q)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
@@ -140,7 +136,23 @@ def queue_items(ctx: Ctx, kind: str, status: str) -> list[Any]:
     """Figures or quotes in reading order, filtered by review status (``all`` for every one)."""
     items = ctx.view.case.figures if kind == "figures" else ctx.view.case.quotes
     order = {d.id: i for i, d in enumerate(ctx.view.case.documents)}
-    items = sorted(items, key=lambda x: (order.get(x.mention.doc_id, 0), x.mention.start))
+    items = sorted(items, key=lambda x: (order.get(x.mention.doc_id, 0), x.mention.start, x.mention.end))
     if status == "all":
         return items
     return [x for x in items if status_of(ctx, kind, x.mention.id) == status]
+
+
+def place(ctx: Ctx, item_id: str) -> tuple[int, int, int] | None:
+    """Where a figure or quote stands in reading order (document, offset), read from its id.
+
+    Ids are ``<document id prefix>:<kind>:<start>-<end>``, so an item that has left the
+    case (a figure rejected just now) still has a place.
+    """
+    prefix, _, rest = item_id.partition(":")
+    order: dict[str, int] = ctx.view.cached("doc-order-prefix", lambda: {
+        d.id[:16]: i for i, d in enumerate(ctx.view.case.documents)})
+    try:
+        start, end = (int(n) for n in rest.rsplit(":", 1)[-1].split("-", 1))
+    except ValueError:
+        return None
+    return (order[prefix], start, end) if prefix in order else None

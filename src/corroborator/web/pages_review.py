@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from corroborator import review
 from corroborator.model import EVENT_KINDS, QUALIFIERS
 from corroborator.review import REVIEW_STATUSES, Review, ReviewError
-from corroborator.web import present
-from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, paginate, render, safe_next
-from corroborator.web.history import present_review
-from corroborator.web.pages_case import locked_by, queue_items, status_of
+from corroborator.web import lists, present
+from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, render, safe_next
+from corroborator.web.history import change_lines, present_review
+from corroborator.web.undo import undo_offer, with_params
+from corroborator.web.pages_case import locked_by, place, queue_items, status_of
 from corroborator.witnesses import PSEUDONYM_ANY
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ def marking(request: Any, doc_id: str) -> dict[str, Any]:
 
 
 ENV.globals["marking"] = marking
+ENV.globals["undo_offer"] = undo_offer
+ENV.globals["change_lines"] = change_lines
 
 
 def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], note: str = "") -> Review:
@@ -132,6 +135,9 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
         raise ReviewError(f"unknown review action {action!r}; valid actions: {', '.join(sorted(review.ACTIONS))}")
     kind = KIND_OF[review.ACTIONS[action]]
     view = ctx.view
+    if action in review.RESTORE_ACTIONS and not view.redacted and view_target not in getattr(view, kind):
+        # A rejected figure has left the case; its id is the machine id (a redacted reader undoes by review seq).
+        return _store_review(ctx, action, view_target, {"undo": after.get("undo")}, note)
     if view_target not in (view.docs if kind == "documents" else getattr(view, kind)):
         raise WebError(404, f"no such {kind[:-1] if kind != 'entities' else 'entity'} in this case")
     if not view.mapped(kind, view_target):
@@ -149,6 +155,11 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
         after["evidence"] = _raw_evidence(ctx, kind, view_target, after["evidence"])
     if kind == "documents":
         after = _raw_mark(ctx, action, view_target, after)
+    return _store_review(ctx, action, target, after, note)
+
+
+def _store_review(ctx: Ctx, action: str, target: str, after: dict[str, Any], note: str = "") -> Review:
+    """Validate one review action on a machine id against the latest corrected case and store it."""
     with ctx.state.db.store() as store:
         ctx.state.refresh(store)
         case = ctx.state.corrected
@@ -160,6 +171,21 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
         ctx.state.refresh(store)
     logger.info("review %d by %s: %s %s", record.seq, record.user, action, target)
     return record
+
+
+@router.post("/reviews/{seq}/undo")
+async def undo_reject(seq: int, ctx: Ctx = Depends(current)) -> Response:
+    """Undo a reject: a new review (``figure.restore`` or ``quote.restore``) puts the item back as it was."""
+    form = await form_of(ctx)
+    ctx.require("editor")
+    record = next((r for r in ctx.state.reviews if r.seq == seq), None)
+    if record is None or record.action not in ("figure.reject", "quote.reject"):
+        raise WebError(404, "no such reject to undo")
+    kind = record.action.split(".")[0]
+    done = _store_review(ctx, f"{kind}.restore", record.target, {"undo": seq}, str(form.get("note", "")))
+    fallback = present.url(kind + "s", _shown_id(ctx, kind + "s", record.target))
+    back = with_params(safe_next(str(form.get("next") or fallback)), restored=done.seq)
+    return RedirectResponse(back, status_code=303)
 
 
 def _evidence_form(form: dict[str, Any]) -> dict[str, Any] | None:
@@ -188,24 +214,9 @@ def _history(ctx: Ctx, kind: str, view_id: str) -> list[dict[str, Any]]:
 
 # -- quotes ------------------------------------------------------------------------------
 @router.get("/quotes", response_class=HTMLResponse)
-def quotes(ctx: Ctx = Depends(current), speaker: str = "", doc: str = "", protected: str = "",
-           status: str = "", page: int = 1) -> Response:
-    """Quotes, filtered by speaker, document, protection and review status."""
-    view = ctx.view
-    items = [q for q in view.case.quotes
-             if (not speaker or speaker in (q.speaker, q.speaker_label))
-             and (not doc or q.mention.doc_id == doc) and (protected != "yes" or q.protected)
-             and (protected != "no" or not q.protected)
-             and (not status or status_of(ctx, "quotes", q.mention.id) == status)]
-    speakers: dict[str, str] = {}
-    for q in view.case.quotes:
-        key = q.speaker or q.speaker_label
-        if key:
-            speakers[key] = view.entities[q.speaker].name if q.speaker in view.entities else str(q.speaker_label)
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "quotes.html", ctx, pager=pager, speakers=sorted(speakers.items(), key=lambda s: s[1]),
-                  speaker=speaker, doc=doc, protected=protected, status=status,
-                  status_of=lambda k, i: status_of(ctx, k, i))
+def quotes(ctx: Ctx = Depends(current)) -> Response:
+    """Quotes with facets (speaker, source, document, protection, review), sorting and downloads."""
+    return lists.list_page(ctx, "quotes", "quotes.html")
 
 
 def _quote_context(ctx: Ctx, qid: str) -> dict[str, Any]:
@@ -237,19 +248,18 @@ async def quote_review(quote_id: str, ctx: Ctx = Depends(current)) -> Response:
         after = {"speaker": form.get("speaker") or None, "speaker_label": form.get("speaker_label") or None,
                  "evidence": _evidence_form(form)}
     record = do_review(ctx, f"quote.{op}", quote_id, after, str(form.get("note", "")))
-    return _done(form, present.url("quotes", _shown_id(ctx, "quotes", record.target)) + "?done=" + str(op))
+    shown = present.url("quotes", _shown_id(ctx, "quotes", record.target)) + "?done=" + str(op)
+    if op == "reject":
+        return RedirectResponse(with_params(safe_next(str(form.get("next") or shown)), undo=record.seq),
+                                status_code=303)
+    return _done(form, shown)
 
 
 # -- figures -----------------------------------------------------------------------------
 @router.get("/figures", response_class=HTMLResponse)
-def figures(ctx: Ctx = Depends(current), event: str = "", status: str = "", doc: str = "", page: int = 1) -> Response:
-    """Figures, filtered by event kind, document and review status."""
-    items = [f for f in ctx.view.case.figures
-             if (not event or f.event == event) and (not doc or f.mention.doc_id == doc)
-             and (not status or status_of(ctx, "figures", f.mention.id) == status)]
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "figures.html", ctx, pager=pager, event=event, status=status, doc=doc,
-                  events=EVENT_KINDS, status_of=lambda k, i: status_of(ctx, k, i))
+def figures(ctx: Ctx = Depends(current)) -> Response:
+    """Figures with facets (event, claim status, credibility, source, document, review), sorting and downloads."""
+    return lists.list_page(ctx, "figures", "figures.html")
 
 
 def _figure_context(ctx: Ctx, fid: str) -> dict[str, Any]:
@@ -279,23 +289,18 @@ async def figure_review(figure_id: str, ctx: Ctx = Depends(current)) -> Response
         after = {k: form[k] for k in review.FIGURE_FIELDS if k in form}
         after["evidence"] = _evidence_form(form)
     record = do_review(ctx, f"figure.{op}", figure_id, after, str(form.get("note", "")))
-    if op == "reject" and not form.get("next"):
-        return _done(form, "/figures?status=rejected")
+    if op == "reject":
+        # The figure leaves the case: go on (or back to the list) with an offer to undo.
+        return RedirectResponse(with_params(safe_next(str(form.get("next") or "/figures")), undo=record.seq),
+                                status_code=303)
     return _done(form, present.url("figures", _shown_id(ctx, "figures", record.target)) + "?done=" + str(op))
 
 
 # -- claims ------------------------------------------------------------------------------
 @router.get("/claims", response_class=HTMLResponse)
-def claims(ctx: Ctx = Depends(current), event: str = "", status: str = "", review_status: str = "",
-           page: int = 1) -> Response:
-    """Claims with their range, sources, machine status and review status."""
-    items = [c for c in ctx.view.case.claims
-             if (not event or c.event == event) and (not status or c.status == status)
-             and (not review_status or status_of(ctx, "claims", c.id) == review_status)]
-    pager = paginate(items, page, ctx.state.settings.page_size)
-    return render(ctx.request, "claims.html", ctx, pager=pager, event=event, status=status,
-                  review_status=review_status, statuses=REVIEW_STATUSES, events=EVENT_KINDS,
-                  status_of=lambda k, i: status_of(ctx, k, i), locked_by=lambda c: locked_by(ctx, c))
+def claims(ctx: Ctx = Depends(current)) -> Response:
+    """Claims with facets (event, machine status, credibility, source, review), sorting and downloads."""
+    return lists.list_page(ctx, "claims", "claims.html")
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
@@ -375,10 +380,15 @@ def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unr
     if items:
         if at in order:
             current_item = next((x for x in items if x.mention.id == at), None)
-        if current_item is None and after in order:
-            current_item = next((x for x in items if order[x.mention.id] > order[after]), items[0])
-        if current_item is None and before in order:
-            current_item = next((x for x in reversed(items) if order[x.mention.id] < order[before]), items[-1])
+        if current_item is None and after:
+            # A figure rejected just now has left the case: go on from where it stood.
+            spot = place(ctx, after)
+            current_item = next((x for x in items if (place(ctx, x.mention.id) or spot) > spot), items[0]) \
+                if spot else None
+        if current_item is None and before:
+            spot = place(ctx, before)
+            current_item = next((x for x in reversed(items) if (place(ctx, x.mention.id) or spot) < spot), items[-1]) \
+                if spot else None
         current_item = current_item or items[0]
     context: dict[str, Any] = {}
     if current_item is not None:
@@ -387,6 +397,11 @@ def queue(ctx: Ctx = Depends(current), kind: str = "figures", status: str = "unr
         context["position"] = next(i for i, x in enumerate(items) if x.mention.id == cid) + 1 \
             if any(x.mention.id == cid for x in items) else 0
         context["item_id"] = cid
+    # Rejected figures leave the case but stay counted: the total is what was reviewed plus what remains.
+    gone = 0
+    if kind == "figures":
+        machine = {f.mention.id for f in ctx.state.base.figures}
+        gone = sum(1 for fid, s in ctx.state.state.figures.items() if s == "rejected" and fid in machine)
     return render(ctx.request, "queue.html", ctx, guard=True, kind=kind, queue_status=status, total=len(items),
-                  reviewed=sum(1 for x in every if status_of(ctx, kind, x.mention.id) != "unreviewed"),
-                  count_all=len(every), item=current_item, **context)
+                  reviewed=gone + sum(1 for x in every if status_of(ctx, kind, x.mention.id) != "unreviewed"),
+                  count_all=len(every) + gone, item=current_item, **context)

@@ -43,7 +43,7 @@
       return;
     }
     var key = arrows[ev.key] || ev.key;
-    if (/^[jkcxeo]$/.test(key) && act(key)) ev.preventDefault();
+    if (/^[jkcxeou]$/.test(key) && act(key)) ev.preventDefault();
   });
 
   document.addEventListener("click", function (ev) {
