@@ -81,19 +81,23 @@ def test_charts_timeline_puts_overlapping_periods_in_separate_lanes():
     assert timeline_chart([TimelineItem(None, "day", "x", "#")]) is None
 
 
-def test_charts_figure_points_place_figures_by_publication_date():
-    case = make_case()
-    points = charts.figure_points(case, lambda f: "#" + f.mention.id)
-    assert [(p.kind, p.day, p.value, p.text) for p in points] == [
-        ("detained", date(2017, 6, 5), 100, ">100"), ("detained", date(2017, 1, 1), 200, "≥200")]
-    assert points[0].label.startswith("100 more than detained — “over 100 gay men” (SBS, 2017-06-05)")
+def test_charts_app_and_report_draw_one_chart_model():
+    from tests.test_report import briefed_case
 
-
-def test_charts_web_present_draws_with_the_shared_module():
-    case = make_case()
+    case = briefed_case()
     view = View(case=case, redacted=False, version=(), to_raw={}, raw=case)
     panels = present.evolution_chart(view)
-    assert panels == evolution_chart(charts.figure_points(case, lambda f: present.url("figures", f.mention.id)))
+    # The app's panels are the report's model: the totals' series, one point per claim source.
+    assert panels == charts.case_evolution(case, lambda f: present.url("figures", f) if f else "/claims")
+    dots = [d for p in panels for d in p["dots"]]
+    assert len(dots) == len(charts.case_series(case)) == 3
+    # The undated entry sits in the "undated" column, never at the start of the time axis.
+    undated = [d for d in dots if ", undated (" in d["label"]]
+    assert len(undated) == 1 and undated[0]["x"] == panels[0]["undated_x"]
+    assert all(d["x"] < panels[0]["undated_x"] for d in dots if d is not undated[0])
+    assert any(d["cls"] == "excluded" and "not counted" in d["label"] for d in dots)
+    case = make_case()
+    view = View(case=case, redacted=False, version=(), to_raw={}, raw=case)
     timeline = present.timeline_chart(view)
     assert timeline is not None and [m["href"].split("#")[0] for m in timeline["marks"]] == [
         f"/documents/{DOC_A}", f"/documents/{DOC_B}"]

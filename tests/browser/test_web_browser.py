@@ -269,3 +269,51 @@ def test_browser_reject_then_undo(page: Any, live: dict[str, Any]) -> None:
     assert "figure.restore" in latest and "edna" in latest and "undoes review" in latest
     assert "{" not in page.locator("table.data tbody").inner_text()
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def live_sample(built_sample: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The bundled sample (claims with their sources) served on a free port, with an editor."""
+    import shutil
+
+    from corroborator.review import accounts
+    from corroborator.store import open_case
+    from tests.browser.server import LiveServer
+
+    case = tmp_path_factory.mktemp("sources") / "case.duckdb"
+    shutil.copy(built_sample, case)
+    with open_case(case) as store:
+        accounts.add_user(store, "edna", "editor", PASSWORD)
+    server = LiveServer(case).start()
+    try:
+        yield {"url": server.url, "case": case}
+    finally:
+        server.stop()
+
+
+def test_browser_source_reliability_rates_the_claims(chromium: Any, live_sample: dict[str, Any]) -> None:
+    context = chromium.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    url = live_sample["url"]
+    log_in(page, url, "edna", PASSWORD)
+    page.goto(url + "/claims")
+    before = page.locator("table.data tbody").inner_text()
+    assert "F6" in before  # nothing rated yet: a single source cannot be judged
+    page.click("nav >> text=Sources")
+    row = page.locator("tr[data-source]").first
+    name = row.locator("td").first.inner_text()
+    row.locator("select").select_option("B")
+    with page.expect_navigation():
+        row.locator("button", has_text="Rate").click()
+    assert "Rating saved" in page.locator(".notice").inner_text()
+    rated = page.locator("tr[data-source]", has_text=name)
+    assert rated.locator("select").input_value() == "B" and "edna" in rated.inner_text()
+    shot(page, "13-sources-rated")
+    page.goto(url + "/claims")
+    assert "B2" in page.locator("table.data tbody").inner_text() or "B1" in page.locator("table.data tbody").inner_text()
+    page.goto(url + "/reviews")
+    assert "source.reliability" in page.locator("table.data tbody tr").first.inner_text()
+    assert errors == []
+    context.close()

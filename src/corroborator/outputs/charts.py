@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from corroborator.model import Case, Event, Figure
+from corroborator.model import Case, Event
 
 logger = logging.getLogger(__name__)
 
@@ -243,26 +243,6 @@ def event_items(case: Case, href: Callable[[Event], str], *, source: Callable[[E
     """
     return [TimelineItem(e.date, e.precision, f"{e.date} ({e.precision}): {e.what[:140]}"
                          + (f" — {source(e)}" if source else ""), href(e)) for e in case.events]
-
-
-def figure_points(case: Case, href: Callable[[Figure], str]) -> list[Point]:
-    """Every figure of the case at its report's publication date (else the date it refers to).
-
-    Figures with neither date are left out: a figure is placed by when it was said.
-    """
-    docs = {d.id: d for d in case.documents}
-    published = {d.id: parse_date(d.published) for d in case.documents}
-    points = []
-    for f in case.figures:
-        period = published.get(f.mention.doc_id) or parse_date(f.when)
-        if not period:
-            continue
-        doc = docs.get(f.mention.doc_id)
-        name = (doc.outlet or doc.title or "") if doc else ""
-        label = (f"{f.value} {f.qualifier.replace('_', ' ')} {f.event} — “{f.mention.text[:100]}” "
-                 f"({name}, {period[0]})")
-        points.append(Point(f.event, period[0], f.value, label, href(f), value_label(f.value, f.qualifier)))
-    return points
 
 
 def series_points(series: Sequence[Mapping[str, Any]], href: Callable[[Mapping[str, Any]], str]) -> list[Point]:

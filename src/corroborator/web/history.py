@@ -22,7 +22,8 @@ from corroborator.web.state import View
 
 logger = logging.getLogger(__name__)
 
-KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities", "document": "documents"}
+KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities", "document": "documents",
+           "source": "sources"}
 _HIDDEN_SELECTION = {"withheld": "the selection lies in a protected passage"}
 
 

@@ -16,6 +16,7 @@ import jinja2
 from fastapi.responses import Response
 
 from corroborator.consolidate._facts import phrase
+from corroborator.consolidate.credibility import credibility_of
 from corroborator.model import Case, Claim, Figure
 from corroborator.web.deps import ENV, Ctx, WebError, render
 from corroborator.web.facets import FORMATS, Column, FacetSpec, Listing, browse, download, filters_of, select
@@ -32,12 +33,9 @@ def review_status(ctx: Ctx, kind: str, view_id: str) -> str:
     return str(table.get(ctx.view.raw_id(kind, view_id), "unreviewed"))
 
 
-def credibility(claim: Claim | None) -> str | None:
-    """A claim's credibility rating as one value, if the claim carries one."""
-    value = getattr(claim, "credibility", None) if claim is not None else None
-    if isinstance(value, Mapping):
-        value = next((value[k] for k in ("rating", "code", "label", "value") if value.get(k) is not None), None)
-    return None if value is None else str(value)
+def credibility(case: Case, claim: Claim | None) -> str | None:
+    """A claim's credibility rating as one value ("B2"), as consolidation or review rated it."""
+    return None if claim is None else str(credibility_of(case, claim)["code"])
 
 
 def claim_phrase(case: Case, claim: Claim) -> str:
@@ -82,7 +80,7 @@ def _figure_rows(ctx: Ctx) -> list[dict[str, Any]]:
                      "doc": f.mention.doc_id, "document": doc_title(doc) if doc else None,
                      "published": doc.published if doc else None, "start": f.mention.start, "end": f.mention.end,
                      "claim": claims[0].id if claims else None, "status": claims[0].status if claims else None,
-                     "credibility": credibility(claims[0]) if claims else None,
+                     "credibility": credibility(view.case, claims[0]) if claims else None,
                      "reviewed": review_status(ctx, "figures", fid)})
     return rows
 
@@ -114,7 +112,7 @@ def _claim_rows(ctx: Ctx) -> list[dict[str, Any]]:
         rows.append({"id": c.id, "item": c, "event": c.event, "low": c.low, "high": c.high,
                      "said": claim_phrase(view.case, c), "figures": len(c.figure_ids),
                      "independent_sources": c.independent_sources, "status": c.status,
-                     "credibility": credibility(c), "source": sorted({str(s) for s in sources if s}),
+                     "credibility": credibility(view.case, c), "source": sorted({str(s) for s in sources if s}),
                      "reviewed": review_status(ctx, "claims", c.id),
                      "locked": ctx.state.state.locks.get(view.raw_id("claims", c.id)), "note": c.note})
     return rows

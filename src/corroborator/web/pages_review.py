@@ -16,12 +16,14 @@ from corroborator.web.deps import ENV, Ctx, WebError, current, form_of, render, 
 from corroborator.web.history import change_lines, present_review
 from corroborator.web.undo import undo_offer, with_params
 from corroborator.web.pages_case import locked_by, place, queue_items, status_of
+from corroborator.web.pages_sources import rate_source
 from corroborator.witnesses import PSEUDONYM_ANY
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
-KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities", "document": "documents"}
+KIND_OF = {"figure": "figures", "quote": "quotes", "claim": "claims", "entity": "entities", "document": "documents",
+           "source": "sources"}
 MARK, UNMARK = "document.mark_identifying", "document.unmark_identifying"
 
 
@@ -133,6 +135,8 @@ def do_review(ctx: Ctx, action: str, view_target: str, after: dict[str, Any], no
     ctx.require("editor")
     if action not in review.ACTIONS:
         raise ReviewError(f"unknown review action {action!r}; valid actions: {', '.join(sorted(review.ACTIONS))}")
+    if review.ACTIONS[action] == "source":
+        return rate_source(ctx, view_target, str(after.get("reliability", "")), note)
     kind = KIND_OF[review.ACTIONS[action]]
     view = ctx.view
     if action in review.RESTORE_ACTIONS and not view.redacted and view_target not in getattr(view, kind):

@@ -177,5 +177,5 @@ def timeline_chart(view: View, limit: int = 400) -> dict[str, Any] | None:
 
 
 def evolution_chart(view: View) -> list[dict[str, Any]]:
-    """One panel per event kind: each figure's value against its report's publication date."""
-    return charts.evolution_chart(charts.figure_points(view.case, lambda f: url("figures", f.mention.id)))
+    """One panel per event kind from the totals' series, the chart model the report draws too."""
+    return charts.case_evolution(view.case, lambda f: url("figures", f) if f in view.figures else "/claims")
