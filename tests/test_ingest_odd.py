@@ -47,7 +47,7 @@ def test_ingest_odd_fifo_is_skipped_with_its_kind_and_never_opened(tmp_path: Pat
     outcome = _in_thread(read_documents, tmp_path / "pipe.txt")
     error = outcome.get("error")
     assert isinstance(error, InputError)
-    assert "not a regular file (a named pipe (FIFO))" in error.reason and error.path.endswith("pipe.txt")
+    assert "not a regular file: a named pipe (FIFO)" in error.reason and error.path.endswith("pipe.txt")
 
 
 def test_ingest_odd_fifo_of_any_name_is_named_as_a_fifo(tmp_path: Path) -> None:

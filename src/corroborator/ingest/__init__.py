@@ -190,7 +190,7 @@ def _read(path: Path, media_type: str, size: int, options: IngestOptions, deadli
     except OSError as exc:
         raise InputError(name, f"unreadable ({exc.strerror or exc})") from exc
     if media_type == "application/pdf":
-        document, problems = read_pdf(name, raw)
+        document, problems = read_pdf(name, raw, deadline)
         return ReadResult([document], problems)
     if not raw.strip():
         raise InputError(name, "empty file")
@@ -261,7 +261,7 @@ def _jsonl_documents(path: Path, lines: list[tuple[int, bytes | None, int]], enc
         deadline.check()
         if line is None:
             problems.append(f"line {number}: too long ({length:,} bytes; the limit ingest.max_line_bytes "
-                            f"is {max_line_bytes:,}); skipped, the other lines are read")
+                            f"is {max_line_bytes:,}); the other lines are read")
             logger.warning("%s line %d: %s bytes, over ingest.max_line_bytes; skipped", path, number, length)
             continue
         if not line.strip():

@@ -111,7 +111,7 @@ def check_regular(path: str | os.PathLike[str]) -> os.stat_result:
         raise InputError(str(path), f"unreadable ({exc.strerror or exc})") from exc
     kind = not_regular(status.st_mode)
     if kind is not None:
-        raise InputError(str(path), f"not a regular file ({kind}); only regular files are read")
+        raise InputError(str(path), f"not a regular file: {kind}; only regular files are read")
     return status
 
 
@@ -129,7 +129,7 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     try:
         kind = not_regular(os.fstat(fd).st_mode)
         if kind is not None:
-            raise InputError(str(path), f"not a regular file ({kind}); only regular files are read")
+            raise InputError(str(path), f"not a regular file: {kind}; only regular files are read")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
