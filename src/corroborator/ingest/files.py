@@ -169,34 +169,32 @@ def capped_lines(fh: BinaryIO, max_line_bytes: int,
         ReadTimeout: The deadline passed.
     """
     number = 0
-    buffer = b""
-    skipping = 0  # > 0: inside an oversized line, this many bytes so far
+    pending: list[bytes] = []  # the start of the current line, from earlier chunks
+    pending_bytes = 0
+    skipping = False  # inside a line over the cap: only its length is kept
     while True:
         deadline.check()
         chunk = fh.read(CHUNK_BYTES)
         if not chunk:
             break
-        buffer += chunk
-        while True:
-            cut = buffer.find(b"\n")
-            if cut < 0:
-                break
-            piece, buffer = buffer[:cut], buffer[cut + 1:]
+        at = 0
+        while (cut := chunk.find(b"\n", at)) >= 0:
+            part, at = chunk[at:cut], cut + 1
             if skipping:
                 number += 1
-                yield number, None, skipping + len(piece)
-                skipping = 0
-                continue
-            for line in piece.splitlines() or [b""]:
-                number += 1
-                yield (number, line, len(line)) if len(line) <= max_line_bytes else (number, None, len(line))
-        if buffer and (skipping or len(buffer) > max_line_bytes):
-            skipping += len(buffer)
-            buffer = b""
+                yield number, None, pending_bytes + len(part)
+            else:
+                for line in (b"".join(pending) + part).splitlines() or [b""]:
+                    number += 1
+                    yield (number, line, len(line)) if len(line) <= max_line_bytes else (number, None, len(line))
+            pending, pending_bytes, skipping = [], 0, False
+        if at < len(chunk):
+            pending_bytes += len(chunk) - at
+            skipping = skipping or pending_bytes > max_line_bytes
+            pending = [] if skipping else [*pending, chunk[at:]]
     if skipping:
-        number += 1
-        yield number, None, skipping + len(buffer)
-    elif buffer:
-        for line in buffer.splitlines():
+        yield number + 1, None, pending_bytes
+    elif pending:
+        for line in b"".join(pending).splitlines():
             number += 1
             yield (number, line, len(line)) if len(line) <= max_line_bytes else (number, None, len(line))
