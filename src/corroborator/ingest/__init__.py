@@ -166,7 +166,7 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
     except ReadTimeout:
         logger.warning("%s: reading took over %g s; skipped", path, options.max_seconds)
         raise InputError(str(path), f"reading took longer than {options.max_seconds:g} s "
-                                    "(the limit ingest.max_seconds); skipped") from None
+                                    "(the limit ingest.max_seconds)") from None
     except RecursionError as exc:
         raise InputError(str(path), "too deeply nested to read") from exc
 
