@@ -38,6 +38,7 @@ __all__ = [
     "DuplicateSettings",
     "EntitySettings",
     "FigureSettings",
+    "IngestSettings",
     "LanguageSettings",
     "QuoteConfidence",
     "QuoteSettings",
@@ -197,6 +198,16 @@ class TotalSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    """Caps on reading one input file (:mod:`corroborator.ingest`); sizes in bytes, time in seconds."""
+
+    max_bytes: int = _bounded(1)
+    max_line_bytes: int = _bounded(1)
+    max_container_bytes: int = _bounded(1)
+    max_seconds: float = _bounded(0.001)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every threshold of the build, by section; build one with :func:`load_settings`."""
 
@@ -211,6 +222,7 @@ class Settings:
     claims: ClaimSettings
     timeline: TimelineSettings
     totals: TotalSettings
+    ingest: IngestSettings
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as nested dicts of plain values (arrays as lists), as a TOML file spells them."""

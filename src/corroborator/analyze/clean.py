@@ -158,7 +158,7 @@ def _mark_line_rules(lines: list[_Line]) -> str | None:
         s = line.text
         if line.words <= 30 and _is_footer(s):
             line.kind = "footer"
-        elif _is_credit(s):
+        elif line.words <= 300 and _is_credit(s):  # a whole report on one line is no caption
             line.kind = "caption"
         elif _RELATED.match(s):
             line.kind = "teaser"

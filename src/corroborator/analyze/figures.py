@@ -52,7 +52,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corroborator.analyze import _figure_sources as src
 from corroborator.analyze import _figure_words as w
@@ -115,6 +115,16 @@ class _Context:
     date_starts: list[int]
     persons: dict[int, int]  # start -> end of PERSON names
     settings: FigureSettings
+    #: Whether a pattern matches in a sentence, by (pattern, sentence start): searched
+    #: once per sentence, not once per count in it (a long sentence has many counts).
+    found_in: dict[tuple[re.Pattern[str], int], bool] = field(default_factory=dict)
+
+    def sentence_has(self, pattern: re.Pattern[str], sent: w.Sentence) -> bool:
+        """Whether ``pattern`` matches anywhere in ``sent``."""
+        key = (pattern, sent.start)
+        if key not in self.found_in:
+            self.found_in[key] = pattern.search(self.doc.text, sent.start, sent.end) is not None
+        return self.found_in[key]
 
 
 def extract_figures(doc: Document, entities: Sequence[Mention], dates: Sequence[Mention] = (),
@@ -266,8 +276,8 @@ def _figures(ctx: _Context, sent: w.Sentence, item: _Count, cues: list[src.Cue])
             attrs["hit"] = True
         if item.single:
             attrs["single"] = item.single
-        if event in ("killed", "injured") and (w.MANY_INCIDENTS if item.single else w.AGGREGATE).search(
-                text, sent.start, sent.end):
+        if event in ("killed", "injured") and ctx.sentence_has(w.MANY_INCIDENTS if item.single else w.AGGREGATE,
+                                                                sent):
             attrs["aggregate"] = True  # a count over many incidents or a period: not this incident's
         if attrs.get("hit") and item.single == "noun" and _OTHERS.search(text, start, end):
             del attrs["hit"]  # "another man was hospitalized", "two others were shot": not the killed

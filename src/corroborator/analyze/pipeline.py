@@ -42,7 +42,7 @@ from typing import Any
 
 from corroborator.analyze.clean import clean
 from corroborator.analyze.dates import extract_dates, extract_events
-from corroborator.analyze.entities import entity_mentions, load_pipeline
+from corroborator.analyze.entities import document_entities, load_pipeline
 from corroborator.analyze.figures import extract_figures
 from corroborator.analyze.language import detect_language, load_detector, no_extraction_message
 from corroborator.analyze.quotes import extract_quotes
@@ -129,16 +129,15 @@ def _entities(ex: Extraction, settings: Settings) -> None:
     if _russian(ex):
         ex.mentions.extend(entity_mentions_ru(ex.document))
         return
-    ex.mentions.extend(entity_mentions(ex.document, _nlp(settings)(ex.document.text)))
+    # A long text is parsed in parts; the mentions' offsets point into the whole text.
+    ex.mentions.extend(document_entities(_nlp(settings), [ex.document])[0])
 
 
 def _entities_batch(extractions: Sequence[Extraction], settings: Settings) -> None:
     extractable = [ex for ex in extractions if _extractable(ex)]
     russian = [(ex, entity_mentions_ru(ex.document)) for ex in extractable if _russian(ex)]
     extractions = [ex for ex in extractable if not _russian(ex)]
-    texts = [ex.document.text for ex in extractions]
-    parsed = list(_nlp(settings).pipe(texts, batch_size=max(len(texts), 1))) if texts else []
-    found = [entity_mentions(ex.document, spacy_doc) for ex, spacy_doc in zip(extractions, parsed)]
+    found = document_entities(_nlp(settings), [ex.document for ex in extractions]) if extractions else []
     for ex, mentions in [*zip(extractions, found), *russian]:  # nothing is changed before every document is parsed
         ex.mentions.extend(mentions)
 

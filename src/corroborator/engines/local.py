@@ -36,7 +36,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -67,7 +67,7 @@ class BuildOptions:
             inputs and one for small ones.
         batch_size: Documents analysed and committed together.
         model: spaCy pipeline name; when given, it replaces ``settings.entities.model``.
-        ingest: How inputs are found and read.
+        ingest: How inputs are found and read; None: with the caps of ``settings.ingest``.
         progress: Called with ``(files_done, files_total)`` as the build goes.
         settings: Stages and thresholds (:func:`~corroborator.settings.load_settings`).
     """
@@ -75,7 +75,7 @@ class BuildOptions:
     workers: int | None = None
     batch_size: int = 32
     model: str | None = None
-    ingest: IngestOptions = field(default_factory=IngestOptions)
+    ingest: IngestOptions | None = None
     progress: Callable[[int, int], None] | None = None
     settings: Settings = DEFAULTS
 
@@ -166,6 +166,8 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
     """
     options = options or BuildOptions()
     settings = options.effective_settings()
+    if options.ingest is None:
+        options = replace(options, ingest=IngestOptions.from_settings(settings.ingest))
     # A stage list that cannot run, or that leaves witnesses unprotected, fails before anything is read.
     require(plan_stages(settings), DOCUMENT_ALWAYS, "stages.document")
     require(plan_case(settings), CASE_ALWAYS, "stages.case")

@@ -17,13 +17,25 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from corroborator.errors import InputError
+from corroborator.ingest.files import (
+    NO_DEADLINE,
+    Deadline,
+    ReadTimeout,
+    capped_lines,
+    check_regular,
+    open_regular,
+    read_capped,
+    time_limit,
+)
 from corroborator.ingest.html import html_document, iso_date, sha256, str_or_none
 from corroborator.ingest.pdf import read_pdf
-from corroborator.ingest.text import decode, decode_with_encoding
+from corroborator.ingest.text import bom_encoding, decode, decode_with_encoding
 from corroborator.ingest.warc import read_warc
 from corroborator.model import Document
+from corroborator.settings import DEFAULTS, IngestSettings
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +55,7 @@ MEDIA_TYPES = {
 }
 #: Fields of a ``.jsonl`` record that become document metadata.
 JSONL_FIELDS = ("id", "title", "url", "published", "author", "outlet")
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULTS.ingest.max_bytes
 
 
 @dataclass(frozen=True)
@@ -66,17 +78,35 @@ class ReadResult:
 
 @dataclass(frozen=True)
 class IngestOptions:
-    """How inputs are found and read.
+    """How inputs are found and read (the caps default to the packaged ``[ingest]`` settings).
+
+    Only regular files are read: a FIFO, socket or device is skipped with its kind as the
+    reason, and never opened.
 
     Attributes:
         max_bytes: Larger files are skipped (a report is rarely over a few MB; a larger
-            file is usually a dump or a mistake, and would stall the batch). A WARC
-            archive may be larger: the limit holds for each of its records.
+            file is usually a dump or a mistake, and would stall the batch). In a WARC
+            archive the limit holds for each of its records; in a ``.jsonl`` file,
+            ``max_line_bytes`` holds for each line instead.
         follow_hidden: Read files and folders whose names start with a dot.
+        max_line_bytes: A longer line of a ``.jsonl`` file is skipped by itself.
+        max_container_bytes: Larger ``.jsonl`` files and WARC archives are skipped.
+        max_seconds: Reading one file (decoding and parsing included) may take this long;
+            a file that takes longer is skipped.
     """
 
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_bytes: int = DEFAULTS.ingest.max_bytes
     follow_hidden: bool = False
+    max_line_bytes: int = DEFAULTS.ingest.max_line_bytes
+    max_container_bytes: int = DEFAULTS.ingest.max_container_bytes
+    max_seconds: float = DEFAULTS.ingest.max_seconds
+
+    @classmethod
+    def from_settings(cls, settings: IngestSettings, *, follow_hidden: bool = False) -> IngestOptions:
+        """Options with the caps of an ``[ingest]`` settings section."""
+        return cls(max_bytes=settings.max_bytes, follow_hidden=follow_hidden,
+                   max_line_bytes=settings.max_line_bytes, max_container_bytes=settings.max_container_bytes,
+                   max_seconds=settings.max_seconds)
 
 
 def find_inputs(paths: Iterable[str | os.PathLike[str]], options: IngestOptions | None = None) -> Iterator[Path]:
@@ -113,49 +143,95 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
     HTML page of a WARC archive).
 
     A ``.jsonl`` file with some bad lines keeps its good ones and lists the bad ones in
-    ``problems``; so does a WARC archive with its records that are no HTML page.
+    ``problems`` (a line over ``max_line_bytes`` too); so does a WARC archive with its
+    records that are no HTML page.
 
     Raises:
-        InputError: The file is of an unsupported type, empty, binary, undecodable,
-            too large, unreadable, or holds no usable text; a PDF is broken, encrypted
-            or has no text layer; a ``.gz`` file is no WARC archive.
+        InputError: The file is of an unsupported type, no regular file (a FIFO, socket
+            or device), empty, binary, undecodable, too large, too slow to read
+            (``max_seconds``), unreadable, or holds no usable text; a PDF is broken,
+            encrypted or has no text layer; a ``.gz`` file is no WARC archive.
     """
     options = options or IngestOptions()
+    status = check_regular(path)  # before anything else: a FIFO is never opened
     media_type = media_type_of(path)
     if media_type is None:
         known = ", ".join(sorted(MEDIA_TYPES))
         raise InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; readable types: {known}")
+    if status.st_size == 0:
+        raise InputError(str(path), "empty file")
     try:
-        size = path.stat().st_size
-        if size == 0:
-            raise InputError(str(path), "empty file")
-        if media_type == "application/warc":
-            read = read_warc(path, options.max_bytes)
-            return ReadResult(read.documents, read.problems, dict(read.not_read), read.not_read_problem)
-        if size > options.max_bytes:
-            raise InputError(str(path), f"too large ({size:,} bytes; the limit is {options.max_bytes:,})")
-        raw = path.read_bytes()
+        with time_limit(options.max_seconds) as deadline:
+            return _read(path, media_type, status.st_size, options, deadline)
+    except ReadTimeout:
+        logger.warning("%s: reading took over %g s; skipped", path, options.max_seconds)
+        raise InputError(str(path), f"reading took longer than {options.max_seconds:g} s "
+                                    "(the limit ingest.max_seconds)") from None
+    except RecursionError as exc:
+        raise InputError(str(path), "too deeply nested to read") from exc
+
+
+def _read(path: Path, media_type: str, size: int, options: IngestOptions, deadline: Deadline) -> ReadResult:
+    """Read a regular file of a known media type (the body of :func:`read_documents`)."""
+    name = str(path)
+    if media_type in ("application/warc", "application/jsonl") and size > options.max_container_bytes:
+        raise InputError(name, f"too large ({size:,} bytes; the limit ingest.max_container_bytes is "
+                               f"{options.max_container_bytes:,})")
+    if media_type == "application/warc":
+        read = read_warc(path, options.max_bytes, deadline)
+        return ReadResult(read.documents, read.problems, dict(read.not_read), read.not_read_problem)
+    if media_type != "application/jsonl" and size > options.max_bytes:
+        raise InputError(name, f"too large ({size:,} bytes; the limit is {options.max_bytes:,})")
+    try:
+        with open_regular(path) as fh:
+            if media_type == "application/jsonl":
+                return _read_jsonl(path, fh, options, deadline)
+            raw = read_capped(fh, name, options.max_bytes, deadline)
     except OSError as exc:
-        raise InputError(str(path), f"unreadable ({exc.strerror or exc})") from exc
+        raise InputError(name, f"unreadable ({exc.strerror or exc})") from exc
     if media_type == "application/pdf":
-        document, problems = read_pdf(str(path), raw)
+        document, problems = read_pdf(name, raw, deadline)
         return ReadResult([document], problems)
     if not raw.strip():
-        raise InputError(str(path), "empty file")
-    text, encoding = decode_with_encoding(raw, str(path))
-    if media_type == "application/jsonl":
-        documents, problems = _jsonl_documents(path, raw, text, encoding)
-        if not documents:
-            raise InputError(str(path), "no usable line: " + "; ".join(problems[:5]))
-        return ReadResult(documents, problems)
+        raise InputError(name, "empty file")
+    text, _ = decode_with_encoding(raw, name)
+    deadline.check()
     if media_type == "text/html":
-        return ReadResult([html_document(str(path), raw, text)], [])
+        return ReadResult([html_document(name, raw, text)], [])
     return ReadResult([_text_document(path, raw, text, media_type)], [])
 
 
 def _text_document(path: Path, raw: bytes, text: str, media_type: str) -> Document:
     digest = sha256(raw)
     return Document(id=digest, path=str(path), sha256=digest, media_type=media_type, text=text)
+
+
+def _read_jsonl(path: Path, fh: BinaryIO, options: IngestOptions, deadline: Deadline) -> ReadResult:
+    """A ``.jsonl`` file, line by line: an oversized or bad line is a problem, the others are read."""
+    name = str(path)
+    head = fh.read(4)
+    fh.seek(0)
+    found = bom_encoding(head)
+    if found is not None and found[0] != "utf-8":
+        # UTF-16 and UTF-32 lines do not split on the byte 0A: such a file is read whole.
+        raw = read_capped(fh, name, options.max_bytes, deadline)
+        text, encoding = decode_with_encoding(raw, name)
+        lines: list[tuple[int, bytes | None, int]] = [
+            (number, line, len(line)) for number, line in enumerate(_jsonl_lines(raw, text, encoding), start=1)]
+    else:
+        encoding = "utf-8"
+        lines = list(capped_lines(fh, options.max_line_bytes, deadline))
+        if lines and lines[0][1] is not None and lines[0][1].startswith(b"\xef\xbb\xbf"):
+            lines[0] = (1, lines[0][1][3:], lines[0][2] - 3)  # json.loads refuses a UTF-8 BOM
+    if not any(line is None or line.strip() for _, line, _ in lines):
+        raise InputError(name, "empty file")
+    first = next((line for _, line, _ in lines if line), b"")
+    if encoding == "utf-8" and b"\x00" in first[:8192]:
+        raise InputError(name, "binary file (contains NUL bytes)")
+    documents, problems = _jsonl_documents(path, lines, encoding, options.max_line_bytes, deadline)
+    if not documents:
+        raise InputError(name, "no usable line: " + "; ".join(problems[:5]))
+    return ReadResult(documents, problems)
 
 
 def _jsonl_lines(raw: bytes, text: str, encoding: str) -> list[bytes]:
@@ -172,19 +248,40 @@ def _jsonl_lines(raw: bytes, text: str, encoding: str) -> list[bytes]:
     return [line.encode(encoding) for line in text.splitlines()]
 
 
-def _jsonl_documents(path: Path, raw: bytes, text: str = "",
-                     encoding: str = "utf-8") -> tuple[list[Document], list[str]]:
-    """One document per line; a bad line is reported, the others are kept."""
+def _jsonl_documents(path: Path, lines: list[tuple[int, bytes | None, int]], encoding: str,
+                     max_line_bytes: int, deadline: Deadline = NO_DEADLINE) -> tuple[list[Document], list[str]]:
+    """One document per line; a bad or oversized line is reported, the others are kept.
+
+    ``lines`` are ``(number, bytes, length)``, bytes None for a line over ``max_line_bytes``.
+    """
     problems: list[str] = []
     documents: list[Document] = []
-    for number, line in enumerate(_jsonl_lines(raw, text, encoding), start=1):
+    legacy: list[str] = []  # the encoding of lines that are not UTF-8, found once
+    for number, line, length in lines:
+        deadline.check()
+        if line is None:
+            problems.append(f"line {number}: too long ({length:,} bytes; the limit ingest.max_line_bytes "
+                            f"is {max_line_bytes:,}); the other lines are read")
+            logger.warning("%s line %d: %s bytes, over ingest.max_line_bytes; skipped", path, number, length)
+            continue
         if not line.strip():
             continue
         where = f"{path}#L{number}"
         try:
-            record = json.loads(line if encoding in ("utf-8", "") else line.decode(encoding))
+            if encoding == "utf-8":
+                try:
+                    source: str | bytes = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    legacy = legacy or [_legacy_encoding(lines)]
+                    if not legacy[0]:
+                        problems.append(f"line {number}: undecodable (not UTF-8, and no other text encoding fits)")
+                        continue
+                    source = line.decode(legacy[0])
+            else:
+                source = line.decode(encoding)
+            record = json.loads(source)
         except ValueError as exc:
-            problems.append(f"line {number}: not JSON ({getattr(exc, 'msg', exc)})")
+            problems.append(f"line {number}: not JSON ({getattr(exc, 'msg', None) or exc})")
             continue
         if not isinstance(record, dict):
             problems.append(f"line {number}: not a JSON object")
@@ -219,3 +316,18 @@ def _jsonl_documents(path: Path, raw: bytes, text: str = "",
             url=str_or_none(record.get("url")),
         ))
     return documents, problems
+
+
+def _legacy_encoding(lines: list[tuple[int, bytes | None, int]]) -> str:
+    """The encoding of a ``.jsonl`` file's lines that are not UTF-8, detected on those lines ("" when none fits)."""
+    sample = []
+    for _, line, _ in lines:
+        if line:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                sample.append(line)
+    try:
+        return decode_with_encoding(b"\n".join(sample)[:DEFAULT_MAX_BYTES], "lines")[1]
+    except InputError:
+        return ""

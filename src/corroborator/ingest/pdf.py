@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corroborator.errors import InputError
+from corroborator.ingest.files import NO_DEADLINE, Deadline
 from corroborator.ingest.html import sha256, str_or_none
 from corroborator.model import Document, NoiseSpan
 
@@ -84,8 +85,11 @@ class _Page:
     has_images: bool = False
 
 
-def read_pdf(path: str, raw: bytes) -> tuple[Document, list[str]]:
+def read_pdf(path: str, raw: bytes, deadline: Deadline = NO_DEADLINE) -> tuple[Document, list[str]]:
     """Read a PDF into one document, and the problems of its pages (pages with no text layer).
+
+    ``deadline`` is checked between pages (:class:`~corroborator.ingest.files.ReadTimeout`
+    when it passes; the document is closed first).
 
     Raises:
         InputError: The file is no PDF, is broken, is encrypted with a password, or has
@@ -100,7 +104,10 @@ def read_pdf(path: str, raw: bytes) -> tuple[Document, list[str]]:
     except pdfium.PdfiumError as exc:
         raise InputError(path, _open_failure(exc)) from exc
     try:
-        pages = [_read_page(pdf, number) for number in range(len(pdf))]
+        pages = []
+        for number in range(len(pdf)):
+            deadline.check()
+            pages.append(_read_page(pdf, number))
         metadata = pdf.get_metadata_dict(skip_empty=True)
     except pdfium.PdfiumError as exc:
         raise InputError(path, f"broken PDF ({exc})") from exc

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from corroborator.errors import InputError
+from corroborator.ingest.files import NO_DEADLINE, Deadline, open_regular
 from corroborator.ingest.html import html_document, iso_date
 from corroborator.ingest.text import decode
 from corroborator.model import Document
@@ -61,10 +62,11 @@ class WarcRead:
     not_read_problem: str | None = None
 
 
-def read_warc(path: Path, max_bytes: int) -> WarcRead:
+def read_warc(path: Path, max_bytes: int, deadline: Deadline = NO_DEADLINE) -> WarcRead:
     """Read the HTML pages of a WARC archive into documents.
 
-    ``max_bytes`` limits each record's body, not the archive.
+    ``max_bytes`` limits each record's body, not the archive; ``deadline`` is checked
+    between records (:class:`~corroborator.ingest.files.ReadTimeout` when it passes).
 
     Raises:
         InputError: The file is not a WARC archive, or holds no HTML page with main text.
@@ -73,14 +75,15 @@ def read_warc(path: Path, max_bytes: int) -> WarcRead:
 
     head = b""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             container = hashlib.file_digest(fh, "sha256").hexdigest()
             fh.seek(0)
             head = fh.read(2)
             fh.seek(0)
             result = WarcRead()
             try:
-                _read_records(fh, str(path), container, max_bytes, result, size=path.stat().st_size)
+                _read_records(fh, str(path), container, max_bytes, result, size=path.stat().st_size,
+                              deadline=deadline)
             except ArchiveLoadFailed as exc:
                 if _WHOLE_FILE_GZIP not in str(exc) or head != _GZIP_MAGIC:
                     raise
@@ -89,9 +92,11 @@ def read_warc(path: Path, max_bytes: int) -> WarcRead:
                 fh.seek(0)
                 result = WarcRead()
                 with gzip.GzipFile(fileobj=fh) as unzipped:
-                    _read_records(unzipped, str(path), container, max_bytes, result)
+                    _read_records(unzipped, str(path), container, max_bytes, result, deadline=deadline)
                 result.problems.insert(0, "the archive is gzipped as a whole, not record by record: record offsets "
                                           "count bytes of the decompressed archive")
+    except InputError:
+        raise
     except gzip.BadGzipFile as exc:
         raise InputError(str(path), _not_a_warc(path, head, exc)) from exc
     except OSError as exc:
@@ -135,7 +140,7 @@ def _not_a_warc(path: Path, head: bytes, exc: Exception) -> str:
 
 
 def _read_records(stream: IO[bytes], path: str, container: str, max_bytes: int, result: WarcRead,
-                  size: int | None = None) -> None:
+                  size: int | None = None, deadline: Deadline = NO_DEADLINE) -> None:
     """Read every record of the stream into ``result``; a broken archive keeps what came before.
 
     ``size`` is the stream's length, to notice an archive that ends inside a gzip member.
@@ -149,6 +154,7 @@ def _read_records(stream: IO[bytes], path: str, container: str, max_bytes: int, 
     last = None
     try:
         for record in iterator:
+            deadline.check()
             if record.format != "warc":
                 # warcio takes nearly any first line for an ARC (the WARC's ancestor) header.
                 raise ArchiveLoadFailed(f"a record starts without a WARC header (read as {record.format.upper()})")
