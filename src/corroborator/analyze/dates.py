@@ -46,7 +46,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from corroborator.analyze._dateresolve import MONTH_NAMES, NUMBERS, month_number, reference, resolve
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Event, Mention, mention_id
@@ -141,26 +142,48 @@ def extract_dates(doc: Document, *, case_reference: str | None = None,
         ``precision``, ``in_noise`` and, for ranges, ``end_value``. Unresolvable dates
         have ``value`` None and say why in ``attrs["unresolved"]``.
     """
+    return resolve_dates(doc, _select(_candidates(doc.text)), future=_FUTURE, resolver=resolve,
+                         case_reference=case_reference, settings=settings)
+
+
+def resolve_dates(doc: Document, candidates: Sequence[tuple[int, int, str, dict[str, str]]], *, future: re.Pattern[str],
+                  resolver: Callable[..., dict[str, Any] | None], case_reference: str | None = None,
+                  settings: DateSettings = DEFAULTS.dates) -> list[Mention]:
+    """Date mentions from matched phrases, resolved in text order (shared by every language).
+
+    Args:
+        doc: The report.
+        candidates: ``(start, end, kind, regex fields)`` of each phrase, in text order.
+        future: Words that make a yearless date in their sentence a coming one ("will", "by").
+        resolver: Turns one phrase into ``attrs`` (:func:`corroborator.analyze._dateresolve.resolve`
+            or a language's own, called with the phrase's text as a last argument when it takes one).
+        case_reference: A case-level ISO date used when the report has no publish date.
+        settings: ``future_grace_days``.
+
+    Returns:
+        Mentions of kind ``"date"`` (see :func:`extract_dates`).
+    """
     text = doc.text
-    candidates = _select(_candidates(text))
     in_noise = [_noisy(doc, s, e) for s, e, _, _ in candidates]
     text_years = [int(f["year"]) for (*_, f), noisy in zip(candidates, in_noise) if f.get("year") and not noisy]
     ref = reference(doc.published, case_reference, text_years)
     paras = paragraphs(text)
     sents: list[tuple[int, int]] | None = None
     anchor: tuple[tuple[int, int] | None, int] | None = None
+    wants_phrase = resolver is not resolve
     mentions = []
     for (start, end, kind, fields), noisy in zip(candidates, in_noise):
         para = enclosing(paras, start, end)
         anchor_year = anchor[1] if anchor and anchor[0] == para and ref.day is None else None
         if fields.get("year") and (fields.get("month") or fields.get("season")):
             anchor = (para, int(fields["year"]))
-        future = False
+        coming = False
         if kind in ("md", "month", "season", "weekday") and not fields.get("year"):
             sents = sents if sents is not None else sentences(text)
             sent = enclosing(sents, start, end) or (start, end)
-            future = _FUTURE.search(text, sent[0], sent[1]) is not None
-        attrs = resolve(kind, fields, ref, future, anchor_year, settings.future_grace_days)
+            coming = future.search(text, sent[0], sent[1]) is not None
+        args = (kind, fields, ref, coming, anchor_year, settings.future_grace_days)
+        attrs = resolver(*args, text[start:end]) if wants_phrase else resolver(*args)
         if attrs is None:
             continue
         attrs["in_noise"] = noisy

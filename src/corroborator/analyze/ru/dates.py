@@ -36,12 +36,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from corroborator.analyze._dateresolve import reference, resolve
-from corroborator.analyze.dates import event_summary
+from corroborator.analyze._dateresolve import resolve
+from corroborator.analyze.dates import event_summary, resolve_dates
 from corroborator.analyze.ru._numbers import word_value
-from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Event, Mention, NoiseSpan, mention_id
+from corroborator.model import Document, Event, Mention, NoiseSpan, mention_id
 from corroborator.settings import DEFAULTS, DateSettings
-from corroborator.text import enclosing, paragraphs, sentences
+from corroborator.text import enclosing, sentences
 
 logger = logging.getLogger(__name__)
 
@@ -162,32 +162,8 @@ def extract_dates_ru(doc: Document, *, case_reference: str | None = None,
         Mentions of kind ``"date"`` in text order, ``attrs`` as in
         :func:`corroborator.analyze.dates.extract_dates`.
     """
-    text = doc.text
-    candidates = _select(_candidates(text))
-    in_noise = [_noisy(doc, s, e) for s, e, _, _ in candidates]
-    years = [int(f["year"]) for (*_, f), noisy in zip(candidates, in_noise) if f.get("year") and not noisy]
-    ref = reference(doc.published, case_reference, years)
-    paras = paragraphs(text)
-    sents: list[tuple[int, int]] | None = None
-    anchor: tuple[tuple[int, int] | None, int] | None = None
-    mentions = []
-    for (start, end, kind, fields), noisy in zip(candidates, in_noise):
-        para = enclosing(paras, start, end)
-        anchor_year = anchor[1] if anchor and anchor[0] == para and ref.day is None else None
-        if fields.get("year") and (fields.get("month") or fields.get("season")):
-            anchor = (para, int(fields["year"]))
-        future = False
-        if kind in ("md", "month", "season", "weekday") and not fields.get("year"):
-            sents = sents if sents is not None else sentences(text)
-            sent = enclosing(sents, start, end) or (start, end)
-            future = _FUTURE.search(text, sent[0], sent[1]) is not None
-        attrs = _resolve(kind, fields, ref, future, anchor_year, settings.future_grace_days, text[start:end])
-        if attrs is None:
-            continue
-        attrs["in_noise"] = noisy
-        mentions.append(Mention(mention_id(doc.id, "date", start, end), doc.id, start, end, "date", EXTRACTOR,
-                                text[start:end], attrs))
-    return mentions
+    return resolve_dates(doc, _select(_candidates(doc.text)), future=_FUTURE, resolver=_resolve,
+                         case_reference=case_reference, settings=settings)
 
 
 def _resolve(kind: str, fields: dict[str, str], ref: Any, future: bool, anchor_year: int | None, grace: int,
@@ -299,12 +275,6 @@ def _select(found: list[tuple[int, int, str, dict[str, str]]]) -> list[tuple[int
         if not kept or cand[0] >= kept[-1][1]:
             kept.append(cand)
     return kept
-
-
-def _noisy(doc: Document, start: int, end: int) -> bool:
-    """Whether ``[start, end)`` lies in noise that is not the report's own text."""
-    span = doc.in_noise(start, end)
-    return span is not None and span.kind not in OWN_TEXT_NOISE_KINDS
 
 
 def extract_events_ru(doc: Document, dates: Sequence[Mention],
