@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from corroborator.analyze._figure_words import Sentence
 from corroborator.analyze.ru._morph import parses
 
 
@@ -90,18 +90,6 @@ NEGATIONS = frozenset({"не", "ни"})
 
 TOKEN = re.compile(r"\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[-–]\d+)?(?:[.,]\d+)?(?:-[а-яё]+)?"
                    r"|[^\W\d_]+(?:-[^\W\d_]+)*\.?(?<=тыс\.|млн\.)|[^\W\d_]+(?:-[^\W\d_]+)*|[^\w\s]")
-
-
-@dataclass(slots=True)
-class Sentence:
-    """Tokens of one sentence: raw text, lower case (ё as е) and offsets."""
-
-    start: int
-    end: int
-    raws: list[str]
-    lows: list[str]
-    starts: list[int]
-    ends: list[int]
 
 
 def tokenize(text: str, start: int, end: int) -> Sentence:
