@@ -14,9 +14,9 @@ then by rules a researcher can check, each recorded in ``Entity.why``:
   aliases and mentions, and a title used alone ("the Chechen leader") is a mention of
   the one person who bears it in the case;
 - a definite description ("The network reported") is a mention of the organisation it
-  names in its report, else of the one organisation of the case it fits; when it
-  also refers back to an organisation named differently in its report (the subject of
-  the sentence before) and their names share a word, the two are joined;
+  names in its report, else of the one organisation of the case it fits, else of the
+  organisation the sentence before is about; it never joins two organisations (a
+  shared word such as "LGBT" is no evidence that two names are one);
 - one name in two scripts or romanisations ("Кадыров", "Kadyrov", "Kadyrow") is one
   entity, and a surname alone joins the one full name of the case in any spelling
   (:mod:`~corroborator.consolidate._spellings`). A mention's ``attrs["lemma"]`` (the
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from corroborator.consolidate import _context as ctx
 from corroborator.consolidate._names import ORG_HEADS, ORG_NOUNS, UnionFind, initials, normalise_name, org_by_shape
 from corroborator.consolidate._spellings import ProtectedNames, join_spellings
-from corroborator.model import Document, Entity, Mention, ProtectedPerson, mention_id, span_in_noise
+from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Entity, Mention, ProtectedPerson, mention_id, span_in_noise
 from corroborator.translit import NameIndex, has_cyrillic, romanise
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,6 @@ logger = logging.getLogger(__name__)
 EXTRACTOR = "entities.resolve.v1"
 _TYPE_GROUP = {"LOC": "GPE", "GPE": "GPE", "PERSON": "PERSON", "ORG": "ORG", "NORP": "NORP", "FAC": "FAC"}
 _COMPLEMENT = re.compile(r"\b(?:for|of|to|from|with|by|at|about)\s+(?:the\s+)?$", re.I)
-_SHARED_WORD_STOP = ORG_NOUNS | ORG_HEADS | {"of", "for", "and", "the", "in", "on"}
 
 GroupKey = tuple[str, ...]
 #: The cues of the many mentions with no alias and no describing noun (shared, never changed).
@@ -123,7 +122,7 @@ class _Resolver:
             lemma = " ".join(lemma.split()) if isinstance(lemma, str) else ""
             # Names repeat across a case: one string per name, not per mention.
             key = sys.intern(normalise_name(lemma or m.text))
-            if m.kind == "entity" and m.extractor != EXTRACTOR and label and key:
+            if m.kind == "entity" and m.extractor != EXTRACTOR and label and key and not self._in_noise(m):
                 item = _Item(m, label, key, lemma=lemma)
                 item.protected = self.protected.names(m.doc_id, key, normalise_name(m.text) if lemma else key)
                 self.items.append(item)
@@ -133,6 +132,13 @@ class _Resolver:
         self.extra: dict[str, tuple[Mention, GroupKey]] = {}
         self.known_ids = {item.mention.id for item in self.items}
         self._keys: dict[GroupKey, GroupKey] = {}  # one tuple per group key, shared by its mentions
+
+    def _in_noise(self, m: Mention) -> bool:
+        """Whether a mention lies in a caption, credit, teaser or other noise (a headline is the report's own):
+        noise feeds no entity and no alias ("JUSTIN" of a photo credit, a 2006 caption's title)."""
+        doc = self.docs.get(m.doc_id)
+        noise = doc.in_noise(m.start, m.end) if doc is not None else None
+        return noise is not None and noise.kind not in OWN_TEXT_NOISE_KINDS
 
     def run(self) -> EntityResolution:
         """All the rules, in order, then the entities."""
@@ -298,15 +304,9 @@ class _Resolver:
             antecedent = ctx.previous_sentence_subject(sents, orgs, start)
             antecedent = self.uf.find(antecedent) if antecedent is not None else None
             target = next(iter(fits)) if len(fits) == 1 else None
-            phrase = doc.text[start:end]
-            if target is not None and antecedent is not None and antecedent != target:
-                if _share_word(antecedent[1], target[1]):
-                    self.uf.union(target, antecedent)
-                    self.why[target][f"“{phrase}” in one report refers back to {_title(antecedent[1])} and fits only "
-                                     f"{_title(target[1])} in the case; the names share a word"] += 1
-                else:
-                    target = antecedent
-            elif target is None:
+            # A description that refers back to one organisation but fits only another ("The LGBT
+            # Foundation ... The network") is the one it fits: a shared word is no reason to join the two.
+            if target is None:
                 target = antecedent
             if target is not None:
                 self._add(doc, start, end, target, "description")
@@ -410,11 +410,6 @@ def _unique(keys: set[str] | None) -> str | None:
 def _title(key: str) -> str:
     """A key shown in a reason: "ramzan kadyrov" -> "Ramzan Kadyrov"."""
     return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in key.split())
-
-
-def _share_word(a: str, b: str) -> bool:
-    """True when two names share a distinctive word."""
-    return bool({w for w in a.split() if w not in _SHARED_WORD_STOP} & {w for w in b.split() if w not in _SHARED_WORD_STOP})
 
 
 def _why_org(key: str, outlet: bool, votes: int) -> str:
