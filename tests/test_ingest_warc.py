@@ -230,3 +230,15 @@ def test_warc_builds_into_a_case_and_the_summary_shows_what_was_not_read(tmp_pat
                                 "2 of 4 record(s) not read as reports: 1 warcinfo, 1 response image/png")]
     again = build([tmp_path / "crawl.warc.gz"], tmp_path / "case.duckdb", BuildOptions(workers=1))
     assert again.documents_added == 0 and again.unchanged == [str(tmp_path / "crawl.warc.gz")]
+
+
+def test_warc_page_dateline_beats_the_capture_date(tmp_path: Path) -> None:
+    """A page that states its date only in its text keeps it; the capture date is the last resort."""
+    body = BODY.format(place="Grozny")
+    html = (f"<html><head><title>Raids</title></head><body><article><h1>Raids in Grozny</h1>"
+            f"<p>April 3, 2017</p><p>{body}</p></article></body></html>").encode()
+    undated = page("Arrests in Argun", "Argun")
+    write_warc(tmp_path / "c.warc", [("https://x.org/a", "200 OK", "text/html", html, "2017-05-01T10:00:00Z"),
+                                     ("https://x.org/b", "200 OK", "text/html", undated, "2017-05-02T11:30:00Z")])
+    published = {d.url: d.published for d in read_documents(tmp_path / "c.warc").documents}
+    assert published == {"https://x.org/a": "2017-04-03", "https://x.org/b": "2017-05-02"}

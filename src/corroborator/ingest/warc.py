@@ -12,7 +12,8 @@ file. Its document:
   transfer and content encoding), so the same page read from a file or from another
   archive is the same document; a second record with the same body is a duplicate;
 * ``url``: the WARC-Target-URI (where the page was captured, not the URL it names itself);
-* ``published``: the date the page states, else the capture date (WARC-Date);
+* ``published``: the date the page states (in its metadata, else in a dateline of its
+  text), else the capture date (WARC-Date);
 * ``record_id``, ``record_offset``, ``container_sha256``: the WARC-Record-ID, the record's
   byte offset in the archive file, and the archive file's sha256 (the chain of custody);
 * ``path``: ``archive.warc.gz#urn:uuid:...``.
@@ -32,6 +33,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
+from corroborator.analyze.clean import clean
 from corroborator.errors import InputError
 from corroborator.ingest.files import NO_DEADLINE, Deadline, open_regular
 from corroborator.ingest.html import html_document, iso_date
@@ -190,7 +192,9 @@ def _read_records(stream: IO[bytes], path: str, container: str, max_bytes: int, 
             result.documents.append(dataclasses.replace(
                 doc,
                 url=headers.get_header("WARC-Target-URI") or doc.url,
-                published=doc.published or iso_date(headers.get_header("WARC-Date")),
+                # The date the page states (its metadata, else a dateline in its text), else the capture's.
+                published=doc.published or clean(doc.text, media_type=doc.media_type).published
+                or iso_date(headers.get_header("WARC-Date")),
                 record_id=record_id,
                 record_offset=offset,
                 container_sha256=container,
