@@ -27,6 +27,7 @@ from corroborator.model import Case, Extraction
 from corroborator.registry import CASE, RegistryError, Stage, run_stages
 from corroborator.settings import DEFAULTS, Settings
 from corroborator.store import CaseStore
+from tests.test_consolidate_claims import fig, make_doc
 from tests.test_consolidate_duplicates import COPY, ORIGINAL, make
 from tests.test_consolidate_sample import load_sample, sample_events
 
@@ -146,8 +147,17 @@ def test_each_case_step_gets_its_own_settings_section(sample_case: Case, default
     few = consolidate_case(sample_case, DEFAULTS.overlay({"totals": {"max_details": 0}}))
     assert few.totals != default_result.totals and all(t["claims_detail"] == [] for t in few.totals.values())
     _same(few, default_result, but=("totals",))
-    apart = consolidate_case(sample_case, DEFAULTS.overlay({"claims": {"max_span_days": 0, "candidates": 0}}))
-    assert len(apart.claims) > len(default_result.claims)
+    # Two counts of overlapping periods, the second reaching three weeks past the first's start: one claim
+    # within the default month, two when a claim may span no time beyond its first period.
+    a = make_doc("Floods hit the valley\nAt least 10 people were killed in Riverton on March 1, the mayor said "
+                 "after the river burst its banks overnight.\n", "Daily A", "2021-03-02")
+    b = make_doc("Storm toll\nRescue teams said on Tuesday that at least 10 people were killed in Riverton when the "
+                 "second storm of the month struck on March 22.\n", "Daily B", "2021-03-23")
+    spread = Case(documents=[a, b], figures=[
+        fig(a, "At least 10 people were killed", "killed", 10, "at_least", when="2021-03-01/2021-03-10"),
+        fig(b, "at least 10 people were killed", "killed", 10, "at_least", when="2021-03-05/2021-03-22")])
+    assert len(consolidate_case(spread).claims) == 1
+    assert len(consolidate_case(spread, DEFAULTS.overlay({"claims": {"max_span_days": 0}})).claims) == 2
 
 
 def test_consolidate_on_the_case_file_uses_the_settings_given(tmp_path: Path) -> None:

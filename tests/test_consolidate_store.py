@@ -54,12 +54,12 @@ def test_consolidate_store_saves_entities_claims_totals_and_details(tmp_path: Pa
             assert docs[m.doc_id].text[m.start:m.end] == m.text
     made = [m for m in case.mentions.values() if m.extractor == EXTRACTOR]
     assert made and len(made) == len({m.id for m in made})
-    assert len(case.claims) == 7 and case.totals["detained"]["best"] == 200
+    assert len(case.claims) == 8 and case.totals["detained"]["best"] == 200
     assert case.totals["detained"]["citations"][0]["text"] == "at least 200 gay people were held"
     duncan = next(e for e in case.entities if e.name == "Alan Duncan")
     assert [q.speaker for q in case.quotes] == [duncan.id]
     assert set(details["provenance"]) >= {f.mention.id for f in case.figures}
-    assert details["duplicates"] == [] and len(details["claims"]) == 7 and details["timeline"]
+    assert details["duplicates"] == [] and len(details["claims"]) == 8 and details["timeline"]
 
 
 def test_consolidate_store_reads_no_details_from_an_unconsolidated_case(tmp_path: Path) -> None:
