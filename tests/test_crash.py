@@ -33,7 +33,7 @@ import pytest
 from bench.synth import articles
 from corroborator import crashpoints
 from corroborator.analyze import analyze_batch
-from corroborator.api import load_case
+from corroborator.api import case_info, load_case
 from corroborator.engines.local import BuildOptions, build
 from corroborator.ingest import read_documents
 from corroborator.outputs.export import case_to_dict
@@ -254,8 +254,18 @@ def test_documents_stored_but_never_consolidated_are_consolidated_by_the_next_bu
         pending = store.phases.pending()
         assert pending.unconsolidated == 2 and pending.interrupted == (CONSOLIDATE,) and pending.consolidation
         assert store.phases.finished(docs[0].id) == ("analysed",)
+    # Until then every command says the case-wide results lag behind, and how to finish them.
+    assert case_info(crashed).pending.unconsolidated == 2
+    shown = subprocess.run([sys.executable, "-m", "corroborator", "info", str(crashed)], capture_output=True,
+                           text=True, timeout=120)
+    assert "Unfinished: 2 document(s) are not in the case-wide results yet" in shown.stdout
+    assert "interrupted during consolidate" in shown.stdout
+    exported = subprocess.run([sys.executable, "-m", "corroborator", "export", str(crashed)], capture_output=True,
+                              text=True, timeout=120)
+    assert exported.returncode == 0 and "run `corroborator build` on the case to finish it" in exported.stderr
     summary = build([first, more], crashed, BuildOptions(workers=1))
     assert summary.documents_added == 0 and summary.consolidated
+    assert not case_info(crashed).pending.consolidation
     with open_case(crashed) as store:
         assert not store.phases.pending().consolidation
         assert store.phases.finished(docs[0].id) == ("analysed", "consolidated")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,10 @@ from corroborator.outputs.export import export
 from corroborator.outputs.report import render_report
 from corroborator.review import apply_reviews, case_settings, load_reviews
 from corroborator.review import reviewed_only as only_reviewed
-from corroborator.store import BuildRecord, open_case
+from corroborator.store import BuildRecord, CaseStore, PendingWork, open_case
 
+
+logger = logging.getLogger(__name__)
 
 def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
     """Load a whole case file into memory.
@@ -26,8 +29,31 @@ def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
         CaseFileError: The file is missing or not a case file.
     """
     with open_case(case, read_only=True) as store:
+        _warn_unfinished(store)
         loaded = store.load_case()
         return apply_reviews(loaded, load_reviews(store), case_settings(store)) if reviewed else loaded
+
+
+def _warn_unfinished(store: CaseStore) -> None:
+    """Say so when the case-wide results lag behind the documents (a build was interrupted)."""
+    pending = store.phases.pending()
+    if pending.consolidation:
+        logger.warning("%s: %s; the claims, totals and entities shown are from before it: run `corroborator build` "
+                       "on the case to finish it", store.path, unfinished(pending))
+
+
+def pending_work(case: str | os.PathLike[str]) -> PendingWork:
+    """What the builds of a case file left undone (nothing, unless one was interrupted)."""
+    with open_case(case, read_only=True) as store:
+        return store.phases.pending()
+
+
+def unfinished(pending: PendingWork) -> str:
+    """What a build left undone, in words."""
+    parts = [f"{pending.unconsolidated} document(s) are not in the case-wide results yet"] if pending.unconsolidated else []
+    if pending.interrupted:
+        parts.append(f"a build was interrupted during {', '.join(pending.interrupted)}")
+    return "; ".join(parts)
 
 
 def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "report.html", *,
@@ -73,7 +99,8 @@ class CaseInfo:
     ``settings_digest`` is the digest of the settings of the latest build that changed
     the file (its case-wide results were made with them), ``settings_json`` their
     canonical JSON; both None for a file from before settings were recorded.
-    ``builds`` lists every build that changed the file, oldest first.
+    ``builds`` lists every build that changed the file, oldest first; ``pending`` what a
+    build left undone (documents not in the case-wide results, interrupted phases).
     """
 
     path: Path
@@ -83,6 +110,7 @@ class CaseInfo:
     settings_digest: str | None = None
     settings_json: str | None = None
     builds: tuple[BuildRecord, ...] = ()
+    pending: PendingWork | None = None
 
     @property
     def analysed_with(self) -> tuple[str, ...]:
@@ -99,4 +127,5 @@ def case_info(case: str | os.PathLike[str]) -> CaseInfo:
     with open_case(case, read_only=True) as store:
         recorded = store.builds.current()
         return CaseInfo(Path(case), store.migrated_from or store.schema_version, store.counts(),
-                        store.skipped_inputs(), recorded.digest, recorded.settings_json, recorded.history)
+                        store.skipped_inputs(), recorded.digest, recorded.settings_json, recorded.history,
+                        store.phases.pending())

@@ -126,6 +126,7 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
 def report(case: Path, output: Path, redact: bool, withhold_testimony: bool) -> None:
     """Write a self-contained HTML report of CASE."""
     try:
+        _warn_unfinished(case)
         path = api.write_report(case, output, redact=redact, withhold_testimony=withhold_testimony)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -147,6 +148,7 @@ def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, reviewe
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes one file per table: give a folder with -o")
     try:
+        _warn_unfinished(case)
         result = api.export_case(case, fmt, output, redact=redact, withhold_testimony=withhold_testimony,
                                  reviewed_only=reviewed_only)
     except CorroboratorError as exc:
@@ -176,6 +178,8 @@ def info(case: Path, show_settings: bool) -> None:
     click.echo(f"Schema version: {details.schema_version}")
     click.echo(f"Encrypted: {'yes (AES-GCM)' if is_encrypted(case) else 'no'}")
     click.echo(f"Settings digest: {details.settings_digest or 'not recorded (built before settings were recorded)'}")
+    if details.pending is not None and details.pending.consolidation:
+        click.echo(f"Unfinished: {api.unfinished(details.pending)}; run `corroborator build` on the case to finish it")
     if len(details.analysed_with) > 1:
         click.echo(f"Mixed settings: documents were analysed with {len(details.analysed_with)} different settings")
     if len(details.builds) > _BUILDS_SHOWN:
@@ -187,6 +191,14 @@ def info(case: Path, show_settings: bool) -> None:
         click.echo(f"{name}: {count}")
     for path, reason in details.skipped:
         click.echo(f"skipped {path}: {reason}")
+
+
+def _warn_unfinished(case: Path) -> None:
+    """Tell the user, before any output, when the case-wide results lag behind the documents."""
+    pending = api.pending_work(case)
+    if pending.consolidation:
+        click.echo(f"Warning: {case}: {api.unfinished(pending)}; the claims, totals and entities are from before "
+                   "it: run `corroborator build` on the case to finish it", err=True)
 
 
 def main() -> None:
