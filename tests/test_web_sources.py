@@ -68,3 +68,16 @@ def test_viewers_cannot_rate_and_bad_ratings_are_refused(web) -> None:  # type: 
     assert unknown.status_code == 404
     missing_token = editor.post("/sources/rate", data={"source": source, "reliability": "A"})
     assert missing_token.status_code == 403
+
+
+def test_the_sources_page_names_no_protected_witness(web, built_sample: Path) -> None:  # type: ignore[no-untyped-def]
+    from corroborator.api import load_case
+
+    app, _, _ = web
+    names = {n for e in load_case(built_sample).entities if e.protected for n in (e.name, *e.aliases)}
+    assert names  # the sample has protected witnesses
+    viewer = TestClient(app)
+    login(viewer, "vic")
+    page = viewer.get("/sources")
+    assert page.status_code == 200 and "Original sources" in page.text
+    assert not [n for n in names if n in page.text]

@@ -64,8 +64,9 @@ def rate_source(ctx: Ctx, shown: str, rating: str, note: str = "") -> review.Rev
 def sources(ctx: Ctx = Depends(current), done: str = "") -> Response:
     """Every original source the claims rest on, with its reliability and the claims it supports."""
     items: list[dict[str, Any]] = list(case_sources(ctx.view.case).values())
-    return render(ctx.request, "sources.html", ctx, sources=items, ratings=RELIABILITY, rule=RULE, done=done,
-                  can_rate=ctx.user.role in ("editor", "admin"))
+    # Checked like the review pages: a source's name or key must not name a protected witness.
+    return render(ctx.request, "sources.html", ctx, guard=True, sources=items, ratings=RELIABILITY, rule=RULE,
+                  done=done, can_rate=ctx.user.role in ("editor", "admin"))
 
 
 @router.post("/sources/rate")
