@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -17,6 +16,7 @@ from corroborator.analyze.quotes import extract_quotes
 from corroborator.model import Document
 from corroborator.settings import DEFAULTS
 from tests.conftest import PLAIN_ARTICLE
+from tests.spacy_double import Parsed, Span
 
 SENTENCE = ('Amnesty International said on April 3, 2017 that 26 men were detained in Grozny. '
             '"We were beaten every day," said Ivan Petrov, a witness. ')
@@ -62,18 +62,6 @@ def test_split_text_leaves_short_texts_whole() -> None:
     assert split_text("") == [(0, 0)]
 
 
-@dataclass
-class _Span:
-    start_char: int
-    end_char: int
-    label_: str
-
-
-@dataclass
-class _Parsed:
-    ents: list[_Span] = field(default_factory=list)
-
-
 class _CapitalNames:
     """A stand-in pipeline: every run of capitalised words is a PERSON; refuses texts over ``max_length``."""
 
@@ -81,13 +69,13 @@ class _CapitalNames:
         self.max_length = max_length
         self.seen: list[int] = []
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 1) -> Iterator[_Parsed]:
+    def pipe(self, texts: Iterable[str], batch_size: int = 1) -> Iterator[Parsed]:
         assert batch_size >= 1
         for text in texts:
             if len(text) > self.max_length:
                 raise ValueError(f"[E088] Text of length {len(text)} exceeds maximum of {self.max_length}")
             self.seen.append(len(text))
-            yield _Parsed([_Span(m.start(), m.end(), "PERSON") for m in re.finditer(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", text)])
+            yield Parsed([Span(m.start(), m.end(), "PERSON") for m in re.finditer(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", text)])
 
 
 def test_document_entities_offsets_point_into_the_whole_text() -> None:

@@ -13,7 +13,6 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
@@ -33,6 +32,7 @@ from corroborator.ingest.files import capped_lines
 from corroborator.ingest.html import html_document, plain_text
 from corroborator.ingest.text import decode
 from corroborator.model import Document, Mention, NoiseSpan
+from tests.spacy_double import Parsed, Span
 
 #: Few examples per property: the whole module runs in well under a minute.
 FEW = settings(max_examples=30, deadline=None, database=None,
@@ -71,27 +71,15 @@ def _noise_inside(text: str, noise: Iterable[NoiseSpan]) -> None:
         assert 0 <= span.start <= span.end <= len(text), span
 
 
-@dataclass
-class _Span:
-    start_char: int
-    end_char: int
-    label_: str
-
-
-@dataclass
-class _Parsed:
-    ents: list[_Span] = field(default_factory=list)
-
-
 class _CapitalNames:
     """A stand-in spaCy pipeline: capitalised runs are PERSON, GPE or ORG by turns."""
 
     max_length = 1_000_000
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 1) -> Iterator[_Parsed]:
+    def pipe(self, texts: Iterable[str], batch_size: int = 1) -> Iterator[Parsed]:
         labels = ("PERSON", "GPE", "ORG")
         for text in texts:
-            yield _Parsed([_Span(m.start(), m.end(), labels[i % 3]) for i, m in enumerate(_NAME.finditer(text))])
+            yield Parsed([Span(m.start(), m.end(), labels[i % 3]) for i, m in enumerate(_NAME.finditer(text))])
 
 
 # ---- readers -----------------------------------------------------------------------
@@ -231,8 +219,8 @@ def test_properties_every_extractor_keeps_its_spans_in_the_text(text: str, publi
                                                   st.sampled_from(["PERSON", "ORG", "GPE", "DATE", "LOC"])),
                                         max_size=8))
 def test_properties_entity_mentions_from_any_spans(text: str, spans: list[tuple[int, int, str]]) -> None:
-    ents = [_Span(min(s, len(text)), min(s + n, len(text)), label) for s, n, label in spans]
-    _inside(text, entity_mentions(_doc(text), _Parsed(ents)))
+    ents = [Span(min(s, len(text)), min(s + n, len(text)), label) for s, n, label in spans]
+    _inside(text, entity_mentions(_doc(text), Parsed(ents)))
 
 
 @pytest.mark.slow
