@@ -68,13 +68,19 @@ _LONGEST_QUALIFIER = max(len(k) for k in _QUALIFIERS_BEFORE)
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """A parsed count: ``value`` spans tokens ``[start, end)``."""
+    """A parsed count: ``value`` spans tokens ``[start, end)``.
+
+    ``vague`` marks a count read from a word of magnitude ("dozens", "сотни"), ``collective``
+    a collective numeral ("трое"); the English reader sets neither.
+    """
 
     value: int
     start: int
     end: int
     qualifier: str | None = None
     high: int | None = None
+    vague: bool = False
+    collective: bool = False
 
 
 def _int(token: str) -> int | None:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from corroborator.analyze.numbers import Count
 from corroborator.analyze.ru._morph import parses
 
 _UNITS = dict(zip(
@@ -52,19 +52,6 @@ for _phrases, _qual in (
     for _p in _phrases.split("|"):
         _BEFORE[tuple(_p.split())] = _qual
 _LONGEST = max(len(k) for k in _BEFORE)
-
-
-@dataclass(frozen=True, slots=True)
-class Count:
-    """A parsed count: ``value`` spans tokens ``[start, end)``."""
-
-    value: int
-    start: int
-    end: int
-    qualifier: str | None = None
-    high: int | None = None
-    vague: bool = False
-    collective: bool = False
 
 
 def number_lemma(token: str) -> str | None:
