@@ -116,3 +116,18 @@ def test_report_and_app_show_the_review_state(reviewed: dict[str, Any], tmp_path
     assert reviewed["rejected"] not in reviewed["claim_page"]
     case = load_case(reviewed["case"])
     assert case.review_of(reviewed["corrected"])["status"] == "corrected"
+
+
+def test_recomputing_unchanged_figures_gives_the_builds_claims_and_totals(built_sample: Path) -> None:
+    from corroborator.review import recompute_claims
+
+    case = load_case(built_sample, reviewed=False)
+    again = recompute_claims(case, case.figures)
+    def rows(claims: list) -> list[tuple]:
+        return sorted((c.id, c.event, c.low, c.high, c.figure_ids, c.independent_sources, c.status, c.note)
+                      for c in claims)
+
+    # Review recomputation reads the stored case (provenance, places from the entities) the way the build did.
+    assert rows(again.claims) == rows(case.claims)
+    assert {k: (t["best"], t["qualifier"]) for k, t in again.totals.items()} == \
+        {k: (t["best"], t["qualifier"]) for k, t in case.totals.items()}

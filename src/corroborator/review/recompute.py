@@ -16,7 +16,7 @@ import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 
-from corroborator.consolidate._facts import places_of
+from corroborator.consolidate._facts import place_spans, places_of
 from corroborator.consolidate.claims import ClaimSet, build_claims
 from corroborator.consolidate.credibility import UNRATED, rate_claims
 from corroborator.consolidate.provenance import Provenance, Source
@@ -71,17 +71,9 @@ def _provenance(o: Origin) -> Provenance:
 
 def _places(case: Case, figures: list[Figure], docs: Mapping) -> dict[str, frozenset[str]]:
     """Place entities named in each figure's sentence, as consolidation found them."""
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-    for e in case.entities:
-        if e.type != "GPE":
-            continue
-        for mid in e.mention_ids:
-            m = case.mentions.get(mid)
-            if m is not None:
-                spans.setdefault(m.doc_id, []).append((m.start, m.end, e.id))
-    for found in spans.values():
-        found.sort()
-    return places_of(figures, docs, spans)
+    by_mention = {mid: e.id for e in case.entities for mid in e.mention_ids}
+    places = {e.id for e in case.entities if e.type == "GPE"}
+    return places_of(figures, docs, place_spans(case.mentions.values(), by_mention, places))
 
 
 def _keep_ids(claim_set: ClaimSet, machine: list[Claim]) -> ClaimSet:
