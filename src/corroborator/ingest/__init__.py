@@ -26,7 +26,7 @@ from corroborator.ingest.files import (
     ReadTimeout,
     capped_lines,
     check_regular,
-    open_regular,
+    opened,
     read_capped,
     time_limit,
 )
@@ -138,7 +138,7 @@ def media_type_of(path: Path) -> str | None:
     return MEDIA_TYPES.get(path.suffix.lower())
 
 
-def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResult:
+def read_documents(path: Path, options: IngestOptions | None = None, *, content: bytes | None = None) -> ReadResult:
     """Read one file into its documents (one, one per line of a ``.jsonl`` file, or one per
     HTML page of a WARC archive).
 
@@ -151,18 +151,22 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
             or device), empty, binary, undecodable, too large, too slow to read
             (``max_seconds``), unreadable, or holds no usable text; a PDF is broken,
             encrypted or has no text layer; a ``.gz`` file is no WARC archive.
+
+    ``content``, when given, are the file's bytes, already read (by a distributed engine's
+    executor, from HDFS or S3): the file is not opened, and everything else is the same.
     """
     options = options or IngestOptions()
-    status = check_regular(path)  # before anything else: a FIFO is never opened
+    # Before anything else: a FIFO is never opened.
+    size = check_regular(path).st_size if content is None else len(content)
     media_type = media_type_of(path)
     if media_type is None:
         known = ", ".join(sorted(MEDIA_TYPES))
         raise InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; readable types: {known}")
-    if status.st_size == 0:
+    if size == 0:
         raise InputError(str(path), "empty file")
     try:
         with time_limit(options.max_seconds) as deadline:
-            return _read(path, media_type, status.st_size, options, deadline)
+            return _read(path, media_type, size, options, deadline, content)
     except ReadTimeout:
         logger.warning("%s: reading took over %g s; skipped", path, options.max_seconds)
         raise InputError(str(path), f"reading took longer than {options.max_seconds:g} s "
@@ -171,19 +175,20 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
         raise InputError(str(path), "too deeply nested to read") from exc
 
 
-def _read(path: Path, media_type: str, size: int, options: IngestOptions, deadline: Deadline) -> ReadResult:
+def _read(path: Path, media_type: str, size: int, options: IngestOptions, deadline: Deadline,
+          content: bytes | None = None) -> ReadResult:
     """Read a regular file of a known media type (the body of :func:`read_documents`)."""
     name = str(path)
     if media_type in ("application/warc", "application/jsonl") and size > options.max_container_bytes:
         raise InputError(name, f"too large ({size:,} bytes; the limit ingest.max_container_bytes is "
                                f"{options.max_container_bytes:,})")
     if media_type == "application/warc":
-        read = read_warc(path, options.max_bytes, deadline)
+        read = read_warc(path, options.max_bytes, deadline, content=content)
         return ReadResult(read.documents, read.problems, dict(read.not_read), read.not_read_problem)
     if media_type != "application/jsonl" and size > options.max_bytes:
         raise InputError(name, f"too large ({size:,} bytes; the limit is {options.max_bytes:,})")
     try:
-        with open_regular(path) as fh:
+        with opened(path, content) as fh:
             if media_type == "application/jsonl":
                 return _read_jsonl(path, fh, options, deadline)
             raw = read_capped(fh, name, options.max_bytes, deadline)

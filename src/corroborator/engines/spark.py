@@ -1,0 +1,325 @@
+"""``build --engine spark``: the same build on Apache Spark, for collections that outgrow one machine.
+
+The driver lists the inputs (names only: it never reads the corpus), and the executors
+read and analyse them in ``mapPartitions`` (:func:`~corroborator.engines._spark_tasks.analyse_inputs`)
+with the same registered document stages as the local engine, one spaCy model per
+executor process. Files on a shared file system are read by path; inputs given as URIs
+(``hdfs://``, ``s3a://``, ``file:``) are read by Spark as binary files, so the bytes go
+from storage to the executors directly. The results are written as one Parquet dataset
+(:mod:`corroborator.store.parquet`), which is loaded into the DuckDB case file in one
+transaction; the case-wide steps then run as in the local engine, and ``report``,
+``export`` and ``serve`` open the case file as always.
+
+With ``parquet`` on HDFS or S3 the build stops once the dataset is written; copy it where
+DuckDB can read it and finish with :func:`load_parquet` (``corroborator load-parquet``).
+See ``docs/cluster.md`` for running it with ``spark-submit`` on a cluster.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corroborator import crashpoints
+from corroborator.engines._spark_tasks import analyse_inputs
+from corroborator.engines.local import BuildOptions, BuildSummary, finish_build, start_build
+from corroborator.errors import CorroboratorError, InputError
+from corroborator.ingest import find_inputs
+from corroborator.settings import Settings
+from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
+from corroborator.store._files import scratch_dir
+from corroborator.store.parquet import PARQUET_FIELDS, ParquetLoad, table_field
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["SparkOptions", "build", "load_parquet", "spark_session"]
+
+#: An input given as a URI (``hdfs://nn/reports``, ``s3a://bucket/x``, ``file:/data``), read by Spark itself.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|/)")
+#: Input files per partition when not set: enough to keep a batch of spaCy busy, few enough to spread the work.
+FILES_PER_PARTITION = 64
+#: Spark's log settings for sessions a build starts: errors only.
+_LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+#: Characters DuckDB reads as a file pattern in a path.
+_GLOB = re.compile(r"[*?\[]")
+#: DuckDB column types and the Spark types their values travel in (timestamps travel as text).
+_SPARK_TYPES = {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "BOOLEAN": "boolean",
+                "DOUBLE": "double", "TIMESTAMP": "string", "VARCHAR[]": "array<string>"}
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """Where and how the Spark build runs.
+
+    Attributes:
+        master: Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``); None
+            leaves it to ``spark-submit``.
+        parquet: Where the Parquet dataset goes (a folder or an HDFS/S3 URI); None: a
+            private folder beside the case file, removed once loaded.
+        partitions: Input partitions; None: about 64 files each, and at least two per core.
+        config: More Spark settings (``spark.executor.memory``, ...).
+        driver_memory: The driver's JVM heap (in local mode it holds the executors too).
+    """
+
+    master: str | None = "local[2]"
+    parquet: str | None = None
+    partitions: int | None = None
+    config: Mapping[str, str] = field(default_factory=dict)
+    driver_memory: str = "1g"
+
+    @classmethod
+    def given(cls, master: str | None = None, parquet: str | None = None,
+              partitions: int | None = None) -> SparkOptions:
+        """Options from the command line: without a master, ``spark-submit``'s, or ``local[2]`` outside it."""
+        if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+            master = "local[2]"
+        return cls(master=master, parquet=parquet, partitions=partitions)
+
+
+def spark_session(options: SparkOptions | None = None) -> Any:
+    """A Spark session for builds (the active one if there is one, else a new one from ``options``)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise CorroboratorError("the Spark engine needs pyspark: pip install 'corroborator[spark]'") from None
+
+    options = options or SparkOptions()
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    # Executors of a local master run this interpreter, with this package and its model.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("corroborator")
+    if options.master:
+        builder = builder.master(options.master)
+    quiet = f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}"
+    settings = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+                "spark.driver.extraJavaOptions": quiet, "spark.executor.extraJavaOptions": quiet,
+                "spark.driver.memory": options.driver_memory, "spark.python.worker.reuse": "true",
+                "spark.sql.parquet.compression.codec": "zstd", **options.config}
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - pyspark fails to start in many ways (no Java, a bad master URL)
+        raise CorroboratorError(f"Spark could not start ({type(exc).__name__}: {exc}); it needs Java 17 or later "
+                                "(JAVA_HOME) and a reachable master") from exc
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] = DEFAULT_CASE,
+          options: BuildOptions | None = None, spark: SparkOptions | None = None, *,
+          session: Any = None) -> BuildSummary:
+    """Build or extend a case file on Spark; the same result as :func:`corroborator.engines.local.build`.
+
+    Args:
+        paths: Files and folders (read recursively), or URIs Spark reads (``hdfs://``, ``s3a://``).
+        case: The case file to create or extend.
+        options: What the local engine takes too (settings, batch size, ingest caps);
+            ``workers`` is ignored (Spark's executors do the work).
+        spark: Where and how Spark runs.
+        session: A Spark session to use (else :func:`spark_session` gives one).
+
+    Raises:
+        RegistryError: The settings name stages that cannot run.
+    """
+    options, settings = start_build(options)
+    spark = spark or SparkOptions()
+    summary = BuildSummary(case=Path(case), settings=settings)
+    local: list[str] = []
+    remote: list[str] = []
+    for path in paths:
+        text = os.fspath(path)
+        if _URI.match(text) and not os.path.exists(text):
+            remote.append(text)
+            continue
+        try:
+            local.extend(str(p) for p in find_inputs([text], options.ingest))
+        except InputError as exc:
+            summary.skipped.append((exc.path, exc.reason))
+    session = session or spark_session(spark)
+    with open_for_build(case) as store:
+        known = store.known_document_ids()
+        had_documents = len(known)
+        summary.previous_settings_digest = store.builds.current().digest
+        with _dataset(store, spark.parquet) as (where, loadable):
+            _analyse(session, local, remote, known, where, options, settings, spark, store.extraction_columns(),
+                     summary.skipped)
+            crashpoints.reached("analyse")
+            if not loadable:
+                logger.warning("the Parquet dataset is at %s: copy it where this machine can read it and run "
+                               "`corroborator load-parquet DIR --case %s`", where, case)
+                summary.warnings.append(f"analysed into {where}; not loaded (DuckDB reads local Parquet only)")
+                return summary
+            _summarise(store.add_parquet(os.path.join(where, "*.parquet")), summary)
+            crashpoints.reached("store")
+        finish_build(store, summary, settings, had_documents)
+    return summary
+
+
+def load_parquet(folder: str | os.PathLike[str], case: str | os.PathLike[str] = DEFAULT_CASE,
+                 options: BuildOptions | None = None) -> BuildSummary:
+    """Load a Parquet dataset a Spark build wrote (on a cluster) into a case file, then consolidate.
+
+    Args:
+        folder: The dataset's folder (its ``*.parquet`` files).
+        case: The case file to create or extend.
+        options: The settings the dataset was analysed with (the case file records them).
+    """
+    options, settings = start_build(options)
+    summary = BuildSummary(case=Path(case), settings=settings)
+    pattern = os.path.join(os.fspath(folder), "*.parquet")
+    with open_for_build(case) as store:
+        had_documents = len(store.known_document_ids())
+        summary.previous_settings_digest = store.builds.current().digest
+        _summarise(store.add_parquet(pattern), summary)
+        finish_build(store, summary, settings, had_documents)
+    return summary
+
+
+@contextmanager
+def _dataset(store: CaseStore, parquet: str | None) -> Iterator[tuple[str, bool]]:
+    """Where the Parquet dataset goes, and whether DuckDB can read it there; a private folder is removed after."""
+    if parquet is not None:
+        local = parquet[len("file:"):] if parquet.startswith("file:") else parquet
+        loadable = not _URI.match(parquet) or parquet.startswith("file:")
+        where = local.replace("///", "/", 1) if loadable else parquet
+        if loadable:
+            _check_globless(where)
+        yield where, loadable
+        return
+    # Private (mode 0700) like the case file's other scratch files; beside the case file if its name has a
+    # character DuckDB would read as a pattern ("case[1].duckdb").
+    scratch = scratch_dir(store.path)
+    parent = scratch if not _GLOB.search(str(scratch)) else Path(store.path).resolve().parent
+    _check_globless(str(parent))
+    folder = tempfile.mkdtemp(prefix=".corroborator-spark-", dir=parent)
+    try:
+        yield os.path.join(folder, "extractions"), True
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_globless(folder: str) -> None:
+    """Refuse a dataset folder DuckDB would read as a file pattern."""
+    if _GLOB.search(folder):
+        raise CorroboratorError(f"{folder}: the Parquet folder's path may not contain *, ? or [ "
+                                "(DuckDB reads them as a file pattern); choose another with --parquet")
+
+
+def _analyse(session: Any, local: list[str], remote: list[str], known: set[str], where: str,
+             options: BuildOptions, settings: Settings, spark: SparkOptions,
+             columns: dict[str, list[tuple[str, str]]], skipped: list[tuple[str, str]]) -> None:
+    """Read and analyse every input on the executors and write the Parquet dataset to ``where``."""
+    sc = session.sparkContext
+    items = None
+    if local:
+        listed = [(i, p, None) for i, p in enumerate(local)]
+        items = sc.parallelize(listed, _partitions(len(local), sc, spark.partitions))
+    if remote:
+        found = _remote_inputs(session, remote, options, len(local), skipped, spark.partitions)
+        items = found if items is None else items.union(found)
+    if items is None:
+        items = sc.parallelize([], 1)
+    known_ids = sc.broadcast(frozenset(known))
+    task = functools.partial(analyse_inputs, settings=settings, ingest=options.ingest,
+                             known=lambda: known_ids.value, batch_size=options.batch_size)
+    rows = items.mapPartitions(task)
+    session.createDataFrame(rows, _schema(columns)).write.mode("overwrite").parquet(where)
+    known_ids.unpersist()
+
+
+def _remote_inputs(session: Any, uris: list[str], options: BuildOptions, offset: int,
+                   skipped: list[tuple[str, str]], partitions: int | None = None) -> Any:
+    """The files under ``uris`` as ``(ord, path, bytes)``, in path order; Spark reads the bytes on the executors.
+
+    The driver lists the files (names and lengths, through Hadoop's file system API),
+    never their bytes. Spark leaves empty files out of what it reads, so they get their
+    ``empty file`` reason from the same reader, with no bytes.
+    """
+    listed = sorted(_listing(session, uris, options.ingest.follow_hidden, skipped))
+    order = {path: offset + i for i, (path, _) in enumerate(listed)}
+    sc = session.sparkContext
+    empty = sc.parallelize([(order[path], path, b"") for path, size in listed if size == 0] or [], 1)
+    wanted = [path for path, size in listed if size > 0]
+    if not wanted:
+        return empty
+    ords = sc.broadcast(order)
+    frame = session.read.format("binaryFile").load(wanted).select("path", "content")
+    # Spark packs small files into few splits (128 MB each): spread them so every core gets work.
+    frame = frame.repartition(_partitions(len(wanted), sc, partitions))
+    read = frame.rdd.map(lambda row: (ords.value[row[0]], row[0], bytes(row[1])))
+    return read.union(empty)
+
+
+def _partitions(files: int, sc: Any, asked: int | None) -> int:
+    """Input partitions: as asked, else about :data:`FILES_PER_PARTITION` files each and two per core at least."""
+    wanted = asked or max(2 * max(sc.defaultParallelism, 1), -(-files // FILES_PER_PARTITION))
+    return max(1, min(wanted, files))
+
+
+def _listing(session: Any, uris: list[str], follow_hidden: bool,
+             skipped: list[tuple[str, str]]) -> Iterator[tuple[str, int]]:
+    """``(path, length)`` of every file under ``uris`` (recursively), through Hadoop's file system API.
+
+    A URI that names nothing goes to ``skipped`` with its reason.
+    """
+    jvm = session.sparkContext._jvm
+    conf = session.sparkContext._jsc.hadoopConfiguration()
+    for uri in uris:
+        root = jvm.org.apache.hadoop.fs.Path(uri)
+        fs = root.getFileSystem(conf)
+        if not fs.exists(root):
+            skipped.append((uri, "no such file or folder"))
+            continue
+        files = fs.listFiles(root, True)
+        base = fs.getFileStatus(root).getPath().toString()
+        while files.hasNext():
+            status = files.next()
+            path = status.getPath().toString()
+            if follow_hidden or not any(part.startswith(".") for part in path[len(base):].split("/")):
+                yield path, status.getLen()
+
+
+def _schema(store_columns: dict[str, list[tuple[str, str]]]) -> str:
+    """The Spark schema (DDL) of the Parquet layout, from the case file's own tables."""
+    def spark_type(dtype: str) -> str:
+        try:
+            return _SPARK_TYPES[dtype]
+        except KeyError:
+            raise CorroboratorError(f"no Spark type for the case file's column type {dtype}") from None
+
+    fields = [f"{name} {spark_type(dtype)}" for name, dtype in PARQUET_FIELDS]
+    for table, columns in store_columns.items():
+        struct = ", ".join(f"`{name}`: {spark_type(dtype)}" for name, dtype in columns)
+        fields.append(f"{table_field(table)} array<struct<{struct}>>")
+    return ", ".join(fields)
+
+
+def _summarise(load: ParquetLoad, summary: BuildSummary) -> None:
+    """Fill the summary from what the load added, as the local engine fills it while it reads."""
+    summary.documents_added += load.documents_added
+    for outcome in load.inputs:
+        if outcome.status == "skipped":
+            summary.skipped.append((outcome.path, outcome.reason or "not read"))
+            continue
+        summary.skipped.extend((outcome.path, problem) for problem in outcome.problems)
+        if outcome.not_read:
+            summary.not_read[outcome.path] = dict(outcome.not_read)
+        if outcome.not_read_problem is not None:
+            summary.not_read_lines.append((outcome.path, outcome.not_read_problem))
+        (summary.read if outcome.status == "read" else summary.unchanged).append(outcome.path)
+    summary.problems.extend(load.problems)
+    summary.no_extraction.extend(load.no_extraction)

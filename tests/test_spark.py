@@ -1,0 +1,136 @@
+"""The Spark engine gives the same case as the local engine (one Spark session for the module).
+
+Builds the bundled sample and the tiny test corpus (good and bad inputs) with both
+engines and compares documents, entities (names and aliases), quotes, figures, claims
+(event, low, high, status, independent sources), totals and the whole JSON export.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corroborator.api import load_case
+from corroborator.engines import spark as spark_engine
+from corroborator.engines.local import build as local_build
+from tests.conftest import SAMPLE, write_corpus
+from tests.fixtures.snapshot import sample_export_canonical
+
+pytest.importorskip("pyspark")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def session() -> Any:
+    """One Spark session, ``local[2]``, for every test here."""
+    spark = spark_engine.spark_session(spark_engine.SparkOptions(master="local[2]"))
+    yield spark
+    spark.stop()
+
+
+def _fingerprint(case: Path) -> dict[str, Any]:
+    """What must match between engines, in a form that compares as plain data."""
+    c = load_case(case)
+    entity_name = {e.id: e.name for e in c.entities}
+    return {
+        "documents": sorted((d.id, d.path, d.text, d.title, d.outlet, d.published) for d in c.documents),
+        "entities": sorted((e.name, e.type, tuple(sorted(e.aliases)), e.protected) for e in c.entities),
+        "quotes": sorted((q.mention.doc_id, q.mention.start, q.mention.end, q.speaker_label,
+                          entity_name.get(q.speaker or "", q.speaker), q.protected) for q in c.quotes),
+        "figures": sorted((f.mention.doc_id, f.mention.start, f.mention.end, f.event, f.value, f.qualifier)
+                          for f in c.figures),
+        "claims": sorted((k.event, k.low, k.high, k.status, k.independent_sources, len(k.figure_ids))
+                         for k in c.claims),
+        "totals": json.loads(json.dumps(c.totals, sort_keys=True, default=str)),
+        "protected": sorted((p.doc_id, p.label) for p in c.protected),
+    }
+
+
+def _same(local: Path, spark: Path) -> None:
+    a, b = _fingerprint(local), _fingerprint(spark)
+    for key in a:
+        assert a[key] == b[key], f"{key} differ between the local and the Spark engine"
+
+
+@pytest.fixture(scope="module")
+def sample_cases(session: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]:
+    """The sample built by both engines from one copy: (local case, Spark case, Spark summary)."""
+    root = tmp_path_factory.mktemp("spark-sample")
+    shutil.copytree(SAMPLE, root / "chechnya-2017")
+    local_build([root / "chechnya-2017"], root / "local.duckdb")
+    summary = spark_engine.build([root / "chechnya-2017"], root / "spark.duckdb", session=session)
+    return root / "local.duckdb", root / "spark.duckdb", summary
+
+
+def test_sample_matches_the_local_engine(sample_cases: tuple[Path, Path, Any]) -> None:
+    local, spark, summary = sample_cases
+    assert summary.documents_added == 5 and summary.consolidated
+    _same(local, spark)
+    fingerprint = _fingerprint(spark)
+    assert fingerprint["claims"] and fingerprint["totals"] and fingerprint["quotes"]
+
+
+def test_sample_export_is_the_same(sample_cases: tuple[Path, Path, Any]) -> None:
+    local, spark, _ = sample_cases
+    a, b = sample_export_canonical(local), sample_export_canonical(spark)
+    assert a.keys() == b.keys()
+    for key in a:
+        assert a[key] == b[key], f"export field {key!r} differs between the engines"
+
+
+def test_tiny_corpus_with_bad_inputs_matches(session: Any, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path)
+    shutil.copy(corpus / "article.txt", corpus / "article-copy.txt")  # the same bytes under a second name
+    local = local_build([corpus], tmp_path / "local.duckdb")
+    spark = spark_engine.build([corpus, tmp_path / "missing"], tmp_path / "spark.duckdb", session=session)
+    _same(tmp_path / "local.duckdb", tmp_path / "spark.duckdb")
+    assert sorted(spark.read) == sorted(local.read)
+    assert spark.unchanged == [str(corpus / "article.txt")] or spark.unchanged == local.unchanged
+    assert sorted(spark.unchanged) == sorted(local.unchanged)
+    assert sorted(spark.listed_skipped) == sorted(local.listed_skipped + [(str(tmp_path / "missing"),
+                                                                            "no such file or folder")])
+    reasons = dict(spark.listed_skipped)
+    assert reasons[str(corpus / "empty.txt")] == "empty file"
+    assert "binary" in reasons[str(corpus / "binary.txt")]
+    assert any(p == str(corpus / "reports.jsonl") for p, _ in spark.listed_skipped)  # its bad lines
+
+
+def test_rebuild_adds_nothing_and_a_new_file_is_added(session: Any, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path)
+    case = tmp_path / "spark.duckdb"
+    first = spark_engine.build([corpus], case, session=session)
+    again = spark_engine.build([corpus], case, session=session)
+    assert first.documents_added > 0 and again.documents_added == 0
+    assert sorted(again.unchanged) == sorted(first.read + first.unchanged)
+    (corpus / "more.txt").write_text("Police in Riverton detained 7 more protesters on Friday, the centre said.\n",
+                                     encoding="utf-8")
+    more = spark_engine.build([corpus], case, session=session)
+    assert more.documents_added == 1 and more.read == [str(corpus / "more.txt")]
+    local_build([corpus], tmp_path / "local.duckdb")
+    _same(tmp_path / "local.duckdb", case)
+
+
+def test_uri_inputs_are_read_by_spark(session: Any, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path)
+    local_build([corpus], tmp_path / "local.duckdb")
+    summary = spark_engine.build([corpus.as_uri()], tmp_path / "spark.duckdb", session=session)
+    assert summary.documents_added == load_case(tmp_path / "local.duckdb").documents.__len__()
+    by_path = {d.id: d.text for d in load_case(tmp_path / "local.duckdb").documents}
+    assert {d.id: d.text for d in load_case(tmp_path / "spark.duckdb").documents} == by_path
+    assert all(p.startswith("file:") for p in summary.read)
+    assert any(p.endswith("empty.txt") and r == "empty file" for p, r in summary.listed_skipped), summary.listed_skipped
+
+
+def test_kept_parquet_loads_into_the_same_case(session: Any, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path)
+    parquet = tmp_path / "out"
+    spark_engine.build([corpus], tmp_path / "spark.duckdb", session=session,
+                       spark=spark_engine.SparkOptions(parquet=str(parquet)))
+    assert list(parquet.glob("*.parquet"))
+    loaded = spark_engine.load_parquet(parquet, tmp_path / "loaded.duckdb")
+    assert loaded.documents_added == len(load_case(tmp_path / "spark.duckdb").documents)
+    _same(tmp_path / "spark.duckdb", tmp_path / "loaded.duckdb")
