@@ -7,7 +7,9 @@ engines and compares documents, entities (names and aliases), quotes, figures, c
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import random
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,13 @@ from typing import Any
 import pytest
 
 from corroborator.api import load_case
+from corroborator.consolidate.duplicates import find_duplicates
 from corroborator.engines import spark as spark_engine
 from corroborator.engines.local import build as local_build
+from corroborator.engines.spark_duplicates import candidate_pairs, near_duplicates
+from corroborator.model import Document, Extraction, NoiseSpan
+from corroborator.settings import DEFAULTS
+from corroborator.store import CaseStore
 from tests.conftest import SAMPLE, write_corpus
 from tests.fixtures.snapshot import sample_export_canonical
 
@@ -47,6 +54,8 @@ def _fingerprint(case: Path) -> dict[str, Any]:
                          for k in c.claims),
         "totals": json.loads(json.dumps(c.totals, sort_keys=True, default=str)),
         "protected": sorted((p.doc_id, p.label) for p in c.protected),
+        "duplicates": sorted((d.doc_id, d.original_id, d.similarity) for d in c.duplicates.values()),
+        "provenance": sorted((o.mention_id, o.source_key, o.how, o.original_doc) for o in c.provenance.values()),
     }
 
 
@@ -85,9 +94,12 @@ def test_sample_export_is_the_same(sample_cases: tuple[Path, Path, Any]) -> None
 def test_tiny_corpus_with_bad_inputs_matches(session: Any, tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path)
     shutil.copy(corpus / "article.txt", corpus / "article-copy.txt")  # the same bytes under a second name
+    syndicated = (corpus / "article.txt").read_text(encoding="utf-8").replace("Riverton Daily", "Wire Service")
+    (corpus / "syndicated.txt").write_text(syndicated, encoding="utf-8")  # a near-duplicate
     local = local_build([corpus], tmp_path / "local.duckdb")
     spark = spark_engine.build([corpus, tmp_path / "missing"], tmp_path / "spark.duckdb", session=session)
     _same(tmp_path / "local.duckdb", tmp_path / "spark.duckdb")
+    assert _fingerprint(tmp_path / "spark.duckdb")["duplicates"], "the syndicated copy is linked"
     assert sorted(spark.read) == sorted(local.read)
     assert spark.unchanged == [str(corpus / "article.txt")] or spark.unchanged == local.unchanged
     assert sorted(spark.unchanged) == sorted(local.unchanged)
@@ -134,3 +146,41 @@ def test_kept_parquet_loads_into_the_same_case(session: Any, tmp_path: Path) -> 
     loaded = spark_engine.load_parquet(parquet, tmp_path / "loaded.duckdb")
     assert loaded.documents_added == len(load_case(tmp_path / "spark.duckdb").documents)
     _same(tmp_path / "spark.duckdb", tmp_path / "loaded.duckdb")
+
+
+def _reports(rng: random.Random, n: int) -> list[Document]:
+    """``n`` reports of which about a third are copies (a word or a few changed, another footer) of others."""
+    words = [f"w{i}" for i in range(3000)]
+    docs: list[Document] = []
+    for i in range(n):
+        if docs and rng.random() < 0.35:
+            source = rng.choice(docs)
+            tokens = source.text.split()
+            for _ in range(rng.choice([1, 3, 8, 25])):
+                tokens[rng.randrange(len(tokens))] = rng.choice(words)
+            text = " ".join(tokens)
+        else:
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(80, 200)))
+        footer = f"\n(c) Outlet {i}. All rights reserved."
+        docs.append(Document(id=f"d{i:03d}", path=f"r/{i:03d}.txt", sha256=f"d{i:03d}", media_type="text/plain",
+                             text=text + footer, published=f"2020-01-{1 + i % 28:02d}", outlet=f"Outlet {i}",
+                             noise=(NoiseSpan(len(text) + 1, len(text) + len(footer), "footer"),)))
+    return docs
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8])
+def test_near_duplicates_on_spark_link_as_the_local_engine(session: Any, tmp_path: Path, threshold: float) -> None:
+    docs = _reports(random.Random(5), 160)
+    settings = dataclasses.replace(DEFAULTS.duplicates, threshold=threshold)
+    with CaseStore(tmp_path / "case.duckdb") as store:
+        store.add_extractions([Extraction(d) for d in docs])
+        texts = str(tmp_path / "texts.parquet")
+        assert store.write_texts(texts) == len(docs)
+        links = near_duplicates(session, texts, settings, store.documents_with_ids)
+        pairs = candidate_pairs(session, texts, settings).collect()
+    expected = find_duplicates(docs, settings=settings)
+    assert len(expected) >= 20  # the corpus has real work in it
+    assert links == expected
+    # Only documents in some pair went to the local step, far fewer than the case.
+    assert len({x for p in pairs for x in (p["a"], p["b"])}) < len(docs)
+    assert all(p["similarity"] >= threshold for p in pairs)

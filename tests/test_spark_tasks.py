@@ -68,9 +68,17 @@ def test_rows_say_what_became_of_each_file(tmp_path: Path) -> None:
 
 
 def test_a_dataset_folder_duckdb_would_read_as_a_pattern_is_refused(tmp_path: Path) -> None:
-    with CaseStore(tmp_path / "case.duckdb") as store, pytest.raises(CorroboratorError, match="pattern"), \
-            spark_engine._dataset(store, str(tmp_path / "out[1]")):
-        pass
+    with pytest.raises(CorroboratorError, match="pattern"):
+        spark_engine._dataset(str(tmp_path), str(tmp_path / "out[1]"))
+    assert spark_engine._dataset(str(tmp_path), None) == (str(tmp_path / "extractions"), True)
+    assert spark_engine._dataset(str(tmp_path), "hdfs://nn/out")[1] is False
+
+
+def test_scratch_data_of_a_case_named_like_a_pattern_goes_beside_it(tmp_path: Path) -> None:
+    with CaseStore(tmp_path / "case[1].duckdb") as store, spark_engine._private_folder(store) as folder:
+        assert Path(folder).parent == tmp_path and "[" not in folder
+        assert (Path(folder).stat().st_mode & 0o077) == 0
+    assert not Path(folder).exists()
 
 
 def test_spark_options_go_with_the_spark_engine(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ from corroborator.consolidate import consolidate, plan_case
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
-from corroborator.registry import require
+from corroborator.registry import Registry, require
 from corroborator.settings import DEFAULTS, Settings
 from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
 
@@ -205,11 +205,14 @@ def start_build(options: BuildOptions | None) -> tuple[BuildOptions, Settings]:
     return options, settings
 
 
-def finish_build(store: CaseStore, summary: BuildSummary, settings: Settings, had_documents: int) -> None:
+def finish_build(store: CaseStore, summary: BuildSummary, settings: Settings, had_documents: int,
+                 case_stages: Callable[[], Registry] | None = None) -> None:
     """What every engine does once the documents are stored: record the inputs, consolidate, warn, count.
 
     Consolidation runs when documents were added, an earlier build left it unfinished, the
-    case has no case-wide results yet, or the settings changed.
+    case has no case-wide results yet, or the settings changed. ``case_stages`` gives the
+    registry its steps come from (called only when it runs; by default
+    :data:`~corroborator.consolidate.CASE_STAGES`).
     """
     store.record_inputs(
         [(p, "read", None) for p in summary.read]
@@ -231,7 +234,7 @@ def finish_build(store: CaseStore, summary: BuildSummary, settings: Settings, ha
                 store.builds.record(digest, settings.to_json(), documents_added=pending.unconsolidated,
                                     consolidated=True, in_transaction=True)
 
-        consolidate(store, settings, record)
+        consolidate(store, settings, record, case_stages() if case_stages is not None else None)
         summary.consolidated = True
     if other_settings and had_documents:
         _warn(summary, _other_settings_warning(store, summary, had_documents))

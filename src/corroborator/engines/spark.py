@@ -31,10 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from corroborator import crashpoints
+from corroborator.consolidate import CASE_STAGES, with_duplicates
 from corroborator.engines._spark_tasks import analyse_inputs
 from corroborator.engines.local import BuildOptions, BuildSummary, finish_build, start_build
+from corroborator.engines.spark_duplicates import near_duplicates
 from corroborator.errors import CorroboratorError, InputError
 from corroborator.ingest import find_inputs
+from corroborator.registry import Registry
 from corroborator.settings import Settings
 from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
 from corroborator.store._files import scratch_dir
@@ -46,6 +49,8 @@ __all__ = ["SparkOptions", "build", "load_parquet", "spark_session"]
 
 #: An input given as a URI (``hdfs://nn/reports``, ``s3a://bucket/x``, ``file:/data``), read by Spark itself.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|/)")
+#: The case step that runs on Spark here (near-duplicates), by its registered name.
+DUPLICATES_STAGE = "duplicates.minhash.v1"
 #: Input files per partition when not set: enough to keep a batch of spaCy busy, few enough to spread the work.
 FILES_PER_PARTITION = 64
 #: Spark's log settings for sessions a build starts: errors only.
@@ -150,22 +155,23 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
         except InputError as exc:
             summary.skipped.append((exc.path, exc.reason))
     session = session or spark_session(spark)
-    with open_for_build(case) as store:
+    with open_for_build(case) as store, _private_folder(store) as private:
         known = store.known_document_ids()
         had_documents = len(known)
         summary.previous_settings_digest = store.builds.current().digest
-        with _dataset(store, spark.parquet) as (where, loadable):
-            _analyse(session, local, remote, known, where, options, settings, spark, store.extraction_columns(),
-                     summary.skipped)
-            crashpoints.reached("analyse")
-            if not loadable:
-                logger.warning("the Parquet dataset is at %s: copy it where this machine can read it and run "
-                               "`corroborator load-parquet DIR --case %s`", where, case)
-                summary.warnings.append(f"analysed into {where}; not loaded (DuckDB reads local Parquet only)")
-                return summary
-            _summarise(store.add_parquet(os.path.join(where, "*.parquet")), summary)
-            crashpoints.reached("store")
-        finish_build(store, summary, settings, had_documents)
+        where, loadable = _dataset(private, spark.parquet)
+        _analyse(session, local, remote, known, where, options, settings, spark, store.extraction_columns(),
+                 summary.skipped)
+        crashpoints.reached("analyse")
+        if not loadable:
+            logger.warning("the Parquet dataset is at %s: copy it where this machine can read it and run "
+                           "`corroborator load-parquet DIR --case %s`", where, case)
+            summary.warnings.append(f"analysed into {where}; not loaded (DuckDB reads local Parquet only)")
+            return summary
+        _summarise(store.add_parquet(os.path.join(where, "*.parquet")), summary)
+        crashpoints.reached("store")
+        finish_build(store, summary, settings, had_documents,
+                     functools.partial(_case_stages, session, store, settings, private))
     return summary
 
 
@@ -190,26 +196,42 @@ def load_parquet(folder: str | os.PathLike[str], case: str | os.PathLike[str] = 
 
 
 @contextmanager
-def _dataset(store: CaseStore, parquet: str | None) -> Iterator[tuple[str, bool]]:
-    """Where the Parquet dataset goes, and whether DuckDB can read it there; a private folder is removed after."""
-    if parquet is not None:
-        local = parquet[len("file:"):] if parquet.startswith("file:") else parquet
-        loadable = not _URI.match(parquet) or parquet.startswith("file:")
-        where = local.replace("///", "/", 1) if loadable else parquet
-        if loadable:
-            _check_globless(where)
-        yield where, loadable
-        return
-    # Private (mode 0700) like the case file's other scratch files; beside the case file if its name has a
-    # character DuckDB would read as a pattern ("case[1].duckdb").
+def _private_folder(store: CaseStore) -> Iterator[str]:
+    """A private (mode 0700) folder for the build's scratch data, removed after.
+
+    In the case file's scratch folder, like its other scratch files; beside the case file
+    if the scratch folder's path has a character DuckDB or Hadoop would read as a file
+    pattern ("case[1].duckdb").
+    """
     scratch = scratch_dir(store.path)
     parent = scratch if not _GLOB.search(str(scratch)) else Path(store.path).resolve().parent
     _check_globless(str(parent))
     folder = tempfile.mkdtemp(prefix=".corroborator-spark-", dir=parent)
     try:
-        yield os.path.join(folder, "extractions"), True
+        yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _dataset(private: str, parquet: str | None) -> tuple[str, bool]:
+    """Where the Parquet dataset goes (``parquet``, else in the private folder), and whether DuckDB can read it."""
+    if parquet is None:
+        return os.path.join(private, "extractions"), True
+    local = parquet[len("file:"):] if parquet.startswith("file:") else parquet
+    loadable = not _URI.match(parquet) or parquet.startswith("file:")
+    where = local.replace("///", "/", 1) if loadable else parquet
+    if loadable:
+        _check_globless(where)
+    return where, loadable
+
+
+def _case_stages(session: Any, store: CaseStore, settings: Settings, private: str) -> Registry:
+    """The case steps, with near-duplicates found on Spark when the settings run that step."""
+    if DUPLICATES_STAGE not in settings.stages.case:
+        return CASE_STAGES
+    texts = os.path.join(private, "texts.parquet")
+    store.write_texts(texts)
+    return with_duplicates(near_duplicates(session, texts, settings.duplicates, store.documents_with_ids))
 
 
 def _check_globless(folder: str) -> None:

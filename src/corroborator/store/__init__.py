@@ -37,6 +37,7 @@ from corroborator.errors import CaseFileBusyError, CaseFileError, Problem
 from corroborator.model import (
     Case,
     Claim,
+    Document,
     Entity,
     Event,
     Extraction,
@@ -62,7 +63,7 @@ from corroborator.store.accounts import AccountRepository
 from corroborator.store.builds import BuildLog, BuildPhases, BuildRecord, PendingWork, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
 from corroborator.store.lean import LeanReader
-from corroborator.store.parquet import ParquetLoad, load_extractions, parquet_tables
+from corroborator.store.parquet import ParquetLoad, documents_with_ids, load_extractions, parquet_tables, write_texts
 from corroborator.store.reviews import ReviewRepository
 from corroborator.store.schema import SCHEMA_VERSION
 
@@ -252,6 +253,14 @@ class CaseStore:
         """
         with self.transaction():
             return load_extractions(self.con, pattern, _now())
+
+    def write_texts(self, path: str) -> int:
+        """Write every document's id, text and noise spans to a Parquet file (for a distributed engine)."""
+        return write_texts(self.con, path)
+
+    def documents_with_ids(self, ids: Iterable[str]) -> list[Document]:
+        """The documents with these ids (unknown ids are left out), by path and id."""
+        return documents_with_ids(self.con, list(ids))
 
     def record_inputs(self, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
         """Remember what became of each input path: ``(path, status, reason)``."""

@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from corroborator.store._rows import EXTRACTION_TABLES
+from corroborator.store._rows import DOCUMENT_COLUMNS, EXTRACTION_TABLES, document, rows
 from corroborator.store.builds import ANALYSED, CONSOLIDATED
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PARQUET_FIELDS", "InputOutcome", "ParquetLoad", "load_extractions", "parquet_tables", "table_field"]
+__all__ = ["PARQUET_FIELDS", "InputOutcome", "ParquetLoad", "documents_with_ids", "load_extractions",
+           "parquet_tables", "table_field", "write_texts"]
 
 #: The scalar fields of a row of the dataset, and their DuckDB types.
 PARQUET_FIELDS = (("kind", "VARCHAR"), ("ord", "BIGINT"), ("path", "VARCHAR"), ("status", "VARCHAR"),
@@ -132,3 +133,22 @@ def _outcome(row: Sequence[Any], kept: set[int]) -> InputOutcome:
         status = "unchanged"
     return InputOutcome(path=path, status=status, reason=reason, problems=tuple(problems or ()),
                         not_read=json.loads(not_read) if not_read else {}, not_read_problem=not_read_problem)
+
+
+def write_texts(con: Any, path: str) -> int:
+    """Write every document's ``id``, ``text`` and ``noise`` as one Parquet file at ``path``; the count.
+
+    DuckDB streams the rows to the file: no Python process holds the texts. A distributed
+    engine reads the file on its executors (near-duplicate signatures).
+    """
+    quoted = path.replace("'", "''")
+    con.execute(f"COPY (SELECT id, text, noise FROM documents) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)")
+    return con.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def documents_with_ids(con: Any, ids: Sequence[str]) -> list[Any]:
+    """The documents with these ids, by path and id (as consolidation reads them)."""
+    found = [document(r) for r in rows(con.execute(
+        f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]), 500)]
+    found.sort(key=lambda d: (d.path, d.id))
+    return found
