@@ -90,3 +90,13 @@ def test_spark_options_go_with_the_spark_engine(tmp_path: Path) -> None:
                                       "--master", "local[2]"])
     assert result.exit_code == 2 and "--engine spark" in result.output
     assert not (tmp_path / "c.duckdb").exists()
+
+
+def test_an_encrypted_case_is_not_built_on_spark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corroborator.store import open_case
+
+    monkeypatch.setenv("CORROBORATOR_KEY", "a key for this test only")
+    with open_case(tmp_path / "secret.duckdb", create=True, encrypt=True):
+        pass
+    with pytest.raises(CorroboratorError, match="encrypted"):
+        spark_engine.build([write_corpus(tmp_path)], tmp_path / "secret.duckdb", session=object())

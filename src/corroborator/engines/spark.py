@@ -39,7 +39,7 @@ from corroborator.errors import CorroboratorError, InputError
 from corroborator.ingest import find_inputs
 from corroborator.registry import Registry
 from corroborator.settings import Settings
-from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
+from corroborator.store import DEFAULT_CASE, CaseStore, is_encrypted, open_for_build
 from corroborator.store._files import scratch_dir
 from corroborator.store.parquet import PARQUET_FIELDS, ParquetLoad, table_field
 
@@ -139,8 +139,14 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
 
     Raises:
         RegistryError: The settings name stages that cannot run.
+        CorroboratorError: The case file is encrypted (the analysis would reach the disk
+            unencrypted), or Spark cannot start.
     """
     options, settings = start_build(options)
+    if is_encrypted(case):
+        # Executors hand their findings over as Parquet files, which are not encrypted.
+        raise CorroboratorError(f"{case}: the case file is encrypted, and the Spark engine passes the analysis "
+                                "through plain Parquet files on disk; build it with the local engine")
     spark = spark or SparkOptions()
     summary = BuildSummary(case=Path(case), settings=settings)
     local: list[str] = []
