@@ -19,6 +19,7 @@ import pytest
 from corroborator.api import load_case
 from corroborator.consolidate.duplicates import find_duplicates
 from corroborator.engines import spark as spark_engine
+from corroborator.engines.compare import case_fingerprint, differences
 from corroborator.engines.local import build as local_build
 from corroborator.engines.spark_duplicates import candidate_pairs, near_duplicates
 from corroborator.model import Document, Extraction, NoiseSpan
@@ -39,30 +40,10 @@ def session() -> Any:
     spark.stop()
 
 
-def _fingerprint(case: Path) -> dict[str, Any]:
-    """What must match between engines, in a form that compares as plain data."""
-    c = load_case(case)
-    entity_name = {e.id: e.name for e in c.entities}
-    return {
-        "documents": sorted((d.id, d.path, d.text, d.title, d.outlet, d.published) for d in c.documents),
-        "entities": sorted((e.name, e.type, tuple(sorted(e.aliases)), e.protected) for e in c.entities),
-        "quotes": sorted((q.mention.doc_id, q.mention.start, q.mention.end, q.speaker_label,
-                          entity_name.get(q.speaker or "", q.speaker), q.protected) for q in c.quotes),
-        "figures": sorted((f.mention.doc_id, f.mention.start, f.mention.end, f.event, f.value, f.qualifier)
-                          for f in c.figures),
-        "claims": sorted((k.event, k.low, k.high, k.status, k.independent_sources, len(k.figure_ids))
-                         for k in c.claims),
-        "totals": json.loads(json.dumps(c.totals, sort_keys=True, default=str)),
-        "protected": sorted((p.doc_id, p.label) for p in c.protected),
-        "duplicates": sorted((d.doc_id, d.original_id, d.similarity) for d in c.duplicates.values()),
-        "provenance": sorted((o.mention_id, o.source_key, o.how, o.original_doc) for o in c.provenance.values()),
-    }
-
-
 def _same(local: Path, spark: Path) -> None:
-    a, b = _fingerprint(local), _fingerprint(spark)
-    for key in a:
-        assert a[key] == b[key], f"{key} differ between the local and the Spark engine"
+    a, b = case_fingerprint(local), case_fingerprint(spark)
+    assert not differences(a, b), "the local and the Spark engine differ"
+    assert a == b
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +60,7 @@ def test_sample_matches_the_local_engine(sample_cases: tuple[Path, Path, Any]) -
     local, spark, summary = sample_cases
     assert summary.documents_added == 5 and summary.consolidated
     _same(local, spark)
-    fingerprint = _fingerprint(spark)
+    fingerprint = case_fingerprint(spark)
     assert fingerprint["claims"] and fingerprint["totals"] and fingerprint["quotes"]
 
 
@@ -99,7 +80,7 @@ def test_tiny_corpus_with_bad_inputs_matches(session: Any, tmp_path: Path) -> No
     local = local_build([corpus], tmp_path / "local.duckdb")
     spark = spark_engine.build([corpus, tmp_path / "missing"], tmp_path / "spark.duckdb", session=session)
     _same(tmp_path / "local.duckdb", tmp_path / "spark.duckdb")
-    assert _fingerprint(tmp_path / "spark.duckdb")["duplicates"], "the syndicated copy is linked"
+    assert case_fingerprint(tmp_path / "spark.duckdb")["duplicates"], "the syndicated copy is linked"
     assert sorted(spark.read) == sorted(local.read)
     assert spark.unchanged == [str(corpus / "article.txt")] or spark.unchanged == local.unchanged
     assert sorted(spark.unchanged) == sorted(local.unchanged)
@@ -184,3 +165,45 @@ def test_near_duplicates_on_spark_link_as_the_local_engine(session: Any, tmp_pat
     # Only documents in some pair went to the local step, far fewer than the case.
     assert len({x for p in pairs for x in (p["a"], p["b"])}) < len(docs)
     assert all(p["similarity"] >= threshold for p in pairs)
+
+
+def test_a_uri_spark_cannot_list_is_skipped_with_its_reason(session: Any, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path)
+    summary = spark_engine.build([corpus, "nosuchscheme://host/reports", (tmp_path / "gone").as_uri()],
+                                 tmp_path / "spark.duckdb", session=session)
+    reasons = dict(summary.listed_skipped)
+    assert "cannot be listed" in reasons["nosuchscheme://host/reports"]
+    assert "nosuchscheme" in reasons["nosuchscheme://host/reports"]
+    assert reasons[(tmp_path / "gone").as_uri()] == "no such file or folder"
+    assert summary.documents_added == 5  # the rest of the build went on
+
+
+def test_a_large_jsonl_file_is_read_in_parts_as_the_local_engine_reads_it_whole(session: Any,
+                                                                                tmp_path: Path) -> None:
+    corpus = tmp_path / "feed"
+    corpus.mkdir()
+    rng = random.Random(3)
+    places = ["Riverton", "Eastvale", "Northfield", "Port Amel"]
+    lines = []
+    for i in range(60):
+        if i % 11 == 5:
+            lines.append("{not json")
+        elif i % 13 == 7:
+            lines.append(lines[0])  # the same report twice in one feed
+        else:
+            lines.append(json.dumps({"text": f"Police in {rng.choice(places)} detained {rng.randint(3, 90)} "
+                                             f"protesters on Monday, the Civic Monitoring Group said. ({i})",
+                                     "published": f"2021-03-{1 + i % 27:02d}", "outlet": "Feed"}))
+    (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "nothing.jsonl").write_text("{bad\n" * 200, encoding="utf-8")
+    (corpus / "binary.jsonl").write_bytes(b"\x00\x01" + b"x" * 5000)
+    local = local_build([corpus], tmp_path / "local.duckdb")
+    spark = spark_engine.build([corpus], tmp_path / "spark.duckdb", session=session,
+                               spark=spark_engine.SparkOptions(part_bytes=1500))
+    _same(tmp_path / "local.duckdb", tmp_path / "spark.duckdb")
+    assert spark.documents_added == local.documents_added >= 50
+    assert sorted(spark.listed_skipped) == sorted(local.listed_skipped)
+    reasons = dict(spark.listed_skipped)
+    assert reasons[str(corpus / "nothing.jsonl")].startswith("no usable line: line 1: not JSON")
+    assert "binary" in reasons[str(corpus / "binary.jsonl")]
+    assert [p for p, _ in spark.listed_skipped].count(str(corpus / "feed.jsonl")) == 5  # its five bad lines

@@ -38,18 +38,18 @@ def test_rows_say_what_became_of_each_file(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path)
     (corpus / "zz-copy.txt").write_bytes((corpus / "article.txt").read_bytes())  # same document, later file
     files = sorted(p for p in corpus.iterdir())
-    items = [(i, str(p), None) for i, p in enumerate(files)]
+    items = [(i, str(p), None, None) for i, p in enumerate(files)]
     rows = list(analyse_inputs(items, DEFAULTS, IngestOptions(), known=frozenset, batch_size=2))
     columns = _columns(tmp_path)
     width = len(PARQUET_FIELDS) + len(EXTRACTION_TABLES)
     assert all(len(r) == width for r in rows)
-    inputs = {Path(r[2]).name: r for r in rows if r[0] == "input"}
+    inputs = {Path(r[3]).name: r for r in rows if r[0] == "input"}
     assert set(inputs) == {p.name for p in files}
-    assert inputs["empty.txt"][3:5] == ("skipped", "empty file")
-    assert inputs["image.png"][3] == "skipped"
+    assert inputs["empty.txt"][4:6] == ("skipped", "empty file")
+    assert inputs["image.png"][4] == "skipped"
     # The first file in input order has the document; the later copy adds nothing.
-    assert inputs["zz-copy.txt"][3] == "unchanged" and inputs["article.txt"][3] == "read"
-    assert inputs["reports.jsonl"][3] == "read" and inputs["reports.jsonl"][5]  # its bad lines
+    assert inputs["zz-copy.txt"][4] == "unchanged" and inputs["article.txt"][4] == "read"
+    assert inputs["reports.jsonl"][4] == "read" and inputs["reports.jsonl"][6]  # its bad lines
     batches = [r for r in rows if r[0] == "batch"]
     docs = [d for r in batches for d in r[len(PARQUET_FIELDS)]]
     assert len({d[0] for d in docs}) == len(docs) == 5  # article, latin1, page, two jsonl lines
@@ -63,8 +63,8 @@ def test_rows_say_what_became_of_each_file(tmp_path: Path) -> None:
     known = frozenset(d[0] for d in docs)
     again = list(analyse_inputs(items, DEFAULTS, IngestOptions(), known=lambda: known))
     assert not [r for r in again if r[0] == "batch"]
-    assert {r[3] for r in again if r[0] == "input" and r[4] is None} == {"unchanged"}
-    assert json.loads(json.dumps([list(r[:8]) for r in rows]))  # the scalar fields are plain data
+    assert {r[4] for r in again if r[0] == "input" and r[5] is None} == {"unchanged"}
+    assert json.loads(json.dumps([list(r[:9]) for r in rows]))  # the scalar fields are plain data
 
 
 def test_a_dataset_folder_duckdb_would_read_as_a_pattern_is_refused(tmp_path: Path) -> None:

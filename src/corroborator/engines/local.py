@@ -277,8 +277,11 @@ def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,
             if result.not_read_problem is not None:
                 summary.not_read_lines.append((str(path), result.not_read_problem))
             crashpoints.reached("ingest")
-            fresh = [d for d in result.documents if d.id not in known]
-            known.update(d.id for d in fresh)
+            fresh = []
+            for d in result.documents:  # a report twice in one file (a feed) is one document
+                if d.id not in known:
+                    known.add(d.id)
+                    fresh.append(d)
             (summary.read if fresh else summary.unchanged).append(str(path))
             batch.extend(fresh)
         if options.progress:

@@ -32,7 +32,7 @@ from typing import Any
 
 from corroborator import crashpoints
 from corroborator.consolidate import CASE_STAGES, with_duplicates
-from corroborator.engines._spark_tasks import analyse_inputs
+from corroborator.engines._spark_tasks import InputItem, analyse_inputs, jsonl_parts
 from corroborator.engines.local import BuildOptions, BuildSummary, finish_build, start_build
 from corroborator.engines.spark_duplicates import near_duplicates
 from corroborator.errors import CorroboratorError, InputError
@@ -74,6 +74,8 @@ class SparkOptions:
         partitions: Input partitions; None: about 64 files each, and at least two per core.
         config: More Spark settings (``spark.executor.memory``, ...).
         driver_memory: The driver's JVM heap (in local mode it holds the executors too).
+        part_bytes: A ``.jsonl`` file on a shared file system larger than this is read in
+            parts of about this size, in parallel (a feed of many reports in one file).
     """
 
     master: str | None = "local[2]"
@@ -81,6 +83,7 @@ class SparkOptions:
     partitions: int | None = None
     config: Mapping[str, str] = field(default_factory=dict)
     driver_memory: str = "1g"
+    part_bytes: int = 64 << 20
 
     @classmethod
     def given(cls, master: str | None = None, parquet: str | None = None,
@@ -240,6 +243,15 @@ def _case_stages(session: Any, store: CaseStore, settings: Settings, private: st
     return with_duplicates(near_duplicates(session, texts, settings.duplicates, store.documents_with_ids))
 
 
+def _java_message(exc: Exception) -> str:
+    """The first line that says what went wrong in a Spark or Hadoop error (they run to pages)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    for line in lines:
+        if "Error:" in line or "Exception:" in line:
+            return line[:300]
+    return (lines[0] if lines else type(exc).__name__)[:300]
+
+
 def _check_globless(folder: str) -> None:
     """Refuse a dataset folder DuckDB would read as a file pattern."""
     if _GLOB.search(folder):
@@ -254,8 +266,8 @@ def _analyse(session: Any, local: list[str], remote: list[str], known: set[str],
     sc = session.sparkContext
     items = None
     if local:
-        listed = [(i, p, None) for i, p in enumerate(local)]
-        items = sc.parallelize(listed, _partitions(len(local), sc, spark.partitions))
+        listed = _local_items(sc, local, spark, options)
+        items = sc.parallelize(listed, _partitions(len(listed), sc, spark.partitions))
     if remote:
         found = _remote_inputs(session, remote, options, len(local), skipped, spark.partitions)
         items = found if items is None else items.union(found)
@@ -265,8 +277,44 @@ def _analyse(session: Any, local: list[str], remote: list[str], known: set[str],
     task = functools.partial(analyse_inputs, settings=settings, ingest=options.ingest,
                              known=lambda: known_ids.value, batch_size=options.batch_size)
     rows = items.mapPartitions(task)
-    session.createDataFrame(rows, _schema(columns)).write.mode("overwrite").parquet(where)
+    try:
+        session.createDataFrame(rows, _schema(columns)).write.mode("overwrite").parquet(where)
+    except Exception as exc:  # noqa: BLE001 - a failed Spark job arrives as a Py4J error
+        raise CorroboratorError(f"the Spark job failed, and nothing was added to the case: {_java_message(exc)}") \
+            from exc
     known_ids.unpersist()
+
+
+def _local_items(sc: Any, paths: list[str], spark: SparkOptions, options: BuildOptions) -> list[InputItem]:
+    """The inputs on a shared file system in input order, large ``.jsonl`` files cut into parts.
+
+    The executors find the parts (line starts, and the number of lines before each), so
+    the driver never reads a file; it gets only their offsets back.
+    """
+    items: list[InputItem] = []
+    large: list[tuple[int, str, int]] = []
+    for i, path in enumerate(paths):
+        size = _size(path)
+        if path.lower().endswith(".jsonl") and size > spark.part_bytes:
+            large.append((i, path, size))
+        else:
+            items.append((i, path, None, None))
+    if large:
+        part_bytes, max_line = spark.part_bytes, options.ingest.max_line_bytes
+        found = sc.parallelize(large, len(large)).flatMap(
+            lambda f: jsonl_parts(f[0], f[1], f[2], part_bytes, max_line)).collect()
+        logger.info("%d large .jsonl file(s) read in %d parts", len(large), len(found))
+        items.extend(found)
+        items.sort(key=lambda item: (item[0], item[3][0] if item[3] else 0))
+    return items
+
+
+def _size(path: str) -> int:
+    """A file's size (0 when it cannot be read: the reader then says why)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _remote_inputs(session: Any, uris: list[str], options: BuildOptions, offset: int,
@@ -280,7 +328,7 @@ def _remote_inputs(session: Any, uris: list[str], options: BuildOptions, offset:
     listed = sorted(_listing(session, uris, options.ingest.follow_hidden, skipped))
     order = {path: offset + i for i, (path, _) in enumerate(listed)}
     sc = session.sparkContext
-    empty = sc.parallelize([(order[path], path, b"") for path, size in listed if size == 0] or [], 1)
+    empty = sc.parallelize([(order[path], path, b"", None) for path, size in listed if size == 0] or [], 1)
     wanted = [path for path, size in listed if size > 0]
     if not wanted:
         return empty
@@ -288,7 +336,7 @@ def _remote_inputs(session: Any, uris: list[str], options: BuildOptions, offset:
     frame = session.read.format("binaryFile").load(wanted).select("path", "content")
     # Spark packs small files into few splits (128 MB each): spread them so every core gets work.
     frame = frame.repartition(_partitions(len(wanted), sc, partitions))
-    read = frame.rdd.map(lambda row: (ords.value[row[0]], row[0], bytes(row[1])))
+    read = frame.rdd.map(lambda row: (ords.value[row[0]], row[0], bytes(row[1]), None))
     return read.union(empty)
 
 
@@ -307,18 +355,24 @@ def _listing(session: Any, uris: list[str], follow_hidden: bool,
     jvm = session.sparkContext._jvm
     conf = session.sparkContext._jsc.hadoopConfiguration()
     for uri in uris:
-        root = jvm.org.apache.hadoop.fs.Path(uri)
-        fs = root.getFileSystem(conf)
-        if not fs.exists(root):
-            skipped.append((uri, "no such file or folder"))
+        try:
+            root = jvm.org.apache.hadoop.fs.Path(uri)
+            fs = root.getFileSystem(conf)
+            if not fs.exists(root):
+                skipped.append((uri, "no such file or folder"))
+                continue
+            files = fs.listFiles(root, True)
+            base = fs.getFileStatus(root).getPath().toString()
+            found = []
+            while files.hasNext():
+                status = files.next()
+                path = status.getPath().toString()
+                if follow_hidden or not any(part.startswith(".") for part in path[len(base):].split("/")):
+                    found.append((path, status.getLen()))
+        except Exception as exc:  # noqa: BLE001 - Hadoop's errors arrive as Py4J errors of every kind
+            skipped.append((uri, f"cannot be listed ({_java_message(exc)})"))
             continue
-        files = fs.listFiles(root, True)
-        base = fs.getFileStatus(root).getPath().toString()
-        while files.hasNext():
-            status = files.next()
-            path = status.getPath().toString()
-            if follow_hidden or not any(part.startswith(".") for part in path[len(base):].split("/")):
-                yield path, status.getLen()
+        yield from found
 
 
 def _schema(store_columns: dict[str, list[tuple[str, str]]]) -> str:

@@ -26,6 +26,7 @@ from corroborator.ingest.files import (
     ReadTimeout,
     capped_lines,
     check_regular,
+    open_regular,
     opened,
     read_capped,
     time_limit,
@@ -237,6 +238,73 @@ def _read_jsonl(path: Path, fh: BinaryIO, options: IngestOptions, deadline: Dead
     if not documents:
         raise InputError(name, "no usable line: " + "; ".join(problems[:5]))
     return ReadResult(documents, problems)
+
+
+def jsonl_part(path: Path, start: int, end: int, options: IngestOptions | None = None, *, first_line: int = 1,
+               fh: BinaryIO | None = None) -> ReadResult:
+    """The documents of the lines of a UTF-8 ``.jsonl`` file that start in bytes ``[start, end)``.
+
+    ``start`` and ``end`` must be line starts (:func:`line_start`); ``first_line`` is the
+    number of the part's first line in the file, so documents and problems name the
+    lines as :func:`read_documents` does. A part with no usable line gives no documents
+    (and no error); the first part (``start == 0``) is checked for a binary file as a
+    whole file is. Lets an engine read one large file in parts, in parallel.
+
+    Raises:
+        InputError: The file cannot be read, or (first part) is binary.
+    """
+    options = options or IngestOptions()
+    name = str(path)
+    try:
+        with time_limit(options.max_seconds) as deadline, (fh or open_regular(path)) as stream:
+            stream.seek(start)
+            lines = [(first_line - 1 + n, line, length) for n, line, length in
+                     capped_lines(_Bounded(stream, end - start), options.max_line_bytes, deadline)]
+            if start == 0 and lines and lines[0][1] is not None and lines[0][1].startswith(b"\xef\xbb\xbf"):
+                lines[0] = (lines[0][0], lines[0][1][3:], lines[0][2] - 3)
+            first = next((line for _, line, _ in lines if line), b"")
+            if start == 0 and b"\x00" in first[:8192]:
+                raise InputError(name, "binary file (contains NUL bytes)")
+            documents, problems = _jsonl_documents(path, lines, "utf-8", options.max_line_bytes, deadline)
+    except ReadTimeout:
+        raise InputError(name, f"reading took longer than {options.max_seconds:g} s "
+                               "(the limit ingest.max_seconds)") from None
+    except OSError as exc:
+        raise InputError(name, f"unreadable ({exc.strerror or exc})") from exc
+    return ReadResult(documents, problems)
+
+
+def line_start(fh: BinaryIO, at: int) -> int:
+    """The first position at or after ``at`` where a line of the file starts (its size if none does)."""
+    if at <= 0:
+        return 0
+    fh.seek(at - 1)
+    position = at - 1
+    while chunk := fh.read(1 << 16):
+        found = chunk.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(chunk)
+    return position
+
+
+def count_lines(fh: BinaryIO, start: int, end: int, max_line_bytes: int) -> int:
+    """How many lines :func:`read_documents` numbers in bytes ``[start, end)`` (line starts) of a file."""
+    fh.seek(start)
+    return sum(1 for _ in capped_lines(_Bounded(fh, end - start), max_line_bytes))
+
+
+class _Bounded:
+    """At most ``limit`` bytes of a file, from where it stands."""
+
+    def __init__(self, fh: BinaryIO, limit: int) -> None:
+        self.fh, self.left = fh, limit
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.fh.read(size) if size > 0 else b""
+        self.left -= len(data)
+        return data
 
 
 def _jsonl_lines(raw: bytes, text: str, encoding: str) -> list[bytes]:

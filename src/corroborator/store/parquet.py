@@ -2,19 +2,22 @@
 
 A distributed build (:mod:`corroborator.engines.spark`) analyses documents on executors
 and writes one Parquet dataset in the layout of :data:`PARQUET_FIELDS`: a row per input
-file (``kind = 'input'``: what became of it) and a row per batch of analysed documents
-(``kind = 'batch'``: the rows of each extraction table, as arrays of structs whose fields
-are the table's columns). :func:`parquet_tables` gives those columns from the case
+file or part of one (``kind = 'input'``: what became of it; a large ``.jsonl`` file is
+read in parts, numbered by ``part``) and a row per batch of analysed documents of one
+file or part (``kind = 'batch'``: the rows of each extraction table, as arrays of
+structs whose fields are the table's columns). :func:`parquet_tables` gives those columns from the case
 file's own schema, so the two cannot drift apart.
 
 :func:`load_extractions` loads such a dataset in one transaction. The same document (the
 same bytes) read from two input files is kept once, from the file that comes first in
-input order (``ord``), as the local engine keeps it; a file none of whose documents were
-kept is ``unchanged``.
+input order (``ord``, then ``part``), as the local engine keeps it; a file none of whose
+documents were kept is ``unchanged``. The parts of a file make one outcome, as reading it
+whole would (:func:`_file_outcome`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Sequence
@@ -30,9 +33,9 @@ __all__ = ["PARQUET_FIELDS", "InputOutcome", "ParquetLoad", "documents_with_ids"
            "parquet_tables", "table_field", "write_texts"]
 
 #: The scalar fields of a row of the dataset, and their DuckDB types.
-PARQUET_FIELDS = (("kind", "VARCHAR"), ("ord", "BIGINT"), ("path", "VARCHAR"), ("status", "VARCHAR"),
-                  ("reason", "VARCHAR"), ("read_problems", "VARCHAR[]"), ("not_read", "VARCHAR"),
-                  ("not_read_problem", "VARCHAR"))
+PARQUET_FIELDS = (("kind", "VARCHAR"), ("ord", "BIGINT"), ("part", "BIGINT"), ("path", "VARCHAR"),
+                  ("status", "VARCHAR"), ("reason", "VARCHAR"), ("read_problems", "VARCHAR[]"),
+                  ("not_read", "VARCHAR"), ("not_read_problem", "VARCHAR"))
 
 
 def table_field(table: str) -> str:
@@ -86,9 +89,17 @@ def load_extractions(con: Any, pattern: str, now: str) -> ParquetLoad:
         now: When the documents count as added and analysed.
     """
     tables = parquet_tables(con)
+    parts: dict[int, list[Sequence[Any]]] = {}
+    for r in con.execute("SELECT ord, part, path, status, reason, read_problems, not_read, not_read_problem "
+                         "FROM read_parquet(?) WHERE kind = 'input' ORDER BY ord, part", [pattern]).fetchall():
+        parts.setdefault(r[0], []).append(r)
+    outcomes = {ord_: _file_outcome(rows) for ord_, rows in parts.items()}
+    # A file skipped as a whole (a part of it unreadable) adds nothing, even from its readable parts.
+    dropped = [ord_ for ord_, outcome in outcomes.items() if outcome.status == "skipped"]
     con.execute("CREATE OR REPLACE TEMP TABLE _won AS "
-                "SELECT d.id AS id, min(ord) AS ord FROM (SELECT ord, unnest(t_documents) AS d "
-                "FROM read_parquet(?) WHERE kind = 'batch') GROUP BY d.id", [pattern])
+                "SELECT d.id AS id, ord, part FROM (SELECT ord, part, unnest(t_documents) AS d "
+                "FROM read_parquet(?) WHERE kind = 'batch' AND NOT list_contains(?::BIGINT[], ord)) "
+                "QUALIFY row_number() OVER (PARTITION BY d.id ORDER BY ord, part) = 1", [pattern, dropped])
     try:
         added = con.execute("SELECT count(*) FROM _won").fetchone()[0]
         con.execute("DELETE FROM problems WHERE doc_id IN (SELECT id FROM _won)")
@@ -97,14 +108,14 @@ def load_extractions(con: Any, pattern: str, now: str) -> ParquetLoad:
         con.execute(f"DELETE FROM phases WHERE phase = '{CONSOLIDATED}' AND doc_id IN (SELECT id FROM _won)")
         con.execute(f"INSERT OR REPLACE INTO phases SELECT id, '{ANALYSED}', ?::TIMESTAMP FROM _won", [now])
         kept = {r[0] for r in con.execute("SELECT DISTINCT ord FROM _won").fetchall()}
-        inputs = [_outcome(r, kept) for r in con.execute(
-            "SELECT ord, path, status, reason, read_problems, not_read, not_read_problem FROM read_parquet(?) "
-            "WHERE kind = 'input' ORDER BY ord", [pattern]).fetchall()]
+        inputs = [dataclasses.replace(o, status="unchanged") if o.status == "read" and ord_ not in kept else o
+                  for ord_, o in sorted(outcomes.items())]
         problems: list[tuple[str, str]] = []
         no_extraction: list[tuple[str, str]] = []
         for path, found, language, none in con.execute(
                 "SELECT d.path, d.problems, d.language, d.no_extraction FROM documents d JOIN _won w ON w.id = d.id "
-                "WHERE d.problems <> '[]' OR d.no_extraction IS NOT NULL ORDER BY w.ord, d.path, d.id").fetchall():
+                "WHERE d.problems <> '[]' OR d.no_extraction IS NOT NULL ORDER BY w.ord, w.part, d.path, d.id"
+        ).fetchall():
             problems.extend((path, text) for text in json.loads(found or "[]"))
             if none is not None:
                 no_extraction.append((path, language or ""))
@@ -122,17 +133,29 @@ def _insert(con: Any, table: str, columns: Sequence[tuple[str, str]], pattern: s
     names = ", ".join(f'"{name}"' for name, _ in columns)
     params: list[Any] = [now] if any(name == "added_at" for name, _ in columns) else []
     con.execute(f"""INSERT OR REPLACE INTO {table} ({names}) SELECT {values}
-        FROM (SELECT ord, unnest({table_field(table)}) AS r FROM read_parquet(?) WHERE kind = 'batch') x
-        JOIN _won w ON w.id = x.r."{doc_key}" AND w.ord = x.ord""", [*params, pattern])
+        FROM (SELECT ord, part, unnest({table_field(table)}) AS r FROM read_parquet(?) WHERE kind = 'batch') x
+        JOIN _won w ON w.id = x.r."{doc_key}" AND w.ord = x.ord AND w.part = x.part""", [*params, pattern])
 
 
-def _outcome(row: Sequence[Any], kept: set[int]) -> InputOutcome:
-    """An input row as an outcome; a file read whose every document came first from another is unchanged."""
-    ord_, path, status, reason, problems, not_read, not_read_problem = row
-    if status == "read" and ord_ not in kept:
-        status = "unchanged"
-    return InputOutcome(path=path, status=status, reason=reason, problems=tuple(problems or ()),
-                        not_read=json.loads(not_read) if not_read else {}, not_read_problem=not_read_problem)
+def _file_outcome(parts: list[Sequence[Any]]) -> InputOutcome:
+    """What became of one input file, from the rows of its parts (one row for a file read whole).
+
+    A file is skipped when a part of it could not be read (with that part's reason), or
+    when no part had a usable line; else it is read if a part had new documents, and
+    unchanged if every document was in the case already.
+    """
+    path = parts[0][2]
+    problems = [p for r in parts for p in (r[5] or ())]
+    skipped = next((r for r in parts if r[3] == "skipped"), None)
+    if skipped is not None:
+        return InputOutcome(path=path, status="skipped", reason=skipped[4])
+    statuses = {r[3] for r in parts}
+    if statuses == {"empty"}:
+        return InputOutcome(path=path, status="skipped", reason="no usable line: " + "; ".join(problems[:5]))
+    status = "read" if "read" in statuses else "unchanged"
+    first = parts[0]
+    return InputOutcome(path=path, status=status, problems=tuple(problems),
+                        not_read=json.loads(first[6]) if first[6] else {}, not_read_problem=first[7])
 
 
 def write_texts(con: Any, path: str) -> int:
