@@ -8,11 +8,12 @@ threshold and permutations), and documents that agree on a whole band meet in a
 DataFrame join on ``(band, values)``. Each candidate pair is scored by the share of
 equal signature values (MinHash's Jaccard estimate) and kept at the threshold.
 
-Only the ids of the documents in a kept pair reach the driver. Those documents (usually
-a small part of a case: the wire stories and their copies) then go through the local
-engine's :func:`~corroborator.consolidate.duplicates.find_duplicates`, which compares
-exactly the same pairs (same bands, same signatures), so it links the same copies to the
-same originals as a local build; it also picks each cluster's original by the same rule.
+Only the ids of the documents in a kept pair reach the driver, which joins them into
+clusters. Each cluster's documents (read from the case file, one cluster at a time) then
+go through the local engine's :func:`~corroborator.consolidate.duplicates.find_duplicates`,
+which compares exactly the same pairs (same bands, same signatures), so it links the
+same copies to the same originals as a local build; it also picks each cluster's
+original by the same rule.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from corroborator.consolidate._names import UnionFind
 from corroborator.consolidate.duplicates import DuplicateLink, candidate_bands, find_duplicates, signatures
 from corroborator.model import Document, NoiseSpan
 from corroborator.settings import DuplicateSettings
@@ -85,10 +87,15 @@ def near_duplicates(session: Any, texts: str, settings: DuplicateSettings,
         settings: Shingle size, permutations and threshold.
         load: Gives the documents with the ids it is passed (from the case file).
     """
-    ids: set[str] = set()
+    clusters = UnionFind()
     for row in candidate_pairs(session, texts, settings).select("a", "b").toLocalIterator():
-        ids.update((row[0], row[1]))
-    logger.info("%d document(s) are in a near-duplicate pair", len(ids))
-    if not ids:
-        return []
-    return find_duplicates(load(ids), settings=settings)
+        clusters.union(row[0], row[1])
+    members: dict[str, list[str]] = {}
+    for doc_id in clusters.parent:
+        members.setdefault(clusters.find(doc_id), []).append(doc_id)
+    logger.info("%d document(s) in %d cluster(s) of near-duplicates", len(clusters.parent), len(members))
+    # One cluster at a time: the local step never holds more texts than the largest cluster's.
+    links: list[DuplicateLink] = []
+    for ids in members.values():
+        links.extend(find_duplicates(load(ids), settings=settings))
+    return sorted(links, key=lambda link: (link.original_id, link.doc_id))
