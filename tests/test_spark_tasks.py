@@ -100,3 +100,24 @@ def test_an_encrypted_case_is_not_built_on_spark(tmp_path: Path, monkeypatch: py
         pass
     with pytest.raises(CorroboratorError, match="encrypted"):
         spark_engine.build([write_corpus(tmp_path)], tmp_path / "secret.duckdb", session=object())
+
+
+def test_a_crashed_builds_work_folder_is_removed_when_the_case_is_opened_again(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from corroborator.store import open_case
+    from corroborator.store._files import scratch_dir
+
+    case = tmp_path / "case.duckdb"
+    with CaseStore(case) as store, spark_engine._private_folder(store) as folder:
+        assert Path(folder).parent == scratch_dir(case) and Path(folder).name.startswith("spark-")
+    # A folder of a process that is gone (a build killed with kill -9) holds unredacted findings.
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    leftover = scratch_dir(case) / f"spark-{gone}-abc"
+    (leftover / "extractions").mkdir(parents=True)
+    (leftover / "extractions" / "part-0.parquet").write_bytes(b"PAR1")
+    with open_case(case):
+        pass
+    assert not leftover.exists()

@@ -40,7 +40,7 @@ from corroborator.ingest import find_inputs
 from corroborator.registry import Registry
 from corroborator.settings import Settings
 from corroborator.store import DEFAULT_CASE, CaseStore, is_encrypted, open_for_build
-from corroborator.store._files import scratch_dir
+from corroborator.store._files import scratch_dir, work_dir
 from corroborator.store.parquet import PARQUET_FIELDS, ParquetLoad, table_field
 
 logger = logging.getLogger(__name__)
@@ -208,14 +208,17 @@ def load_parquet(folder: str | os.PathLike[str], case: str | os.PathLike[str] = 
 def _private_folder(store: CaseStore) -> Iterator[str]:
     """A private (mode 0700) folder for the build's scratch data, removed after.
 
-    In the case file's scratch folder, like its other scratch files; beside the case file
+    In the case file's scratch folder (:func:`~corroborator.store._files.work_dir`: a
+    crash's leftover goes the next time the case file is opened); beside the case file
     if the scratch folder's path has a character DuckDB or Hadoop would read as a file
     pattern ("case[1].duckdb").
     """
-    scratch = scratch_dir(store.path)
-    parent = scratch if not _GLOB.search(str(scratch)) else Path(store.path).resolve().parent
-    _check_globless(str(parent))
-    folder = tempfile.mkdtemp(prefix=".corroborator-spark-", dir=parent)
+    if not _GLOB.search(str(scratch_dir(Path(store.path).resolve()))):
+        folder = str(work_dir(store.path))
+    else:
+        parent = Path(store.path).resolve().parent
+        _check_globless(str(parent))
+        folder = tempfile.mkdtemp(prefix=".corroborator-spark-", dir=parent)
     try:
         yield folder
     finally:
