@@ -24,6 +24,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,15 +170,20 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
         had_documents = len(known)
         summary.previous_settings_digest = store.builds.current().digest
         where, loadable = _dataset(private, spark.parquet)
+        started = time.perf_counter()
         _analyse(session, local, remote, known, where, options, settings, spark, store.extraction_columns(),
                  summary.skipped)
+        logger.info("analysed %d local and %d remote input(s) on Spark in %.1f s", len(local), len(remote),
+                    time.perf_counter() - started)
         crashpoints.reached("analyse")
         if not loadable:
             logger.warning("the Parquet dataset is at %s: copy it where this machine can read it and run "
                            "`corroborator load-parquet DIR --case %s`", where, case)
             summary.warnings.append(f"analysed into {where}; not loaded (DuckDB reads local Parquet only)")
             return summary
+        started = time.perf_counter()
         _summarise(store.add_parquet(os.path.join(where, "*.parquet")), summary)
+        logger.info("loaded the analysis into %s in %.1f s", store.path, time.perf_counter() - started)
         crashpoints.reached("store")
         finish_build(store, summary, settings, had_documents,
                      functools.partial(_case_stages, session, store, settings, private))
@@ -241,9 +247,12 @@ def _case_stages(session: Any, store: CaseStore, settings: Settings, private: st
     """The case steps, with near-duplicates found on Spark when the settings run that step."""
     if DUPLICATES_STAGE not in settings.stages.case:
         return CASE_STAGES
+    started = time.perf_counter()
     texts = os.path.join(private, "texts.parquet")
     store.write_texts(texts)
-    return with_duplicates(near_duplicates(session, texts, settings.duplicates, store.documents_with_ids))
+    links = near_duplicates(session, texts, settings.duplicates, store.documents_with_ids)
+    logger.info("found %d near-duplicate(s) on Spark in %.1f s", len(links), time.perf_counter() - started)
+    return with_duplicates(links)
 
 
 def _java_message(exc: Exception) -> str:

@@ -94,8 +94,14 @@ def near_duplicates(session: Any, texts: str, settings: DuplicateSettings,
     for doc_id in clusters.parent:
         members.setdefault(clusters.find(doc_id), []).append(doc_id)
     logger.info("%d document(s) in %d cluster(s) of near-duplicates", len(clusters.parent), len(members))
-    # One cluster at a time: the local step never holds more texts than the largest cluster's.
+    # One cluster at a time: the local step never holds more texts than the largest cluster's
+    # (and says nothing per cluster: the engine reports the total).
     links: list[DuplicateLink] = []
-    for ids in members.values():
-        links.extend(find_duplicates(load(ids), settings=settings))
+    quiet, level = logging.getLogger(find_duplicates.__module__), logging.getLogger(find_duplicates.__module__).level
+    quiet.setLevel(max(level, logging.WARNING))
+    try:
+        for ids in members.values():
+            links.extend(find_duplicates(load(ids), settings=settings))
+    finally:
+        quiet.setLevel(level)
     return sorted(links, key=lambda link: (link.original_id, link.doc_id))
