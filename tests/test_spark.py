@@ -20,6 +20,7 @@ from corroborator.api import load_case
 from corroborator.consolidate.duplicates import find_duplicates
 from corroborator.engines import spark as spark_engine
 from corroborator.engines.compare import case_fingerprint, differences
+from corroborator.engines.local import BuildOptions
 from corroborator.engines.local import build as local_build
 from corroborator.engines.spark_duplicates import candidate_pairs, near_duplicates
 from corroborator.model import Document, Extraction, NoiseSpan
@@ -95,7 +96,11 @@ def test_tiny_corpus_with_bad_inputs_matches(session: Any, tmp_path: Path) -> No
 def test_rebuild_adds_nothing_and_a_new_file_is_added(session: Any, tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path)
     case = tmp_path / "spark.duckdb"
-    first = spark_engine.build([corpus], case, session=session)
+    seen: list[tuple[int, int]] = []
+    first = spark_engine.build([corpus], case, BuildOptions(progress=lambda done, total: seen.append((done, total))),
+                               session=session)
+    files = len(list(corpus.iterdir()))
+    assert seen[-1] == (files, files) and all(a <= b for (a, _), (b, _) in zip(seen, seen[1:]))
     again = spark_engine.build([corpus], case, session=session)
     assert first.documents_added > 0 and again.documents_added == 0
     assert sorted(again.unchanged) == sorted(first.read + first.unchanged)

@@ -24,8 +24,9 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,12 +290,54 @@ def _analyse(session: Any, local: list[str], remote: list[str], known: set[str],
     task = functools.partial(analyse_inputs, settings=settings, ingest=options.ingest,
                              known=lambda: known_ids.value, batch_size=options.batch_size)
     rows = items.mapPartitions(task)
+    group = f"corroborator-analyse-{os.getpid()}-{time.monotonic_ns()}"
+    sc.setJobGroup(group, "read and analyse the inputs")
+    watch = _Progress(sc, group, len(local) + len(remote), options.progress)
+    watch.start()
     try:
         session.createDataFrame(rows, _schema(columns)).write.mode("overwrite").parquet(where)
     except Exception as exc:  # noqa: BLE001 - a failed Spark job arrives as a Py4J error
         raise CorroboratorError(f"the Spark job failed, and nothing was added to the case: {_java_message(exc)}") \
             from exc
+    finally:
+        watch.stop()
+        sc.setLocalProperty("spark.jobGroup.id", None)
     known_ids.unpersist()
+
+
+class _Progress(threading.Thread):
+    """Tells ``progress`` how far the analysis job is, from Spark's task counts, once a second."""
+
+    def __init__(self, sc: Any, group: str, inputs: int, progress: Callable[[int, int], None] | None) -> None:
+        super().__init__(name="spark-progress", daemon=True)
+        self.sc, self.group, self.inputs, self.progress = sc, group, max(inputs, 1), progress
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while self.progress is not None and not self.done.wait(1.0):
+            try:
+                self.report()
+            except Exception:  # noqa: BLE001 - progress is a courtesy; the job's own errors are raised elsewhere
+                logger.debug("no progress from Spark", exc_info=True)
+
+    def report(self) -> None:
+        tracker = self.sc.statusTracker()
+        done = total = 0
+        for job in tracker.getJobIdsForGroup(self.group):
+            info = tracker.getJobInfo(job)
+            for stage in (info.stageIds if info else ()):
+                found = tracker.getStageInfo(stage)
+                if found is not None:
+                    done, total = done + found.numCompletedTasks, total + found.numTasks
+        if total and self.progress is not None:
+            self.progress(min(self.inputs, self.inputs * done // total), self.inputs)
+
+    def stop(self) -> None:
+        self.done.set()
+        if self.is_alive():
+            self.join()
+        if self.progress is not None:
+            self.progress(self.inputs, self.inputs)
 
 
 def _local_items(sc: Any, paths: list[str], spark: SparkOptions, options: BuildOptions) -> list[InputItem]:
