@@ -295,7 +295,8 @@ def _analyse(session: Any, local: list[str], remote: list[str], known: set[str],
     watch = _Progress(sc, group, len(local) + len(remote), options.progress)
     watch.start()
     try:
-        session.createDataFrame(rows, _schema(columns)).write.mode("overwrite").parquet(where)
+        # The rows come from extraction_rows, made for these columns: no need to check each one.
+        session.createDataFrame(rows, _schema(columns), verifySchema=False).write.mode("overwrite").parquet(where)
     except Exception as exc:  # noqa: BLE001 - a failed Spark job arrives as a Py4J error
         raise CorroboratorError(f"the Spark job failed, and nothing was added to the case: {_java_message(exc)}") \
             from exc
