@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from corroborator.analyze._regex import alternation
 from corroborator.analyze.numbers import NUMBER_WORDS
 
 
@@ -206,8 +207,8 @@ def _hint(*indexes: dict) -> re.Pattern[str]:
         for entries in index.values():
             for words, _event in entries:
                 stems.add(max(words, key=len)[:5])
-    # Stems are word prefixes: anchoring at word starts keeps the scan fast.
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, stems))) + ")", re.IGNORECASE)
+    # Stems are word prefixes: anchoring at word starts, and a prefix tree of them, keep the scan fast.
+    return re.compile(r"\b" + alternation(stems), re.IGNORECASE)
 
 
 HINT = _hint(PREDICATES, OBJECTS, {w: [((w,), e)] for w, e in (EVENT_NOUNS | OBJECT_NOUNS).items()})
