@@ -95,6 +95,7 @@ _REAL_NAME = re.compile(r"\b(?:[Ww]hose|[Hh]is|[Hh]er|[Tt]heir)\s+(?:real|full|t
 _HINT = re.compile(r"anonym|pseudonym|alias|name|identif|identit|guerre|call|referred", re.I)
 # Words without one of which a pattern cannot match (same flags): a window lacking them skips it.
 _NEEDS_PSEUDONYM_AFTER = re.compile(r"name|pseudonym|alias")
+_NEEDS_REAL_NAME = re.compile(r"name")
 _NEEDS_ANONYMOUS = re.compile(r"anonym|name|identi", re.I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*\S.*$", re.M)
 _NON_SPACE = re.compile(r"\S")
@@ -159,7 +160,7 @@ def _window_cues(view: str, lo: int, hi: int, cues: list[ProtectionCue]) -> None
         if words:
             name = " ".join(words)
             cues.append(ProtectionCue(match.end("name") - len(name), match.end(), "pseudonym", name))
-    for match in _REAL_NAME.finditer(view, lo, hi) if view.find("name", lo, hi) >= 0 else ():
+    for match in _REAL_NAME.finditer(view, lo, hi) if _NEEDS_REAL_NAME.search(view, lo, hi) else ():
         if name := trim_name(match.group("name")):
             cues.append(ProtectionCue(match.start(), match.start("name") + len(name), "real_name", name))
     if not _NEEDS_ANONYMOUS.search(view, lo, hi):
