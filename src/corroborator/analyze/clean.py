@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 from corroborator.model import NoiseSpan
 from corroborator.settings import DEFAULTS, CleanSettings
