@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"), " ")
+_ANY_SPACE_LIKE = re.compile("[" + "".join(map(chr, _SPACE_LIKE)) + "]")
 _PARAGRAPH = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
 # whitespace and an upper-case letter (Latin or Cyrillic), digit or opening quote.
@@ -20,6 +21,9 @@ _ABBREVIATIONS = frozenset(
 
 def normalized(text: str) -> str:
     """Same-length view of ``text`` with non-breaking and other odd spaces made plain."""
+    # Most texts have no odd space: looking for one is far cheaper than translating every character.
+    if text.isascii() or _ANY_SPACE_LIKE.search(text) is None:
+        return text
     return text.translate(_SPACE_LIKE)
 
 

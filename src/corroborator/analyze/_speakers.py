@@ -189,7 +189,10 @@ def _core(raw: str) -> tuple[str, bool]:
 
 def _is_cap(word: str) -> bool:
     """Capitalised (or an acronym/number-led name like 'FCO'), not a sentence determiner."""
-    return bool(word) and word[0].isupper() and word.lower() not in DETERMINERS and word.lower() not in PRONOUNS
+    if not word or not word[0].isupper():
+        return False
+    low = word.lower()
+    return low not in DETERMINERS and low not in PRONOUNS
 
 
 def parse_phrase(view: str, start: int, end: int) -> Phrase | None:
@@ -223,7 +226,8 @@ def parse_phrase(view: str, start: int, end: int) -> Phrase | None:
     pp_at: int | None = None
     title_run = False
     for i, (s, e, word, boundary, raw, _) in enumerate(tokens):
-        more(i + 3)  # the loop sees tokens appended while it runs
+        if len(tokens) < i + 3:
+            more(i + 3)  # the loop sees tokens appended while it runs
         if not word or (raw[0] in QUOTE_CHARS and not _is_cap(word)) or len(kept) >= 14:
             break
         low, cap = word.lower(), _is_cap(word)

@@ -16,6 +16,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from corroborator.model import NoiseSpan
 from corroborator.settings import DEFAULTS, CleanSettings
@@ -286,7 +287,9 @@ def _mark_pull_quotes(lines: list[_Line], settings: CleanSettings) -> None:
             index.setdefault(g, []).append(i)
     edges: dict[int, int] = {}
     for i, mine in probes.items():
-        hits = Counter(j for g in mine for j in index.get(g, ()) if j != i)
+        # Counted in C; each line is in a shingle's list once, so a count is the shared shingles.
+        hits = Counter(chain.from_iterable(index.get(g, ()) for g in mine))
+        hits.pop(i, None)
         if hits:
             j, n = hits.most_common(1)[0]
             if n >= settings.containment * len(mine):

@@ -50,9 +50,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from corroborator.analyze._dateresolve import MONTH_NAMES, NUMBERS, month_number, reference, resolve
+from corroborator.analyze._shared import text_sentences
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Event, Mention, mention_id
 from corroborator.settings import DEFAULTS, DateSettings
-from corroborator.text import enclosing, normalized, paragraphs, sentences
+from corroborator.text import enclosing, normalized, paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ def resolve_dates(doc: Document, candidates: Sequence[tuple[int, int, str, dict[
             anchor = (para, int(fields["year"]))
         coming = False
         if kind in ("md", "month", "season", "weekday") and not fields.get("year"):
-            sents = sents if sents is not None else sentences(text)
+            sents = sents if sents is not None else text_sentences(text)
             sent = enclosing(sents, start, end) or (start, end)
             coming = future.search(text, sent[0], sent[1]) is not None
         args = (kind, fields, ref, coming, anchor_year, settings.future_grace_days)
@@ -213,7 +214,7 @@ def extract_events(doc: Document, dates: Sequence[Mention],
     usable = [m for m in dates if m.kind == "date" and m.attrs.get("value") and not m.attrs.get("in_noise")]
     if not usable:
         return [], []
-    sents = sentences(doc.text)
+    sents = text_sentences(doc.text)
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
     for m in sorted(usable, key=lambda m: m.start):
         span = enclosing(sents, m.start, m.end)

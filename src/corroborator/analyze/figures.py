@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 
 from corroborator.analyze import _figure_sources as src
 from corroborator.analyze import _figure_words as w
+from corroborator.analyze._shared import text_sentences
 from corroborator.analyze.numbers import (
     NUMBER_WORDS,
     non_count_reason,
@@ -65,7 +66,6 @@ from corroborator.analyze.numbers import (
 )
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Figure, Mention, mention_id
 from corroborator.settings import DEFAULTS, FigureSettings
-from corroborator.text import sentences
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def extract_figures(doc: Document, entities: Sequence[Mention], dates: Sequence[
     quotes: list[tuple[int, int]] | None = None
     figures: list[Figure] = []
     seen: set[str] = set()
-    for s_start, s_end in sentences(doc.text):
+    for s_start, s_end in text_sentences(doc.text):
         noise = doc.in_noise(s_start, s_end)
         if (noise and noise.kind not in OWN_TEXT_NOISE_KINDS) or not w.HINT.search(doc.text, s_start, s_end):
             continue

@@ -50,12 +50,25 @@ def detect_language(text: str, settings: LanguageSettings = DEFAULTS.language) -
     See the module docstring for the rule.
     """
     sample = text[:settings.sample_chars]
-    if sum(c.isalpha() for c in sample) < settings.min_letters:
+    if not _has_letters(sample, settings.min_letters):
         return FALLBACK
     values = load_detector().compute_language_confidence_values(sample)
     if not values or values[0].value < settings.min_confidence:
         return FALLBACK
     return values[0].language.iso_code_639_1.name.lower()
+
+
+def _has_letters(text: str, wanted: int) -> bool:
+    """Whether ``text`` holds at least ``wanted`` letters (counting stops once it has them)."""
+    if wanted <= 0:
+        return True
+    found = 0
+    for char in text:
+        if char.isalpha():
+            found += 1
+            if found >= wanted:
+                return True
+    return False
 
 
 def no_extraction_message(language: str) -> str:

@@ -93,6 +93,10 @@ _ANONYMOUS = re.compile(
 _REAL_NAME = re.compile(r"\b(?:[Ww]hose|[Hh]is|[Hh]er|[Tt]heir)\s+(?:real|full|true|actual)\s+names?\s+(?:is|was|are)\s+"
                         + _NAME)
 _HINT = re.compile(r"anonym|pseudonym|alias|name|identif|identit|guerre|call|referred", re.I)
+# Words without one of which a pattern cannot match (same flags): a window lacking them skips it.
+_NEEDS_PSEUDONYM_AFTER = re.compile(r"name|pseudonym|alias")
+_NEEDS_REAL_NAME = re.compile(r"name")
+_NEEDS_ANONYMOUS = re.compile(r"anonym|name|identi", re.I)
 _FOOTNOTE = re.compile(r"^[ \t]*\*+[ \t]*\S.*$", re.M)
 _NON_SPACE = re.compile(r"\S")
 
@@ -148,7 +152,7 @@ def _window_cues(view: str, lo: int, hi: int, cues: list[ProtectionCue]) -> None
             cues.append(ProtectionCue(match.start(), end, "pseudonym", name))
         elif re.search(r"pseudonym|alias|assumed|false|fake|guerre", match.group("key"), re.I):
             cues.append(ProtectionCue(match.start(), match.end("key"), "anonymous"))
-    for match in _PSEUDONYM_AFTER.finditer(view, lo, hi):
+    for match in _PSEUDONYM_AFTER.finditer(view, lo, hi) if _NEEDS_PSEUDONYM_AFTER.search(view, lo, hi) else ():
         # "said Pavel (not his real name)": the name is the capitalised words before the bracket.
         words = match.group("name").split(" ")
         while words and (not words[0][:1].isupper() or words[0].lower() in DETERMINERS):
@@ -156,9 +160,11 @@ def _window_cues(view: str, lo: int, hi: int, cues: list[ProtectionCue]) -> None
         if words:
             name = " ".join(words)
             cues.append(ProtectionCue(match.end("name") - len(name), match.end(), "pseudonym", name))
-    for match in _REAL_NAME.finditer(view, lo, hi):
+    for match in _REAL_NAME.finditer(view, lo, hi) if _NEEDS_REAL_NAME.search(view, lo, hi) else ():
         if name := trim_name(match.group("name")):
             cues.append(ProtectionCue(match.start(), match.start("name") + len(name), "real_name", name))
+    if not _NEEDS_ANONYMOUS.search(view, lo, hi):
+        return
     taken = SpanIndex((c.start, c.end) for c in cues[first:])
     for match in _ANONYMOUS.finditer(view, lo, hi):
         if not taken.covers(match.start()):

@@ -37,11 +37,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from corroborator.analyze._dateresolve import resolve
+from corroborator.analyze._shared import text_sentences
 from corroborator.analyze.dates import event_summary, resolve_dates
 from corroborator.analyze.ru._numbers import word_value
 from corroborator.model import Document, Event, Mention, NoiseSpan, mention_id
 from corroborator.settings import DEFAULTS, DateSettings
-from corroborator.text import enclosing, sentences
+from corroborator.text import enclosing
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +287,7 @@ def extract_events_ru(doc: Document, dates: Sequence[Mention],
     """
     usable = [m for m in dates if m.kind == "date" and m.attrs.get("value") and not m.attrs.get("in_noise")]
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
-    sents = sentences(doc.text) if usable else []
+    sents = text_sentences(doc.text) if usable else []
     for m in sorted(usable, key=lambda m: m.start):
         span = enclosing(sents, m.start, m.end)
         if span is not None:

@@ -50,12 +50,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from corroborator.analyze._figure_sources import nearest_date
+from corroborator.analyze._shared import text_sentences
 from corroborator.analyze.ru import _sources as src
 from corroborator.analyze.ru import _words as w
 from corroborator.analyze.ru._numbers import Count, is_number_start, parse_count, qualifier_after, qualifier_before
 from corroborator.model import OWN_TEXT_NOISE_KINDS, Document, Figure, Mention, mention_id
 from corroborator.settings import DEFAULTS, FigureSettings
-from corroborator.text import sentences
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def extract_figures_ru(doc: Document, entities: Sequence[Mention], dates: Sequen
     dated = [m for m in all_dates if m.attrs.get("value")]
     date_spans = [(m.start, m.end) for m in all_dates]
     figures: list[Figure] = []
-    for s_start, s_end in sentences(doc.text):
+    for s_start, s_end in text_sentences(doc.text):
         noise = doc.in_noise(s_start, s_end)
         if noise and noise.kind not in OWN_TEXT_NOISE_KINDS:
             continue
