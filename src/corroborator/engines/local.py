@@ -26,13 +26,8 @@ open (:func:`~corroborator.store.open_for_build`), which lets go of the file mea
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
-import signal
-import sys
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -41,10 +36,11 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from corroborator import crashpoints
-from corroborator.analyze import analyze_batch, init_worker, plan_stages
+from corroborator.analyze import analyze_batch, plan_stages
 from corroborator.analyze.pipeline import ALWAYS as DOCUMENT_ALWAYS
 from corroborator.consolidate import ALWAYS as CASE_ALWAYS
 from corroborator.consolidate import consolidate, plan_case
+from corroborator.engines._worker import die_with_parent, init_worker_process  # noqa: F401 - die_with_parent: public here too
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
@@ -302,7 +298,7 @@ def _analysed(batches: Iterator[list[Document]], options: BuildOptions, settings
             yield analyze_batch(batch, settings)
         return
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=init_worker_process,
                              initargs=(settings, os.getpid())) as pool:
         pending: deque[Future[list[Extraction]]] = deque()
         for batch in batches:
@@ -312,43 +308,3 @@ def _analysed(batches: Iterator[list[Document]], options: BuildOptions, settings
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-#: ``prctl`` option that has the kernel signal a process when its parent dies (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
-#: Seconds between two checks of a worker's parent by its watcher thread.
-_WATCH_SECONDS = 1.0
-
-
-def _init_worker(settings: Settings, parent: int) -> None:
-    """Worker initialiser: die with the build's process, then load what analysis needs."""
-    die_with_parent(parent)
-    init_worker(settings)
-
-
-def die_with_parent(parent: int) -> None:
-    """End this process as soon as ``parent`` (the process that started it) is gone.
-
-    A build killed with ``kill -9`` runs no cleanup, so its workers must notice by
-    themselves: on Linux the kernel sends them SIGKILL (``prctl(PR_SET_PDEATHSIG)``);
-    everywhere a daemon thread checks the parent's pid every second. With the workers
-    gone, the multiprocessing resource tracker sees its pipe close and exits too.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-                logger.debug("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
-        except (OSError, AttributeError) as exc:
-            logger.debug("no parent-death signal: %s", exc)
-    if os.getppid() != parent:  # the parent died before the signal was asked for
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    """Exit the process once it has been re-parented (its parent died)."""
-    while True:
-        time.sleep(_WATCH_SECONDS)
-        if os.getppid() != parent:
-            os._exit(1)
