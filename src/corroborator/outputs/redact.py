@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from corroborator.witnesses import WITHHELD, Witnesses, assign_pseudonyms, proper_names
@@ -484,9 +484,27 @@ def assert_redacted(text: str, original: Case, *, where: str = "output", withhol
     Raises:
         RedactionError: A protected name (or withheld quote) occurs in ``text``.
     """
-    if assign_pseudonyms(original).leaks(text, testimony=withhold_testimony):
-        what = "name or testimony" if withhold_testimony else "name"
-        raise RedactionError(f"a protected {what} is still present in the {where}; nothing was written")
+    redaction_check(original, where=where, withhold_testimony=withhold_testimony)(text)
+
+
+def redaction_check(original: Case, *, where: str = "output", withhold_testimony: bool = False
+                    ) -> Callable[[str], None]:
+    """:func:`assert_redacted` for output written piece by piece: check each piece before it is written.
+
+    The witnesses are found once; the check is then called with every piece of text (a
+    JSON item, a batch of CSV rows, a page of the report). Pieces must end between
+    values, never inside a name.
+
+    Raises:
+        RedactionError: (from the check) A protected name (or withheld quote) occurs in a piece.
+    """
+    w = assign_pseudonyms(original)
+    what = "name or testimony" if withhold_testimony else "name"
+
+    def check(text: str) -> None:
+        if w.leaks(text, testimony=withhold_testimony):
+            raise RedactionError(f"a protected {what} is still present in the {where}; nothing was written")
+    return check
 
 
 #: The modes :func:`redaction_notice` names.
