@@ -123,11 +123,15 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
 @click.option("-o", "--output", default="report.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--redact", is_flag=True, help=_REDACT_HELP)
 @click.option("--withhold-testimony", is_flag=True, help=_WITHHOLD_HELP)
-def report(case: Path, output: Path, redact: bool, withhold_testimony: bool) -> None:
-    """Write a self-contained HTML report of CASE."""
+@click.option("--paged/--single-file", "paged", default=None,
+              help="Put the documents in page files beside the report (OUTPUT_files/), or keep one self-contained "
+                   "file. Default: paged when the case has more documents than report.paged_over_documents "
+                   "of the packaged settings (defaults.toml).")
+def report(case: Path, output: Path, redact: bool, withhold_testimony: bool, paged: bool | None) -> None:
+    """Write an HTML report of CASE (one self-contained file, or with document pages for a large case)."""
     try:
         _warn_unfinished(case)
-        path = api.write_report(case, output, redact=redact, withhold_testimony=withhold_testimony)
+        path = api.write_report(case, output, redact=redact, withhold_testimony=withhold_testimony, paged=paged)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Report: {path.resolve()}")

@@ -14,7 +14,7 @@ import html
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,8 @@ class _Cites:
 
     anchors: set[str] = field(default_factory=set)
     docs: Mapping[str, Document] = field(default_factory=dict)
+    #: In a paged report: document id -> the page file it is on (relative to the report).
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def link(self, m: Mention) -> dict[str, str]:
         """A citation for the template: label and href (the document, or the list, if no anchor)."""
@@ -90,12 +92,13 @@ class _Cites:
     def span(self, doc_id: str, start: int, end: int) -> dict[str, str]:
         """The citation of ``[start, end)`` of a document, linked to its anchor when it has one."""
         target = f"{_anchor(doc_id)}-{start}"
-        href = next((a for a in (target, _anchor(doc_id)) if a in self.anchors), "documents")
+        href = next((a for a in (target, _anchor(doc_id)) if a in self.anchors), None)
         doc = self.docs.get(doc_id)
         page = page_of(doc, start) if doc is not None else None
         where = f", p. {page}" if page is not None else ""
         name = document_label(doc) if doc is not None else doc_id[:12]
-        return {"label": f"{name}{where}, characters {start}–{end}", "href": "#" + href, "doc": doc_id}
+        link = "#documents" if href is None else f"{self.files.get(doc_id, '')}#{href}"
+        return {"label": f"{name}{where}, characters {start}–{end}", "href": link, "doc": doc_id}
 
 
 def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str, Any]]:
@@ -103,14 +106,12 @@ def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str
     text, n = doc.text, len(doc.text)
     opens: dict[int, list[_Span]] = defaultdict(list)
     closes: dict[int, list[_Span]] = defaultdict(list)
-    mention_starts = set()
     for span in spans:
         start, end = max(0, span.start), min(n, span.end)
         if start < end:
             opens[start].append(span)
             closes[end].append(span)
-            if span.noise_kind is None:
-                mention_starts.add(start)
+    mention_starts = _mention_starts(spans, n)
     points = sorted({0, n, *opens, *closes})
     active: dict[str, _Span] = {}
     pieces = []
@@ -133,6 +134,11 @@ def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str
             "noise_label": noise.noise_kind if noise is not None and noise.start == a else None,
         })
     return pieces
+
+
+def _mention_starts(spans: list[_Span], n: int) -> set[int]:
+    """Offsets where a mention or cited span starts in a text of ``n`` characters: each gets an anchor."""
+    return {max(0, s.start) for s in spans if s.noise_kind is None and max(0, s.start) < min(n, s.end)}
 
 
 def _mention_titles(case: Case, w: Witnesses) -> dict[str, str]:
@@ -166,30 +172,70 @@ def _speaker(q: Quote, entities: dict[str, Entity], w: Witnesses) -> str:
     return q.speaker_label or "unknown speaker"
 
 
-def _documents(case: Case, w: Witnesses, cites: _Cites, cited: Mapping[str, list[_Span]],
-               copies: Mapping[str, Duplicate]) -> list[dict[str, Any]]:
-    """Documents with their text cut into highlighted pieces; ``cited`` spans get anchors too."""
-    titles = _mention_titles(case, w)
-    names = {d.id: d.title or d.path for d in case.documents}
+@dataclass(frozen=True)
+class _Page:
+    """A page file of a paged report: its link from the report, and the documents on it (numbered from 1)."""
+
+    href: str
+    first: int
+    last: int
+    documents: list[Document]
+
+
+@dataclass
+class _Marks:
+    """What the documents are highlighted with: each mention's tooltip, the mentions per
+    document, the spans the briefing cites, the copies and the names of the documents."""
+
+    titles: dict[str, str]
+    by_doc: dict[str, dict[str, Mention]]
+    cited: Mapping[str, list[_Span]]
+    copies: Mapping[str, Duplicate]
+    names: dict[str, str]
+
+    def spans(self, doc: Document) -> list[_Span]:
+        """Every highlighted span of a document: noise, mentions, cited spans."""
+        spans = [_Span(f"\x00noise{i}", n.start, n.end, f"noise noise-{n.kind}", f"{n.kind}: not the report's own text",
+                       n.kind) for i, n in enumerate(doc.noise)]
+        spans += [_Span(m.id, m.start, m.end, _KIND_CLASS.get(m.kind, "m-other"), self.titles.get(m.id, m.kind))
+                  for m in self.by_doc.get(doc.id, {}).values()]
+        return spans + list(self.cited.get(doc.id, []))
+
+
+def _marks(case: Case, w: Witnesses, cited: Mapping[str, list[_Span]]) -> _Marks:
+    """The highlights of every document of ``case``."""
     by_doc: dict[str, dict[str, Mention]] = defaultdict(dict)
     for m in [*case.mentions.values(), *(q.mention for q in case.quotes), *(f.mention for f in case.figures)]:
         by_doc[m.doc_id][m.id] = m
-    docs = []
-    for doc in case.documents:
+    return _Marks(_mention_titles(case, w), by_doc, cited, case.duplicates,
+                  {d.id: d.title or d.path for d in case.documents})
+
+
+def _documents(docs: list[Document], marks: _Marks, cites: _Cites) -> list[dict[str, Any]]:
+    """Documents with their text cut into highlighted pieces; ``cited`` spans get anchors too.
+
+    A copy links to its original where :attr:`_Cites.files` puts it (this page when not paged).
+    """
+    out = []
+    for doc in docs:
         cites.anchors.add(_anchor(doc.id))
-        spans = [_Span(f"\x00noise{i}", n.start, n.end, f"noise noise-{n.kind}", f"{n.kind}: not the report's own text",
-                       n.kind) for i, n in enumerate(doc.noise)]
-        spans += [_Span(m.id, m.start, m.end, _KIND_CLASS.get(m.kind, "m-other"), titles.get(m.id, m.kind))
-                  for m in by_doc[doc.id].values()]
-        spans += cited.get(doc.id, [])
-        link = copies.get(doc.id)
-        copy_of = link and {"href": "#" + _anchor(link.original_id), "similarity": f"{link.similarity:.0%}",
-                            "title": names.get(link.original_id, link.original_id)}
-        docs.append({"copy_of": copy_of,
-                     "id": doc.id, "anchor": _anchor(doc.id), "short": doc.id[:8], "title": doc.title,
-                     "outlet": doc.outlet, "author": doc.author, "published": doc.published, "url": doc.url,
-                     "path": doc.path, "noise": len(doc.noise), "segments": _segments(doc, spans, cites)})
-    return docs
+        link = marks.copies.get(doc.id)
+        copy_of = link and {"href": f"{cites.files.get(link.original_id, '')}#{_anchor(link.original_id)}",
+                            "similarity": f"{link.similarity:.0%}",
+                            "title": marks.names.get(link.original_id, link.original_id)}
+        out.append({"copy_of": copy_of,
+                    "id": doc.id, "anchor": _anchor(doc.id), "short": doc.id[:8], "title": doc.title,
+                    "outlet": doc.outlet, "author": doc.author, "published": doc.published, "url": doc.url,
+                    "path": doc.path, "noise": len(doc.noise), "segments": _segments(doc, marks.spans(doc), cites)})
+    return out
+
+
+def _register_anchors(docs: list[Document], marks: _Marks, cites: _Cites) -> None:
+    """Put every anchor the documents' pages will have into ``cites``, without cutting their texts."""
+    for doc in docs:
+        base = _anchor(doc.id)
+        cites.anchors.add(base)
+        cites.anchors.update(f"{base}-{a}" for a in _mention_starts(marks.spans(doc), len(doc.text)))
 
 
 def _claim_ids(v: Any) -> list[Any]:
@@ -197,18 +243,27 @@ def _claim_ids(v: Any) -> list[Any]:
     return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
 
 
-def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the template shows, as plain values."""
-    cites = _Cites(docs={d.id: d for d in case.documents})
+def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, Any] | None = None,
+             pages: list[_Page] | None = None) -> tuple[dict[str, Any], _Marks, _Cites]:
+    """Everything the template shows, as plain values; with ``pages``, the documents go to those pages."""
+    cites = _Cites(docs={d.id: d for d in case.documents},
+                   files={d.id: p.href for p in pages or () for d in p.documents})
     # Figure mentions are looked up by id (under redaction their offsets move), so the briefing needs them all.
     briefing = build_briefing(dataclasses.replace(case, mentions={**{f.mention.id: f.mention for f in case.figures},
                                                                   **case.mentions}))
-    documents = _documents(case, w, cites, _cited_spans(briefing), case.duplicates)  # first: it registers the anchors
+    marks = _marks(case, w, _cited_spans(briefing))
+    # First: the documents register the anchors the citations link to.
+    if pages is None:
+        documents = _documents(case.documents, marks, cites)
+    else:
+        documents = []
+        _register_anchors(case.documents, marks, cites)
     figures = {f.mention.id: f for f in case.figures}
     entities = {e.id: e for e in case.entities}
     claim_anchor = {c.id: "claim-" + _UNSAFE_ID.sub("_", c.id) for c in case.claims}
     totals = [_total(kind, t, case, cites, claim_anchor, w) for kind, t in sorted(case.totals.items())]
     return {
+        "doc_pages": [{"href": p.href, "first": p.first, "last": p.last} for p in pages or ()],
         "generated_by": generated_by(),
         "redacted": redacted,
         "notice": notice or redaction_notice(redacted=redacted),
@@ -221,29 +276,49 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
         "totals": totals,
         "sources": list(case_sources(case).values()),
         "credibility_rule": CREDIBILITY_RULE,
-        "claims": [{"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
+        "claims": _Lazy(case.claims, lambda c: {"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
                     "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",
                     "sources": c.independent_sources, "status": c.status, "note": c.note,
                     "review": _review(case, c.id), "credibility": credibility_of(case, c),
                     "figures": [cites.link(figures[f].mention) for f in case.cited_figures(c) if f in figures],
-                    "copies": len(c.figure_ids) - len(case.cited_figures(c))}
-                   for c in case.claims],
+                    "copies": len(c.figure_ids) - len(case.cited_figures(c))}),
         "documents": documents,
-        "entities": [{"name": _entity_name(e, w), "type": e.type, "protected": e.protected,
+        "entities": _Lazy(sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name)), lambda e: {
+                      "name": _entity_name(e, w), "type": e.type, "protected": e.protected,
                       "aliases": [] if e.protected else list(e.aliases), "count": len(e.mention_ids),
-                      "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}
-                     for e in sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name))],
-        "quotes": [{"text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
-                    "reported_by": q.reported_by, "cite": cites.link(q.mention), "review": _review(case, q.mention.id)}
-                   for q in case.quotes],
-        "figures": [{"text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
+                      "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}),
+        "quotes": _Lazy(case.quotes, lambda q: {
+                    "text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
+                    "reported_by": q.reported_by, "cite": cites.link(q.mention), "review": _review(case, q.mention.id)}),
+        "figures": _Lazy(case.figures, lambda f: {
+                     "text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
                      "subject": f.subject, "attributed_to": f.attributed_to, "when": f.when,
-                     "cite": cites.link(f.mention), "review": _review(case, f.mention.id)} for f in case.figures],
+                     "cite": cites.link(f.mention), "review": _review(case, f.mention.id)}),
         "rejected": [{"text": case.mentions[i].text if i in case.mentions else i, "review": _review(case, i),
                       "cite": cites.link(case.mentions[i]) if i in case.mentions else None}
                      for i, r in sorted(case.reviews.items()) if r.get("status") == "rejected"],
-        "events": [_event(e, case, cites) for e in sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id))],
-    }
+        "events": _Lazy(sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id)),
+                        lambda e: _event(e, case, cites)),
+    }, marks, cites
+
+
+class _Lazy:
+    """A list for the template whose items are made as it is read, so a long one is never held made.
+
+    True when it has items, like the list it stands for; read it once.
+    """
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> None:
+        self.items, self.make = items, make
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self.make, self.items)
 
 
 def _review(case: Case, item_id: str) -> dict[str, Any]:
@@ -387,7 +462,7 @@ def render_report(case: Case, *, redact: bool = False, withhold_testimony: bool 
                               witnesses=None if redact else assign_pseudonyms(case).count)
     shown = redact_case(case, withhold_testimony=withhold_testimony) if redact else case
     page = _environment().get_template("report.html").render(
-        **_context(shown, assign_pseudonyms(shown), redacted=redact, notice=notice))
+        **_context(shown, assign_pseudonyms(shown), redacted=redact, notice=notice)[0])
     if redact:
         assert_redacted(html.unescape(page), case, where="HTML report", withhold_testimony=withhold_testimony)
     return page

@@ -82,6 +82,21 @@ class ShelvedDocument(Document):
         return Document, tuple(getattr(self, f.name) for f in dataclasses.fields(Document))
 
 
+def replace_document(doc: Document, shelf: TextShelf | None = None, **changes: Any) -> Document:
+    """``dataclasses.replace`` for a document that may be shelved.
+
+    A plain document is replaced as usual. A shelved one gives a shelved document
+    whose text (the new one, or its own) goes on ``shelf``: a shelf of its own for a
+    changed copy of a case, since a shelf holds one text per document id.
+    """
+    if not isinstance(doc, ShelvedDocument):
+        return dataclasses.replace(doc, **changes)
+    if shelf is None:
+        raise ValueError("a shelved document is replaced onto a shelf of its own: give one")
+    values = {name: changes.get(name, getattr(doc, name)) for name in _FIELDS}
+    return shelved(Document(text=changes["text"] if "text" in changes else doc.text, **values), shelf)
+
+
 def shelved(doc: Document, shelf: TextShelf) -> ShelvedDocument:
     """``doc`` with its text put on ``shelf`` and read from there."""
     shelf.put(doc.id, doc.text)
