@@ -13,7 +13,7 @@ import dataclasses
 import html
 import logging
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +84,9 @@ class _Cites:
     docs: Mapping[str, Document] = field(default_factory=dict)
     #: In a paged report: document id -> the page file it is on (relative to the report).
     files: Mapping[str, str] = field(default_factory=dict)
+    #: In a paged report, the anchors are known from the highlights, a document at a time, not from ``anchors``.
+    marks: _Marks | None = None
+    _starts: OrderedDict[str, set[int]] = field(default_factory=OrderedDict)
 
     def link(self, m: Mention) -> dict[str, str]:
         """A citation for the template: label and href (the document, or the list, if no anchor)."""
@@ -91,14 +94,28 @@ class _Cites:
 
     def span(self, doc_id: str, start: int, end: int) -> dict[str, str]:
         """The citation of ``[start, end)`` of a document, linked to its anchor when it has one."""
-        target = f"{_anchor(doc_id)}-{start}"
-        href = next((a for a in (target, _anchor(doc_id)) if a in self.anchors), None)
         doc = self.docs.get(doc_id)
+        if self.marks is None:
+            target = f"{_anchor(doc_id)}-{start}"
+            href = next((a for a in (target, _anchor(doc_id)) if a in self.anchors), None)
+        else:
+            href = None if doc is None else f"{_anchor(doc_id)}-{start}" if start in self._anchored(doc) \
+                else _anchor(doc_id)
         page = page_of(doc, start) if doc is not None else None
         where = f", p. {page}" if page is not None else ""
         name = document_label(doc) if doc is not None else doc_id[:12]
         link = "#documents" if href is None else f"{self.files.get(doc_id, '')}#{href}"
         return {"label": f"{name}{where}, characters {start}–{end}", "href": link, "doc": doc_id}
+
+    def _anchored(self, doc: Document) -> set[int]:
+        """The offsets of ``doc`` its page puts an anchor at (the last few documents' are kept)."""
+        found = self._starts.get(doc.id)
+        if found is None:
+            assert self.marks is not None
+            found = self._starts[doc.id] = _mention_starts(self.marks.spans(doc), len(doc.text))
+            if len(self._starts) > 256:
+                self._starts.popitem(last=False)
+        return found
 
 
 def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str, Any]]:
@@ -188,7 +205,7 @@ class _Marks:
     document, the spans the briefing cites, the copies and the names of the documents."""
 
     titles: dict[str, str]
-    by_doc: dict[str, dict[str, Mention]]
+    by_doc: _ByDocument
     cited: Mapping[str, list[_Span]]
     copies: Mapping[str, Duplicate]
     names: dict[str, str]
@@ -198,16 +215,37 @@ class _Marks:
         spans = [_Span(f"\x00noise{i}", n.start, n.end, f"noise noise-{n.kind}", f"{n.kind}: not the report's own text",
                        n.kind) for i, n in enumerate(doc.noise)]
         spans += [_Span(m.id, m.start, m.end, _KIND_CLASS.get(m.kind, "m-other"), self.titles.get(m.id, m.kind))
-                  for m in self.by_doc.get(doc.id, {}).values()]
+                  for m in self.by_doc.of(doc.id).values()]
         return spans + list(self.cited.get(doc.id, []))
+
+
+class _ByDocument:
+    """Every mention of a case (its quotes' and figures' too), found by document.
+
+    One list sorted by document, and where each document's run is, instead of a dict
+    per document: a large case has a million mentions.
+    """
+
+    def __init__(self, case: Case) -> None:
+        every = [*case.mentions.values(), *(q.mention for q in case.quotes), *(f.mention for f in case.figures)]
+        every.sort(key=lambda m: m.doc_id)  # stable: a document's mentions keep their order
+        self.every = every
+        self.runs: dict[str, tuple[int, int]] = {}
+        start = 0
+        for i in range(1, len(every) + 1):
+            if i == len(every) or every[i].doc_id != every[start].doc_id:
+                self.runs[every[start].doc_id] = (start, i)
+                start = i
+
+    def of(self, doc_id: str) -> dict[str, Mention]:
+        """The mentions of a document by id, in the case's order (a later one of the same id replaces it)."""
+        lo, hi = self.runs.get(doc_id, (0, 0))
+        return {m.id: m for m in self.every[lo:hi]}
 
 
 def _marks(case: Case, w: Witnesses, cited: Mapping[str, list[_Span]]) -> _Marks:
     """The highlights of every document of ``case``."""
-    by_doc: dict[str, dict[str, Mention]] = defaultdict(dict)
-    for m in [*case.mentions.values(), *(q.mention for q in case.quotes), *(f.mention for f in case.figures)]:
-        by_doc[m.doc_id][m.id] = m
-    return _Marks(_mention_titles(case, w), by_doc, cited, case.duplicates,
+    return _Marks(_mention_titles(case, w), _ByDocument(case), cited, case.duplicates,
                   {d.id: d.title or d.path for d in case.documents})
 
 
@@ -230,14 +268,6 @@ def _documents(docs: list[Document], marks: _Marks, cites: _Cites) -> list[dict[
     return out
 
 
-def _register_anchors(docs: list[Document], marks: _Marks, cites: _Cites) -> None:
-    """Put every anchor the documents' pages will have into ``cites``, without cutting their texts."""
-    for doc in docs:
-        base = _anchor(doc.id)
-        cites.anchors.add(base)
-        cites.anchors.update(f"{base}-{a}" for a in _mention_starts(marks.spans(doc), len(doc.text)))
-
-
 def _claim_ids(v: Any) -> list[Any]:
     """The claim ids a total lists (None, one id, or a list)."""
     return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
@@ -252,12 +282,12 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
     briefing = build_briefing(dataclasses.replace(case, mentions={**{f.mention.id: f.mention for f in case.figures},
                                                                   **case.mentions}))
     marks = _marks(case, w, _cited_spans(briefing))
-    # First: the documents register the anchors the citations link to.
+    # First: the documents register the anchors the citations link to (the pages' are found as they are cited).
     if pages is None:
         documents = _documents(case.documents, marks, cites)
     else:
         documents = []
-        _register_anchors(case.documents, marks, cites)
+        cites.marks = marks
     figures = {f.mention.id: f for f in case.figures}
     entities = {e.id: e for e in case.entities}
     claim_anchor = {c.id: "claim-" + _UNSAFE_ID.sub("_", c.id) for c in case.claims}

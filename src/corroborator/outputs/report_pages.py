@@ -78,12 +78,11 @@ def write_report(case: Case, out: Path, *, redact: bool = False, withhold_testim
         _write_chunks(out, _environment().get_template("report.html").generate(**context), check, written)
         del context
         # Inside the folder, a page links to another by its file name.
-        local = _Cites(anchors=cites.anchors, docs=cites.docs,
-                       files={doc_id: href.rsplit("/", 1)[-1] for doc_id, href in cites.files.items()})
+        files = {doc_id: href.rsplit("/", 1)[-1] for doc_id, href in cites.files.items()}
         template = _environment().get_template("report_docs.html")
         for i, page in enumerate(pages):
             text = template.render(
-                documents=_documents(page.documents, marks, local), first=page.first, last=page.last,
+                documents=_documents(page.documents, marks, _Cites(files=files)), first=page.first, last=page.last,
                 total=len(shown.documents), redacted=redact, notice=notice, report=f"../{out.name}",
                 previous=pages[i - 1].href.rsplit("/", 1)[-1] if i else None,
                 next=pages[i + 1].href.rsplit("/", 1)[-1] if i + 1 < len(pages) else None,
