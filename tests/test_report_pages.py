@@ -18,8 +18,10 @@ from corroborator.store.lean import TextShelf, shelved
 from tests.test_redact import DOC_A, DOC_B, PROTECTED_NAMES, make_case
 from tests.test_report import assert_inert, hostile_case
 
-#: One document per page file, from two documents on.
-ONE_PER_PAGE = ReportSettings(paged_over_documents=1, documents_per_page=1)
+#: One document per page file, from two documents on; the long lists two items a page.
+ONE_PER_PAGE = ReportSettings(paged_over_documents=1, documents_per_page=1, items_per_page=2)
+#: Documents in pages, the lists kept in the report.
+DOCS_ONLY = ReportSettings(paged_over_documents=1, documents_per_page=1, items_per_page=1000)
 
 
 def _tree(path: Path) -> lxml.html.HtmlElement:
@@ -42,7 +44,7 @@ def _resolve(out: Path, href: str) -> lxml.html.HtmlElement:
 
 def test_a_case_over_the_threshold_gets_document_pages_and_no_embedded_document(tmp_path: Path) -> None:
     case = hostile_case()
-    written = write_report(case, tmp_path / "report.html", settings=ONE_PER_PAGE)
+    written = write_report(case, tmp_path / "report.html", settings=DOCS_ONLY)
     folder = tmp_path / "report_files"
     assert written[0] == tmp_path / "report.html"
     assert sorted(p.name for p in written[1:]) == ["docs-0001.html", "docs-0002.html", "docs-0003.html"]
@@ -72,7 +74,7 @@ def test_a_case_over_the_threshold_gets_document_pages_and_no_embedded_document(
 def test_every_cited_span_links_to_its_words_in_the_right_page(tmp_path: Path) -> None:
     case = make_case()
     out = tmp_path / "report.html"
-    write_report(case, out, settings=ONE_PER_PAGE)
+    write_report(case, out, settings=DOCS_ONLY)
     main = _tree(out)
     hrefs = [a.get("href") for a in main.xpath("//a[@href]")]
     into_pages = [h for h in hrefs if h.startswith("report_files/")]
@@ -113,14 +115,15 @@ def test_redaction_holds_in_the_report_and_every_page_file(tmp_path: Path, withh
     case = _shelved(hostile_case())
     written = write_report(case, tmp_path / "report.html", redact=True, withhold_testimony=withhold,
                            settings=ONE_PER_PAGE)
-    assert len(written) == 4
+    # The report, its 3 document pages, and its 5 quotes and 8 entities two a page.
+    assert len(written) == 1 + 3 + 3 + 4
     pages_text = ""
     for path in written:
         page = path.read_text(encoding="utf-8")
         visible = html.unescape(page).casefold()
         for name in PROTECTED_NAMES:
             assert name.casefold() not in visible, (path.name, name)
-        assert "redacted" in visible and "[witness 1]" in visible
+        assert "redacted" in visible
         if path != written[0]:
             assert 'id="redaction-notice"' in page and "REDACTED" in page
             pages_text += html.unescape(page)
@@ -128,6 +131,7 @@ def test_redaction_holds_in_the_report_and_every_page_file(tmp_path: Path, withh
     for words in ("They tied wires to my hands,", "At home, I didn't know calm,"):
         assert (words in pages_text) is not withhold
     assert ("[testimony withheld]" in pages_text) is withhold
+    assert "[Witness 1]" in pages_text and "[Witness 2]" in pages_text
     assert "Ramzan Kadyrov" in pages_text and "Guillaume Mélanie" in pages_text
 
 
@@ -163,8 +167,9 @@ def test_a_small_case_keeps_one_self_contained_file_and_the_options_force_either
 def test_fewer_pages_than_last_time_leave_no_stale_page(tmp_path: Path) -> None:
     out = tmp_path / "case-report.html"
     write_report(hostile_case(), out, settings=ONE_PER_PAGE)
-    assert len(list((tmp_path / "case-report_files").iterdir())) == 3
-    write_report(hostile_case(), out, settings=ReportSettings(paged_over_documents=1, documents_per_page=2))
+    assert len(list((tmp_path / "case-report_files").glob("docs-*.html"))) == 3
+    assert len(list((tmp_path / "case-report_files").glob("quotes-*.html"))) == 3
+    write_report(hostile_case(), out, settings=ReportSettings(paged_over_documents=1, documents_per_page=2, items_per_page=1000))
     assert sorted(p.name for p in (tmp_path / "case-report_files").iterdir()) == ["docs-0001.html", "docs-0002.html"]
     assert len(_tree(tmp_path / "case-report_files" / "docs-0001.html").xpath("//article")) == 2
 
@@ -181,7 +186,7 @@ def test_the_api_and_cli_write_pages_for_a_case_file(built: tuple, tmp_path: Pat
     from corroborator.cli import cli
 
     path, _, loaded = built
-    out = api.write_report(path, tmp_path / "r.html", settings=ReportSettings(0, 1))
+    out = api.write_report(path, tmp_path / "r.html", settings=ReportSettings(0, 1, 1000))
     assert out == tmp_path / "r.html"
     assert len(list((tmp_path / "r_files").iterdir())) == len(loaded.documents)
     result = CliRunner().invoke(cli, ["report", str(path), "-o", str(tmp_path / "one.html"), "--paged"])
@@ -190,3 +195,31 @@ def test_the_api_and_cli_write_pages_for_a_case_file(built: tuple, tmp_path: Pat
     result = CliRunner().invoke(cli, ["report", str(path), "-o", str(tmp_path / "one.html"), "--single-file"])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "one_files").exists() and _tree(tmp_path / "one.html").xpath("//article")
+
+
+def test_the_long_lists_go_to_page_files_whose_citations_lead_to_the_words(tmp_path: Path) -> None:
+    case = make_case()
+    out = tmp_path / "report.html"
+    written = write_report(case, out, settings=ONE_PER_PAGE)
+    folder = tmp_path / "report_files"
+    assert sorted(p.name for p in folder.glob("quotes-*.html")) == ["quotes-0001.html", "quotes-0002.html",
+                                                                    "quotes-0003.html"]
+    assert not list(folder.glob("figures-*.html"))  # two figures: they stay in the report
+    main = _tree(out)
+    assert [a.get("href") for a in main.get_element_by_id("quotes").xpath(".//a")] == [
+        f"report_files/quotes-000{n}.html" for n in (1, 2, 3)]
+    assert not main.get_element_by_id("quotes").xpath(".//blockquote")
+    assert len(main.get_element_by_id("figures").xpath(".//tbody/tr")) == 2
+    # Every quote is on its page, in order, and its citation (relative to the folder) leads to its words.
+    shown = []
+    for page in sorted(folder.glob("quotes-*.html")):
+        tree = _tree(page)
+        for block in tree.xpath("//blockquote"):
+            href = block.xpath(".//a[@class='cite']")[0].get("href")
+            assert href.startswith("docs-000")
+            target, _, anchor = href.partition("#")
+            shown.append((block.xpath(".//p")[0].text_content(),
+                          _tree(folder / target).get_element_by_id(anchor).text_content()))
+        assert {a.get("href") for a in tree.xpath("//header//a")} >= {"../report.html"}
+    assert shown == [(q.mention.text, q.mention.text) for q in case.quotes]
+    assert set(written) >= set(folder.glob("*.html"))

@@ -384,10 +384,13 @@ class ReportSettings:
             documents are in separate page files beside it; a smaller case gets one
             self-contained file.
         documents_per_page: Documents per page file of a paged report.
+        items_per_page: Figures, quotes, dated events or entities per page file of a
+            paged report (its long lists go to page files too).
     """
 
     paged_over_documents: int = _bounded(0)
     documents_per_page: int = _bounded(1)
+    items_per_page: int = _bounded(1)
 
 
 _PACKAGED = tomllib.loads(resources.files("corroborator").joinpath("defaults.toml").read_text(encoding="utf-8"))

@@ -273,9 +273,31 @@ def _claim_ids(v: Any) -> list[Any]:
     return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
 
 
+def _lists(case: Case, w: Witnesses, cites: _Cites) -> dict[str, _Lazy]:
+    """The long lists of the report (figures, quotes, dated events, entities), each item made as it is read."""
+    entities = {e.id: e for e in case.entities}
+    return {
+        "entities": _Lazy(sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name)), lambda e: {
+                      "name": _entity_name(e, w), "type": e.type, "protected": e.protected,
+                      "aliases": [] if e.protected else list(e.aliases), "count": len(e.mention_ids),
+                      "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}),
+        "quotes": _Lazy(case.quotes, lambda q: {
+                    "text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
+                    "reported_by": q.reported_by, "cite": cites.link(q.mention), "review": _review(case, q.mention.id)}),
+        "figures": _Lazy(case.figures, lambda f: {
+                     "text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
+                     "subject": f.subject, "attributed_to": f.attributed_to, "when": f.when,
+                     "cite": cites.link(f.mention), "review": _review(case, f.mention.id)}),
+        "events": _Lazy(sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id)),
+                        lambda e: _event(e, case, cites)),
+    }
+
+
 def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, Any] | None = None,
-             pages: list[_Page] | None = None) -> tuple[dict[str, Any], _Marks, _Cites]:
-    """Everything the template shows, as plain values; with ``pages``, the documents go to those pages."""
+             pages: list[_Page] | None = None, list_pages: Mapping[str, list[_Page]] | None = None,
+             ) -> tuple[dict[str, Any], _Marks, _Cites]:
+    """Everything the template shows, as plain values; with ``pages``, the documents go to those pages,
+    with ``list_pages`` the long lists (figures, quotes, events, entities) to theirs."""
     cites = _Cites(docs={d.id: d for d in case.documents},
                    files={d.id: p.href for p in pages or () for d in p.documents})
     # Figure mentions are looked up by id (under redaction their offsets move), so the briefing needs them all.
@@ -289,11 +311,12 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
         documents = []
         cites.marks = marks
     figures = {f.mention.id: f for f in case.figures}
-    entities = {e.id: e for e in case.entities}
     claim_anchor = {c.id: "claim-" + _UNSAFE_ID.sub("_", c.id) for c in case.claims}
     totals = [_total(kind, t, case, cites, claim_anchor, w) for kind, t in sorted(case.totals.items())]
     return {
         "doc_pages": [{"href": p.href, "first": p.first, "last": p.last} for p in pages or ()],
+        "list_pages": {kind: [{"href": p.href, "first": p.first, "last": p.last} for p in found]
+                       for kind, found in (list_pages or {}).items()},
         "generated_by": generated_by(),
         "redacted": redacted,
         "notice": notice or redaction_notice(redacted=redacted),
@@ -313,22 +336,10 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
                     "figures": [cites.link(figures[f].mention) for f in case.cited_figures(c) if f in figures],
                     "copies": len(c.figure_ids) - len(case.cited_figures(c))}),
         "documents": documents,
-        "entities": _Lazy(sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name)), lambda e: {
-                      "name": _entity_name(e, w), "type": e.type, "protected": e.protected,
-                      "aliases": [] if e.protected else list(e.aliases), "count": len(e.mention_ids),
-                      "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}),
-        "quotes": _Lazy(case.quotes, lambda q: {
-                    "text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
-                    "reported_by": q.reported_by, "cite": cites.link(q.mention), "review": _review(case, q.mention.id)}),
-        "figures": _Lazy(case.figures, lambda f: {
-                     "text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
-                     "subject": f.subject, "attributed_to": f.attributed_to, "when": f.when,
-                     "cite": cites.link(f.mention), "review": _review(case, f.mention.id)}),
         "rejected": [{"text": case.mentions[i].text if i in case.mentions else i, "review": _review(case, i),
                       "cite": cites.link(case.mentions[i]) if i in case.mentions else None}
                      for i, r in sorted(case.reviews.items()) if r.get("status") == "rejected"],
-        "events": _Lazy(sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id)),
-                        lambda e: _event(e, case, cites)),
+        **_lists(case, w, cites),
     }, marks, cites
 
 

@@ -15,18 +15,20 @@ from __future__ import annotations
 import html
 import logging
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from corroborator.model import Case
 from corroborator.outputs.redact import assign_pseudonyms, redact_case, redaction_check, redaction_notice
-from corroborator.outputs.report import _Cites, _context, _documents, _environment, _Page, generated_by, render_report
+from corroborator.outputs.report import (
+    _Cites, _context, _documents, _environment, _Lazy, _lists, _Page, generated_by, render_report)
 from corroborator.settings import REPORT_DEFAULTS, ReportSettings
 
 logger = logging.getLogger(__name__)
 
-#: How the page files of the documents are named inside the report's folder.
-PAGE_GLOB = "docs-*.html"
+#: How the page files are named inside the report's folder.
+PAGE_GLOBS = ("docs-*.html", "figures-*.html", "quotes-*.html", "events-*.html", "entities-*.html")
 
 
 def pages_folder(out: Path) -> Path:
@@ -71,8 +73,13 @@ def write_report(case: Case, out: Path, *, redact: bool = False, withhold_testim
                               witnesses=None if redact else assign_pseudonyms(case).count)
     check = redaction_check(case, where="HTML report", withhold_testimony=withhold_testimony) if redact else None
     shown = redact_case(case, withhold_testimony=withhold_testimony) if redact else case
-    pages = _pages(shown, folder.name, settings.documents_per_page)
-    context, marks, cites = _context(shown, assign_pseudonyms(shown), redacted=redact, notice=notice, pages=pages)
+    w = assign_pseudonyms(shown)
+    pages = _pages(shown.documents, f"{folder.name}/docs", settings.documents_per_page)
+    sizes = {"figures": len(shown.figures), "quotes": len(shown.quotes), "events": len(shown.events),
+             "entities": len(shown.entities)}
+    list_pages = {kind: _pages(range(n), f"{folder.name}/{kind}", settings.items_per_page)
+                  for kind, n in sizes.items() if n > settings.items_per_page}
+    context, marks, cites = _context(shown, w, redacted=redact, notice=notice, pages=pages, list_pages=list_pages)
     written: dict[Path, Path] = {}
     try:
         _write_chunks(out, _environment().get_template("report.html").generate(**context), check, written)
@@ -80,14 +87,22 @@ def write_report(case: Case, out: Path, *, redact: bool = False, withhold_testim
         # Inside the folder, a page links to another by its file name.
         files = {doc_id: href.rsplit("/", 1)[-1] for doc_id, href in cites.files.items()}
         template = _environment().get_template("report_docs.html")
-        for i, page in enumerate(pages):
-            text = template.render(
-                documents=_documents(page.documents, marks, _Cites(files=files)), first=page.first, last=page.last,
-                total=len(shown.documents), redacted=redact, notice=notice, report=f"../{out.name}",
-                previous=pages[i - 1].href.rsplit("/", 1)[-1] if i else None,
-                next=pages[i + 1].href.rsplit("/", 1)[-1] if i + 1 < len(pages) else None,
-                generated_by=generated_by())
+        common = {"redacted": redact, "notice": notice, "report": f"../{out.name}", "generated_by": generated_by()}
+        for page, previous, following in _neighbours(pages):
+            text = template.render(documents=_documents(page.documents, marks, _Cites(files=files)),
+                                   first=page.first, last=page.last, total=len(shown.documents),
+                                   previous=previous, next=following, **common)
             _write_part(out.parent / page.href, text, check, written)
+        lists = _lists(shown, w, _Cites(docs=cites.docs, files=files, marks=marks))
+        template = _environment().get_template("report_list.html")
+        for kind, found in list_pages.items():
+            every = lists[kind]
+            for page, previous, following in _neighbours(found):
+                items = _Lazy(every.items[page.first - 1:page.last], every.make)
+                _write_chunks(out.parent / page.href, template.generate(
+                    kind=kind, section=_SECTIONS[kind][0], what=_SECTIONS[kind][1], items=items, first=page.first,
+                    last=page.last, total=sizes[kind], previous=previous, next=following, **common),
+                    check, written)
     except BaseException:
         for part in written.values():
             part.unlink(missing_ok=True)
@@ -97,13 +112,25 @@ def write_report(case: Case, out: Path, *, redact: bool = False, withhold_testim
     return _rename(written, folder)
 
 
-def _pages(case: Case, folder: str, per_page: int) -> list[_Page]:
-    """The document pages of a case, in the report's order of documents."""
-    docs = case.documents
-    count = math.ceil(len(docs) / per_page)
+#: Where each long list of a paged report goes: the section id of its page, and what it holds.
+_SECTIONS = {"figures": ("figures", "figures"), "quotes": ("quotes", "quotes"),
+             "events": ("timeline", "dated events"), "entities": ("entities", "entities")}
+
+
+def _pages(items: Sequence[Any], prefix: str, per_page: int) -> list[_Page]:
+    """Pages of ``per_page`` items each, named ``<prefix>-0001.html`` ...; document pages keep their documents."""
+    count = math.ceil(len(items) / per_page)
     width = max(4, len(str(count)))
-    return [_Page(f"{folder}/docs-{n + 1:0{width}d}.html", n * per_page + 1, min(len(docs), (n + 1) * per_page),
-                  docs[n * per_page:(n + 1) * per_page]) for n in range(count)]
+    return [_Page(f"{prefix}-{n + 1:0{width}d}.html", n * per_page + 1, min(len(items), (n + 1) * per_page),
+                  list(items[n * per_page:(n + 1) * per_page]) if not isinstance(items, range) else [])
+            for n in range(count)]
+
+
+def _neighbours(pages: list[_Page]) -> Iterator[tuple[_Page, str | None, str | None]]:
+    """Each page with the file names of the pages before and after it."""
+    for i, page in enumerate(pages):
+        yield (page, pages[i - 1].href.rsplit("/", 1)[-1] if i else None,
+               pages[i + 1].href.rsplit("/", 1)[-1] if i + 1 < len(pages) else None)
 
 
 def _write_part(path: Path, text: str, check: Callable[[str], None] | None, written: dict[Path, Path]) -> None:
@@ -168,7 +195,7 @@ def _rename(written: dict[Path, Path], folder: Path) -> list[Path]:
     for path, part in written.items():
         part.replace(path)
     if folder.is_dir():
-        for stale in folder.glob(PAGE_GLOB):
+        for stale in (p for pattern in PAGE_GLOBS for p in folder.glob(pattern)):
             if stale not in written:
                 stale.unlink()
         if not any(folder.iterdir()):
