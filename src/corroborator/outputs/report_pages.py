@@ -3,10 +3,12 @@ whose documents are in page files beside it.
 
 A small case (at most ``ReportSettings.paged_over_documents`` documents) keeps the one
 self-contained file of :func:`~corroborator.outputs.report.render_report`. A larger one
-gets the same report page (notice, briefing, charts, totals, claims, timeline, ...)
+gets the same report page (notice, briefing, charts, summary, totals, claims, sources)
 without the document texts, and its documents in ``<name>_files/docs-0001.html`` ...
-(``documents_per_page`` each), made and written one page at a time. Every citation of
-the report links to its exact characters in the page file that holds them; each page
+(``documents_per_page`` each); a long list (figures, quotes, dated events, entities:
+more than ``items_per_page``) goes to ``figures-0001.html`` ... beside them. Pages are
+made and written one at a time, the report page as its template makes it. Every
+citation links to its exact characters in the page file that holds them; each page
 carries the redaction notice and is checked for protected names like the report.
 """
 
@@ -43,7 +45,7 @@ def is_paged(case: Case, settings: ReportSettings = REPORT_DEFAULTS) -> bool:
 
 def write_report(case: Case, out: Path, *, redact: bool = False, withhold_testimony: bool = False,
                  paged: bool | None = None, settings: ReportSettings = REPORT_DEFAULTS) -> list[Path]:
-    """Write the HTML report of a case: one file, or the report and its document pages.
+    """Write the HTML report of a case: one file, or the report and its pages (documents, long lists).
 
     Args:
         case: The case in memory.
@@ -53,7 +55,7 @@ def write_report(case: Case, out: Path, *, redact: bool = False, withhold_testim
         withhold_testimony: Also withhold the words of protected testimony (implies ``redact``).
         paged: True or False forces document pages or one self-contained file; None
             decides by the case's size (:func:`is_paged`).
-        settings: The threshold and the documents per page.
+        settings: The threshold, the documents and the list items per page.
 
     Returns:
         The files written, the report first. Page files of an earlier report at the
