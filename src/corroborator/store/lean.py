@@ -29,6 +29,8 @@ _NO_ATTRS: dict[str, Any] = {}
 #: The fields of a document other than its text, set one by one on a shelved document.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "text")
 _SLOT = {name: Document.__dict__[name] for name in _FIELDS}
+#: Fields whose few distinct values repeat over a case's documents.
+_SHARED = ("media_type", "outlet", "author", "published", "language")
 
 
 class TextShelf:
@@ -103,6 +105,13 @@ def shelved(doc: Document, shelf: TextShelf) -> ShelvedDocument:
     lean = object.__new__(ShelvedDocument)
     for name in _FIELDS:
         _SLOT[name].__set__(lean, getattr(doc, name))
+    # Many documents share an outlet, a type, a date; a document's id is usually its sha256: one string each.
+    for name in _SHARED:
+        value = getattr(doc, name)
+        if isinstance(value, str):
+            _SLOT[name].__set__(lean, sys.intern(value))
+    if doc.sha256 == doc.id:
+        _SLOT["sha256"].__set__(lean, doc.id)
     ShelvedDocument.__dict__["_shelf"].__set__(lean, shelf)
     return lean
 
