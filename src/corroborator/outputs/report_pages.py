@@ -23,8 +23,8 @@ from typing import Any
 
 from corroborator.model import Case
 from corroborator.outputs.redact import assign_pseudonyms, redact_case, redaction_check, redaction_notice
-from corroborator.outputs.report import (
-    _Cites, _context, _documents, _environment, _Lazy, _lists, _Page, generated_by, render_report)
+from corroborator.outputs._documents import _Cites, _documents, _Page
+from corroborator.outputs.report import _context, _environment, _Lazy, _lists, generated_by, render_report
 from corroborator.settings import REPORT_DEFAULTS, ReportSettings
 
 logger = logging.getLogger(__name__)
