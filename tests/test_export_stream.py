@@ -135,3 +135,10 @@ def test_a_case_file_loads_the_same_with_texts_shelved(built: tuple) -> None:
     assert json.loads(_whole(case_to_dict(lean))) == json.loads(_whole(case_to_dict(loaded)))
     redacted = redact_case(lean)
     assert case_to_dict(redacted) == case_to_dict(redact_case(loaded))
+
+
+def test_a_shelved_document_equals_and_hashes_like_the_plain_one() -> None:
+    plain = make_case().documents[0]
+    lean = shelved(plain, TextShelf())
+    assert lean == plain and plain == lean and hash(lean) == hash(plain) and {plain, lean} == {plain}
+    assert lean != dataclasses.replace(plain, title="other") and lean != shelved(make_case().documents[1], TextShelf())

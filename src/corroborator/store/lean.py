@@ -27,7 +27,8 @@ from corroborator.store._rows import DOCUMENT_COLUMNS, document, mention, rows
 FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by", "hit", "single", "aggregate", "persons")
 _NO_ATTRS: dict[str, Any] = {}
 #: The fields of a document other than its text, set one by one on a shelved document.
-_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "text")
+_ALL_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+_FIELDS = tuple(name for name in _ALL_FIELDS if name != "text")
 _SLOT = {name: Document.__dict__[name] for name in _FIELDS}
 #: Fields whose few distinct values repeat over a case's documents.
 _SHARED = ("media_type", "outlet", "author", "published", "language")
@@ -81,7 +82,19 @@ class ShelvedDocument(Document):
         return self._shelf.text(self.id)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Document, tuple(getattr(self, f.name) for f in dataclasses.fields(Document))
+        return Document, _values(self)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to the plain document it stands for, as to another shelved one.
+        return _values(self) == _values(other) if isinstance(other, Document) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_values(self))  # a frozen dataclass's hash: that of its values in order
+
+
+def _values(doc: Document) -> tuple[Any, ...]:
+    """A document's field values in order (its text unpacked)."""
+    return tuple(getattr(doc, name) for name in _ALL_FIELDS)
 
 
 def replace_document(doc: Document, shelf: TextShelf | None = None, **changes: Any) -> Document:
