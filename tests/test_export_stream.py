@@ -142,3 +142,25 @@ def test_a_shelved_document_equals_and_hashes_like_the_plain_one() -> None:
     lean = shelved(plain, TextShelf())
     assert lean == plain and plain == lean and hash(lean) == hash(plain) and {plain, lean} == {plain}
     assert lean != dataclasses.replace(plain, title="other") and lean != shelved(make_case().documents[1], TextShelf())
+
+
+@pytest.mark.parametrize("fmt", ["json", "md"])
+def test_an_export_into_a_stream_is_the_text_it_returns(fmt: str) -> None:
+    stream = io.StringIO()
+    for redact in (False, True):
+        stream.seek(0)
+        stream.truncate()
+        assert export(make_case(), fmt, stream=stream, redact=redact) == ""
+        assert stream.getvalue() == export(make_case(), fmt, redact=redact) and len(stream.getvalue()) > 1000
+
+
+def test_the_cli_streams_the_json_export_to_standard_output(built: tuple) -> None:
+    from click.testing import CliRunner
+
+    from corroborator.cli import cli
+
+    path = built[0]
+    result = CliRunner().invoke(cli, ["export", str(path), "--redact"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == api.export_case(path, "json", redact=True)
+    assert json.loads(result.stdout)["redacted"] is True

@@ -6,6 +6,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from corroborator.model import Case
 from corroborator.outputs.export import export
@@ -88,7 +89,8 @@ def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "re
 
 
 def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.PathLike[str] | None = None, *,
-                redact: bool = False, withhold_testimony: bool = False, reviewed_only: bool = False) -> Path | str:
+                redact: bool = False, withhold_testimony: bool = False, reviewed_only: bool = False,
+                stream: TextIO | None = None) -> Path | str:
     """Export a case file as ``json``, ``csv`` (a folder of tables) or ``md``.
 
     ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
@@ -96,8 +98,12 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
     ``reviewed_only`` writes only what a person confirmed or corrected, with claims and
     totals made from those figures alone.
 
+    With ``out`` None and a ``stream`` (standard output), json and md are written into
+    the stream as they are made (see :func:`corroborator.outputs.export.export`).
+
     Returns:
-        The path written, or the exported text when ``out`` is None (json and md only).
+        The path written, or the exported text when ``out`` is None (json and md only;
+        ``""`` when written to ``stream``).
 
     Raises:
         ExportError: Unknown format, or csv without an output folder.
@@ -107,7 +113,7 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
         with open_case(case, read_only=True) as store:
             loaded = only_reviewed(loaded, case_settings(store))
     return export(loaded, fmt, Path(out) if out is not None else None, redact=redact,
-                  withhold_testimony=withhold_testimony, reviewed_only=reviewed_only)
+                  withhold_testimony=withhold_testimony, reviewed_only=reviewed_only, stream=stream)
 
 
 @dataclass(frozen=True)

@@ -154,12 +154,11 @@ def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, reviewe
     try:
         _warn_unfinished(case)
         result = api.export_case(case, fmt, output, redact=redact, withhold_testimony=withhold_testimony,
-                                 reviewed_only=reviewed_only)
+                                 reviewed_only=reviewed_only,
+                                 stream=click.get_text_stream("stdout") if output is None else None)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
-    if output is None:
-        click.echo(result, nl=False)
-    else:
+    if output is not None:
         click.echo(f"Exported: {Path(result).resolve()}", err=True)
 
 

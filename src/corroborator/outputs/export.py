@@ -566,7 +566,7 @@ def _entity_cites(case: Case, ids: tuple[str, ...], docs: Mapping[str, Document]
 
 
 def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = False,
-           withhold_testimony: bool = False, reviewed_only: bool = False) -> Path | str:
+           withhold_testimony: bool = False, reviewed_only: bool = False, stream: TextIO | None = None) -> Path | str:
     """Export a case in one format.
 
     Every format says at its top whether it is redacted and how: the JSON field
@@ -587,9 +587,13 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
         reviewed_only: ``case`` holds only what a person confirmed or corrected
             (:func:`corroborator.review.reviewed_only`); the export says so at its top
             (JSON ``reviewed_only``).
+        stream: With ``out`` None, write the export (json, md, html) into this open
+            text stream as it is made instead of returning it. Every piece is checked
+            before it goes out, so a redaction failure stops it with nothing protected
+            written, but what was written before stays.
 
     Returns:
-        The path written, or the text when ``out`` is None.
+        The path written, or the text when ``out`` is None (``""`` when written to ``stream``).
 
     Raises:
         ExportError: Unknown format, or ``csv`` without an output folder.
@@ -635,6 +639,9 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
 
         def write(stream: TextIO) -> None:
             _checked_write(stream, text, check)
+    if out is None and stream is not None:
+        write(stream)
+        return ""
     if out is None:
         buffer = io.StringIO()
         write(buffer)
