@@ -10,7 +10,7 @@ from typing import TextIO
 
 from corroborator.model import Case
 from corroborator.outputs.export import export
-from corroborator.outputs.report_pages import write_report as render_report_files
+from corroborator.outputs import report_pages
 from corroborator.review import apply_reviews, case_settings, load_reviews
 from corroborator.review import reviewed_only as only_reviewed
 from corroborator.settings import REPORT_DEFAULTS, ReportSettings
@@ -83,8 +83,8 @@ def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "re
         CaseFileError: The file is missing or not a case file.
         RedactionError: A protected name survived redaction (nothing is written).
     """
-    written = render_report_files(load_case(case, shelve_texts=True), Path(out), redact=redact,
-                                  withhold_testimony=withhold_testimony, paged=paged, settings=settings)
+    written = report_pages.write_report(load_case(case, shelve_texts=True), Path(out), redact=redact,
+                                        withhold_testimony=withhold_testimony, paged=paged, settings=settings)
     return written[0]
 
 
