@@ -6,6 +6,7 @@ process and prints the step's wall time and the peak resident memory of that pro
 
     .venv/bin/python bench/bench_scale.py                        # 10k and 100k
     .venv/bin/python bench/bench_scale.py --sizes 2000 --keep /tmp/scale
+    .venv/bin/python bench/bench_scale.py --witnesses 0.1 --redact    # protected testimony, redacted outputs
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from pathlib import Path
 STEPS = ("synth", "consolidate", "report", "export-json")
 
 
-def _step(step: str, case: Path, n_docs: int, out_dir: Path) -> None:
+def _step(step: str, case: Path, n_docs: int, out_dir: Path, witnesses: float = 0.0, redact: bool = False) -> None:
     """Run one step in this process and print its wall time and peak memory as JSON."""
     start = time.perf_counter()
     if step == "synth":
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from synth_case import write_case
-        write_case(n_docs, case)
+        write_case(n_docs, case, witnesses=witnesses)
     elif step == "consolidate":
         from corroborator.consolidate import consolidate
         from corroborator.settings import DEFAULTS
@@ -38,10 +39,10 @@ def _step(step: str, case: Path, n_docs: int, out_dir: Path) -> None:
             consolidate(store, DEFAULTS)
     elif step == "report":
         from corroborator import api
-        api.write_report(case, out_dir / "report.html")
+        api.write_report(case, out_dir / "report.html", redact=redact)
     elif step == "export-json":
         from corroborator import api
-        api.export_case(case, "json", out_dir / "export.json")
+        api.export_case(case, "json", out_dir / "export.json", redact=redact)
     else:
         raise SystemExit(f"unknown step {step!r}; one of {', '.join(STEPS)}")
     wall = time.perf_counter() - start
@@ -68,11 +69,14 @@ def main() -> None:
     parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
     parser.add_argument("--keep", type=Path, default=None,
                         help="Folder for the case files and outputs (kept; default: a temporary folder).")
+    parser.add_argument("--witnesses", type=float, default=0.0,
+                        help="Share of synthetic reports with a protected witness's testimony (e.g. 0.1).")
+    parser.add_argument("--redact", action="store_true", help="Write the report and the export redacted.")
     parser.add_argument("--child", nargs=4, metavar=("STEP", "CASE", "DOCS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         step, case, n_docs, out = args.child
-        _step(step, Path(case), int(n_docs), Path(out))
+        _step(step, Path(case), int(n_docs), Path(out), args.witnesses, args.redact)
         return
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     try:
@@ -82,8 +86,9 @@ def main() -> None:
             out_dir.mkdir(parents=True, exist_ok=True)
             case = out_dir / "case.duckdb"
             for step in args.steps:
-                done = subprocess.run([sys.executable, __file__, "--child", step, str(case), str(n), str(out_dir)],
-                                      capture_output=True, text=True)
+                options = ["--witnesses", str(args.witnesses)] + (["--redact"] if args.redact else [])
+                done = subprocess.run([sys.executable, __file__, *options, "--child", step, str(case), str(n),
+                                       str(out_dir)], capture_output=True, text=True)
                 if done.returncode != 0:
                     print(f"{n:>8} {step:12} failed: {done.stderr.strip().splitlines()[-1:]}")
                     continue
