@@ -78,3 +78,31 @@ def articles(n: int, seed: int = 7) -> Iterator[str]:
     rng = random.Random(seed)
     for _ in range(n):
         yield article(rng, paragraphs=rng.randint(6, 12))
+
+
+def _copy(rng: random.Random, text: str) -> str:
+    """A syndicated copy: another outlet's byline and footer, a sentence or two edited."""
+    lines = text.splitlines()
+    lines[1] = person(rng)
+    lines[-1] = f"© {rng.choice(OUTLETS)}. Distributed by {rng.choice(OUTLETS)}."
+    body = [i for i, line in enumerate(lines) if len(line) > 200]
+    for i in rng.sample(body, min(2, len(body))):
+        lines[i] = lines[i].replace(" declined to comment", " would not comment", 1)
+    return "\n".join(lines) + "\n"
+
+
+def corpus(n: int, seed: int = 7, copies: float = 0.15) -> Iterator[str]:
+    """``n`` reports of which about ``copies`` are near-duplicates (syndicated copies) of earlier ones.
+
+    Every report cites named groups and outlets ("according to the Evening Post"), so
+    provenance and entity resolution have cross-document work as well.
+    """
+    rng = random.Random(seed)
+    recent: list[str] = []
+    for _ in range(n):
+        if recent and rng.random() < copies:
+            yield _copy(rng, rng.choice(recent))
+            continue
+        text = article(rng, paragraphs=rng.randint(6, 12))
+        recent = (recent + [text])[-50:]
+        yield text

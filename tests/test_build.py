@@ -96,3 +96,11 @@ def test_build_redacted_sample_keeps_every_cited_span_exact(built_sample: Path) 
         assert docs[c["doc"]][c["start"]:c["end"]] == c["text"], c
     for name in ("Azmad", "Ahmed"):
         assert name.lower() not in json.dumps(data, ensure_ascii=False).lower()
+
+
+def test_a_report_twice_in_one_feed_is_one_document(tmp_path: Path) -> None:
+    line = '{"text": "Police in Riverton detained 12 protesters on Monday, the centre said."}'
+    other = '{"text": "Police in Eastvale detained 30 protesters on Tuesday, the centre said."}'
+    (tmp_path / "feed.jsonl").write_text("\n".join([line, other, line]) + "\n", encoding="utf-8")
+    summary = build([tmp_path / "feed.jsonl"], tmp_path / "case.duckdb")
+    assert summary.documents_added == 2 == summary.counts["documents"]

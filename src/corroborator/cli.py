@@ -11,8 +11,11 @@ import click
 import duckdb
 
 from corroborator import api
-from corroborator.engines.local import BuildOptions
+from corroborator.engines.local import BuildOptions, BuildSummary
 from corroborator.engines.local import build as run_build
+from corroborator.engines.spark import SparkOptions
+from corroborator.engines.spark import build as spark_build
+from corroborator.engines.spark import load_parquet as spark_load
 from corroborator.errors import CorroboratorError
 from corroborator.settings import load_settings
 from corroborator.store import DEFAULT_CASE, KEY_VARIABLE, is_encrypted, open_case, set_key_prompt
@@ -50,18 +53,28 @@ def _ask_key(path: Path, creating: bool) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--case", "case", default=DEFAULT_CASE, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The case file to create or extend.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Analyse in local processes, or on Apache Spark (PATHS may then be hdfs://, s3a:// or file: URIs).")
+@click.option("--master", default=None, help="Spark master URL with --engine spark (default local[2], "
+                                               "or what spark-submit gives).")
+@click.option("--parquet", default=None, help="With --engine spark: keep the Parquet dataset of the analysis here "
+                                              "(a folder, or an HDFS/S3 URI to load later with load-parquet).")
+@click.option("--partitions", type=click.IntRange(1), default=None,
+              help="With --engine spark: input partitions (default: 64 files each, two per core at least).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: by input size).")
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=32, show_default=True)
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A TOML file of settings to change (tables and keys as in the packaged defaults.toml).")
 @click.option("--encrypt", is_flag=True,
               help=f"Create the case file encrypted (AES-GCM); the key comes from ${KEY_VARIABLE} or is asked for.")
-def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: int, config: Path | None,
-          encrypt: bool) -> None:
+def build(paths: tuple[str, ...], case: Path, engine: str, master: str | None, parquet: str | None,
+          partitions: int | None, workers: int | None, batch_size: int, config: Path | None, encrypt: bool) -> None:
     """Build or extend CASE from report files and folders (read recursively)."""
+    if engine != "spark" and (master or parquet or partitions):
+        raise click.UsageError("--master, --parquet and --partitions go with --engine spark")
     try:
         settings = load_settings(config)
         if encrypt:
@@ -80,8 +93,11 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
             bar.update(done - bar.pos)
 
     try:
-        summary = run_build(paths, case, BuildOptions(workers=workers, batch_size=batch_size, progress=progress,
-                                                      settings=settings))
+        options = BuildOptions(workers=workers, batch_size=batch_size, progress=progress, settings=settings)
+        if engine == "spark":
+            summary = spark_build(paths, case, options, SparkOptions.given(master, parquet, partitions))
+        else:
+            summary = run_build(paths, case, options)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     except duckdb.Error as exc:
@@ -91,6 +107,28 @@ def build(paths: tuple[Path, ...], case: Path, workers: int | None, batch_size: 
     finally:
         if bar is not None:
             bar.render_finish()
+    _print_summary(summary)
+
+
+
+@cli.command("load-parquet")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--case", "case", default=DEFAULT_CASE, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The case file to create or extend.")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The settings the dataset was analysed with (a TOML file, as for build).")
+def load_parquet(folder: Path, case: Path, config: Path | None) -> None:
+    """Load the Parquet dataset of a Spark build (`build --engine spark --parquet`) into CASE, then consolidate."""
+    try:
+        summary = spark_load(folder, case, BuildOptions(settings=load_settings(config)))
+    except CorroboratorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except duckdb.Error as exc:
+        raise click.ClickException(f"{folder}: the dataset could not be loaded into {case} ({exc})") from exc
+    _print_summary(summary)
+
+def _print_summary(summary: BuildSummary) -> None:
+    """What a build did, for the reader: counts on standard output, every skip and problem on standard error."""
     counts = summary.counts
     click.echo(f"Case file: {summary.case.resolve()}")
     click.echo(f"Inputs: {len(summary.read)} read, {len(summary.unchanged)} unchanged, "

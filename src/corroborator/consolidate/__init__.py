@@ -77,6 +77,7 @@ __all__ = [
     "speaker_entities",
     "stored_artefacts",
     "timeline_series",
+    "with_duplicates",
 ]
 
 
@@ -195,6 +196,24 @@ CASE_STAGES = Registry([
 ])
 
 
+def with_duplicates(links: Sequence[DuplicateLink], registry: Registry | None = None) -> Registry:
+    """``registry`` (:data:`CASE_STAGES`) with the near-duplicates step giving ``links``, found elsewhere.
+
+    The step keeps its name, requirements and results: it emits ``links`` and hands on
+    each copy's original, as :func:`find_duplicates` over the same documents would.
+    """
+    registry = registry or CASE_STAGES
+    name = "duplicates.minhash.v1"
+    found = sorted(links, key=lambda link: (link.original_id, link.doc_id))
+
+    def given(work: CaseWork, settings: Settings) -> None:
+        logger.info("%d documents are near-duplicates of another (found by the engine)", len(found))
+        work.emit("duplicates", found)
+        work.put("duplicates", original_of(found))
+
+    return Registry(dataclasses.replace(s, func=given) if s.name == name else s for s in registry)
+
+
 def stored_artefacts(settings: Settings = DEFAULTS) -> tuple[str, ...]:
     """What the case holds for the case steps to read: the documents and what the document stages provide."""
     provided = [artefact for stage in plan_stages(settings) for artefact in stage.provides]
@@ -281,7 +300,7 @@ def _origin(mention_id: str, kind: str, p: Provenance) -> Origin:
 
 
 def consolidate(store: CaseStore, settings: Settings = DEFAULTS,
-                finish: Callable[[], None] | None = None) -> None:
+                finish: Callable[[], None] | None = None, registry: Registry | None = None) -> None:
     """Recompute the case-wide results from the stored documents and mentions and save them.
 
     One transaction: the previous results are replaced as a whole or not at all (the
@@ -296,11 +315,14 @@ def consolidate(store: CaseStore, settings: Settings = DEFAULTS,
         settings: Which case steps run and their thresholds.
         finish: Called inside the transaction once every result is written (a build
             records itself there, so the results and their record commit together).
+        registry: Where the steps' names are looked up; by default :data:`CASE_STAGES`
+            (a distributed engine passes one where some steps give results it computed,
+            see :func:`with_duplicates`).
 
     Raises:
         RegistryError: ``settings.stages.case`` names steps that cannot run (before anything is changed).
     """
-    plan = plan_case(settings)
+    plan = plan_case(settings, registry=registry)
     digest = settings.digest()
     store.phases.started(CONSOLIDATE, digest)
     with ConsolidationWriter(store) as writer:

@@ -197,3 +197,13 @@ def _credited(doc: Document, group: list[Document]) -> bool:
 def original_of(links: Iterable[DuplicateLink]) -> dict[str, str]:
     """Map each copy's id to its original's id."""
     return {link.doc_id: link.original_id for link in links}
+
+
+def candidate_bands(threshold: float, num_perm: int) -> list[tuple[int, int]]:
+    """The slices of a signature that pick candidate pairs at ``threshold`` (the LSH index's bands).
+
+    Two documents are candidates when their signatures agree on every value of one band;
+    an engine that bands signatures itself (Spark) uses these, so it picks exactly the
+    pairs :func:`find_duplicates` compares.
+    """
+    return [(int(start), int(end)) for start, end in _candidate_index(threshold, num_perm).hashranges]

@@ -48,7 +48,7 @@ from corroborator.consolidate import consolidate, plan_case
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
-from corroborator.registry import require
+from corroborator.registry import Registry, require
 from corroborator.settings import DEFAULTS, Settings
 from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
 
@@ -164,13 +164,8 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
     Raises:
         RegistryError: The settings name stages that cannot run.
     """
-    options = options or BuildOptions()
-    settings = options.effective_settings()
-    if options.ingest is None:
-        options = replace(options, ingest=IngestOptions.from_settings(settings.ingest))
     # A stage list that cannot run, or that leaves witnesses unprotected, fails before anything is read.
-    require(plan_stages(settings), DOCUMENT_ALWAYS, "stages.document")
-    require(plan_case(settings), CASE_ALWAYS, "stages.case")
+    options, settings = start_build(options)
     summary = BuildSummary(case=Path(case), settings=settings)
     files: list[Path] = []
     for path in paths:
@@ -191,36 +186,63 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
             summary.problems.extend((ex.document.path, str(p)) for ex in extractions for p in ex.problems)
             summary.no_extraction.extend((ex.document.path, ex.document.language or "")
                                          for ex in extractions if ex.no_extraction is not None)
-        store.record_inputs(
-            [(p, "read", None) for p in summary.read]
-            + [(p, "unchanged", None) for p in summary.unchanged]
-            + [(p, "skipped", r) for p, r in summary.listed_skipped]
-        )
-        digest, previous = summary.settings_digest, summary.previous_settings_digest
-        other_settings = previous is not None and previous != digest
-        # What earlier builds left unfinished (a crash) counts as much as what this one added.
-        pending = store.phases.pending()
-        if pending.consolidation and not summary.documents_added:
-            logger.info("%s: finishing an interrupted build: %d document(s) not consolidated%s", store.path,
-                        pending.unconsolidated, ", consolidation interrupted" if pending.interrupted else "")
-        if pending.consolidation or not store.counts()["entities"] or other_settings:
-            recorded = pending.consolidation or other_settings or previous is None
-
-            def record() -> None:
-                if recorded:
-                    store.builds.record(digest, settings.to_json(), documents_added=pending.unconsolidated,
-                                        consolidated=True, in_transaction=True)
-
-            consolidate(store, settings, record)
-            summary.consolidated = True
-        if other_settings and had_documents:
-            _warn(summary, _other_settings_warning(store, summary, had_documents))
-        elif previous is None and had_documents and summary.documents_added:
-            _warn(summary, f"{store.path}: the case file records no settings (built by an earlier Corroborator): "
-                           f"the {had_documents} document(s) already in it were analysed with settings that are not "
-                           f"known, the {summary.documents_added} new one(s) with these ({digest[:12]})")
-        summary.counts = store.counts()
+        finish_build(store, summary, settings, had_documents)
     return summary
+
+
+def start_build(options: BuildOptions | None) -> tuple[BuildOptions, Settings]:
+    """The options and settings a build runs with; fails before anything is read if the stages cannot run.
+
+    Raises:
+        RegistryError: The settings name stages that cannot run, or leave witnesses unprotected.
+    """
+    options = options or BuildOptions()
+    settings = options.effective_settings()
+    if options.ingest is None:
+        options = replace(options, ingest=IngestOptions.from_settings(settings.ingest))
+    require(plan_stages(settings), DOCUMENT_ALWAYS, "stages.document")
+    require(plan_case(settings), CASE_ALWAYS, "stages.case")
+    return options, settings
+
+
+def finish_build(store: CaseStore, summary: BuildSummary, settings: Settings, had_documents: int,
+                 case_stages: Callable[[], Registry] | None = None) -> None:
+    """What every engine does once the documents are stored: record the inputs, consolidate, warn, count.
+
+    Consolidation runs when documents were added, an earlier build left it unfinished, the
+    case has no case-wide results yet, or the settings changed. ``case_stages`` gives the
+    registry its steps come from (called only when it runs; by default
+    :data:`~corroborator.consolidate.CASE_STAGES`).
+    """
+    store.record_inputs(
+        [(p, "read", None) for p in summary.read]
+        + [(p, "unchanged", None) for p in summary.unchanged]
+        + [(p, "skipped", r) for p, r in summary.listed_skipped]
+    )
+    digest, previous = summary.settings_digest, summary.previous_settings_digest
+    other_settings = previous is not None and previous != digest
+    # What earlier builds left unfinished (a crash) counts as much as what this one added.
+    pending = store.phases.pending()
+    if pending.consolidation and not summary.documents_added:
+        logger.info("%s: finishing an interrupted build: %d document(s) not consolidated%s", store.path,
+                    pending.unconsolidated, ", consolidation interrupted" if pending.interrupted else "")
+    if pending.consolidation or not store.counts()["entities"] or other_settings:
+        recorded = pending.consolidation or other_settings or previous is None
+
+        def record() -> None:
+            if recorded:
+                store.builds.record(digest, settings.to_json(), documents_added=pending.unconsolidated,
+                                    consolidated=True, in_transaction=True)
+
+        consolidate(store, settings, record, case_stages() if case_stages is not None else None)
+        summary.consolidated = True
+    if other_settings and had_documents:
+        _warn(summary, _other_settings_warning(store, summary, had_documents))
+    elif previous is None and had_documents and summary.documents_added:
+        _warn(summary, f"{store.path}: the case file records no settings (built by an earlier Corroborator): "
+                       f"the {had_documents} document(s) already in it were analysed with settings that are not "
+                       f"known, the {summary.documents_added} new one(s) with these ({digest[:12]})")
+    summary.counts = store.counts()
 
 
 def _other_settings_warning(store: CaseStore, summary: BuildSummary, had_documents: int) -> str:
@@ -255,8 +277,11 @@ def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,
             if result.not_read_problem is not None:
                 summary.not_read_lines.append((str(path), result.not_read_problem))
             crashpoints.reached("ingest")
-            fresh = [d for d in result.documents if d.id not in known]
-            known.update(d.id for d in fresh)
+            fresh = []
+            for d in result.documents:  # a report twice in one file (a feed) is one document
+                if d.id not in known:
+                    known.add(d.id)
+                    fresh.append(d)
             (summary.read if fresh else summary.unchanged).append(str(path))
             batch.extend(fresh)
         if options.progress:

@@ -27,6 +27,7 @@ from corroborator.ingest.files import (
     capped_lines,
     check_regular,
     open_regular,
+    opened,
     read_capped,
     time_limit,
 )
@@ -138,7 +139,7 @@ def media_type_of(path: Path) -> str | None:
     return MEDIA_TYPES.get(path.suffix.lower())
 
 
-def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResult:
+def read_documents(path: Path, options: IngestOptions | None = None, *, content: bytes | None = None) -> ReadResult:
     """Read one file into its documents (one, one per line of a ``.jsonl`` file, or one per
     HTML page of a WARC archive).
 
@@ -151,18 +152,22 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
             or device), empty, binary, undecodable, too large, too slow to read
             (``max_seconds``), unreadable, or holds no usable text; a PDF is broken,
             encrypted or has no text layer; a ``.gz`` file is no WARC archive.
+
+    ``content``, when given, are the file's bytes, already read (by a distributed engine's
+    executor, from HDFS or S3): the file is not opened, and everything else is the same.
     """
     options = options or IngestOptions()
-    status = check_regular(path)  # before anything else: a FIFO is never opened
+    # Before anything else: a FIFO is never opened.
+    size = check_regular(path).st_size if content is None else len(content)
     media_type = media_type_of(path)
     if media_type is None:
         known = ", ".join(sorted(MEDIA_TYPES))
         raise InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; readable types: {known}")
-    if status.st_size == 0:
+    if size == 0:
         raise InputError(str(path), "empty file")
     try:
         with time_limit(options.max_seconds) as deadline:
-            return _read(path, media_type, status.st_size, options, deadline)
+            return _read(path, media_type, size, options, deadline, content)
     except ReadTimeout:
         logger.warning("%s: reading took over %g s; skipped", path, options.max_seconds)
         raise InputError(str(path), f"reading took longer than {options.max_seconds:g} s "
@@ -171,19 +176,20 @@ def read_documents(path: Path, options: IngestOptions | None = None) -> ReadResu
         raise InputError(str(path), "too deeply nested to read") from exc
 
 
-def _read(path: Path, media_type: str, size: int, options: IngestOptions, deadline: Deadline) -> ReadResult:
+def _read(path: Path, media_type: str, size: int, options: IngestOptions, deadline: Deadline,
+          content: bytes | None = None) -> ReadResult:
     """Read a regular file of a known media type (the body of :func:`read_documents`)."""
     name = str(path)
     if media_type in ("application/warc", "application/jsonl") and size > options.max_container_bytes:
         raise InputError(name, f"too large ({size:,} bytes; the limit ingest.max_container_bytes is "
                                f"{options.max_container_bytes:,})")
     if media_type == "application/warc":
-        read = read_warc(path, options.max_bytes, deadline)
+        read = read_warc(path, options.max_bytes, deadline, content=content)
         return ReadResult(read.documents, read.problems, dict(read.not_read), read.not_read_problem)
     if media_type != "application/jsonl" and size > options.max_bytes:
         raise InputError(name, f"too large ({size:,} bytes; the limit is {options.max_bytes:,})")
     try:
-        with open_regular(path) as fh:
+        with opened(path, content) as fh:
             if media_type == "application/jsonl":
                 return _read_jsonl(path, fh, options, deadline)
             raw = read_capped(fh, name, options.max_bytes, deadline)
@@ -232,6 +238,73 @@ def _read_jsonl(path: Path, fh: BinaryIO, options: IngestOptions, deadline: Dead
     if not documents:
         raise InputError(name, "no usable line: " + "; ".join(problems[:5]))
     return ReadResult(documents, problems)
+
+
+def jsonl_part(path: Path, start: int, end: int, options: IngestOptions | None = None, *, first_line: int = 1,
+               fh: BinaryIO | None = None) -> ReadResult:
+    """The documents of the lines of a UTF-8 ``.jsonl`` file that start in bytes ``[start, end)``.
+
+    ``start`` and ``end`` must be line starts (:func:`line_start`); ``first_line`` is the
+    number of the part's first line in the file, so documents and problems name the
+    lines as :func:`read_documents` does. A part with no usable line gives no documents
+    (and no error); the first part (``start == 0``) is checked for a binary file as a
+    whole file is. Lets an engine read one large file in parts, in parallel.
+
+    Raises:
+        InputError: The file cannot be read, or (first part) is binary.
+    """
+    options = options or IngestOptions()
+    name = str(path)
+    try:
+        with time_limit(options.max_seconds) as deadline, (fh or open_regular(path)) as stream:
+            stream.seek(start)
+            lines = [(first_line - 1 + n, line, length) for n, line, length in
+                     capped_lines(_Bounded(stream, end - start), options.max_line_bytes, deadline)]
+            if start == 0 and lines and lines[0][1] is not None and lines[0][1].startswith(b"\xef\xbb\xbf"):
+                lines[0] = (lines[0][0], lines[0][1][3:], lines[0][2] - 3)
+            first = next((line for _, line, _ in lines if line), b"")
+            if start == 0 and b"\x00" in first[:8192]:
+                raise InputError(name, "binary file (contains NUL bytes)")
+            documents, problems = _jsonl_documents(path, lines, "utf-8", options.max_line_bytes, deadline)
+    except ReadTimeout:
+        raise InputError(name, f"reading took longer than {options.max_seconds:g} s "
+                               "(the limit ingest.max_seconds)") from None
+    except OSError as exc:
+        raise InputError(name, f"unreadable ({exc.strerror or exc})") from exc
+    return ReadResult(documents, problems)
+
+
+def line_start(fh: BinaryIO, at: int) -> int:
+    """The first position at or after ``at`` where a line of the file starts (its size if none does)."""
+    if at <= 0:
+        return 0
+    fh.seek(at - 1)
+    position = at - 1
+    while chunk := fh.read(1 << 16):
+        found = chunk.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(chunk)
+    return position
+
+
+def count_lines(fh: BinaryIO, start: int, end: int, max_line_bytes: int) -> int:
+    """How many lines :func:`read_documents` numbers in bytes ``[start, end)`` (line starts) of a file."""
+    fh.seek(start)
+    return sum(1 for _ in capped_lines(_Bounded(fh, end - start), max_line_bytes))
+
+
+class _Bounded:
+    """At most ``limit`` bytes of a file, from where it stands."""
+
+    def __init__(self, fh: BinaryIO, limit: int) -> None:
+        self.fh, self.left = fh, limit
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.fh.read(size) if size > 0 else b""
+        self.left -= len(data)
+        return data
 
 
 def _jsonl_lines(raw: bytes, text: str, encoding: str) -> list[bytes]:

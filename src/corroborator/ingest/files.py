@@ -14,6 +14,7 @@ turns into a skipped input with its reason.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import signal
@@ -136,6 +137,11 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def opened(path: str | os.PathLike[str], content: bytes | None = None) -> BinaryIO:
+    """``content`` as a file when given (bytes read elsewhere), else the regular file at ``path``."""
+    return io.BytesIO(content) if content is not None else open_regular(path)
 
 
 def read_capped(fh: BinaryIO, name: str, max_bytes: int, deadline: Deadline = NO_DEADLINE) -> bytes:

@@ -35,7 +35,7 @@ from typing import IO, Any
 
 from corroborator.analyze.clean import clean
 from corroborator.errors import InputError
-from corroborator.ingest.files import NO_DEADLINE, Deadline, open_regular
+from corroborator.ingest.files import NO_DEADLINE, Deadline, opened
 from corroborator.ingest.html import html_document, iso_date
 from corroborator.ingest.text import decode
 from corroborator.model import Document
@@ -64,11 +64,13 @@ class WarcRead:
     not_read_problem: str | None = None
 
 
-def read_warc(path: Path, max_bytes: int, deadline: Deadline = NO_DEADLINE) -> WarcRead:
+def read_warc(path: Path, max_bytes: int, deadline: Deadline = NO_DEADLINE, *,
+              content: bytes | None = None) -> WarcRead:
     """Read the HTML pages of a WARC archive into documents.
 
     ``max_bytes`` limits each record's body, not the archive; ``deadline`` is checked
-    between records (:class:`~corroborator.ingest.files.ReadTimeout` when it passes).
+    between records (:class:`~corroborator.ingest.files.ReadTimeout` when it passes);
+    ``content``, when given, are the archive's bytes, already read.
 
     Raises:
         InputError: The file is not a WARC archive, or holds no HTML page with main text.
@@ -77,14 +79,14 @@ def read_warc(path: Path, max_bytes: int, deadline: Deadline = NO_DEADLINE) -> W
 
     head = b""
     try:
-        with open_regular(path) as fh:
+        with opened(path, content) as fh:
             container = hashlib.file_digest(fh, "sha256").hexdigest()
             fh.seek(0)
             head = fh.read(2)
             fh.seek(0)
             result = WarcRead()
             try:
-                _read_records(fh, str(path), container, max_bytes, result, size=path.stat().st_size,
+                _read_records(fh, str(path), container, max_bytes, result, size=path.stat().st_size if content is None else len(content),
                               deadline=deadline)
             except ArchiveLoadFailed as exc:
                 if _WHOLE_FILE_GZIP not in str(exc) or head != _GZIP_MAGIC:

@@ -37,6 +37,7 @@ from corroborator.errors import CaseFileBusyError, CaseFileError, Problem
 from corroborator.model import (
     Case,
     Claim,
+    Document,
     Entity,
     Event,
     Extraction,
@@ -57,11 +58,12 @@ from corroborator.store._files import (
     scratch_dir,
     temp_dir,
 )
-from corroborator.store._rows import DOCUMENT_COLUMNS, document, document_row_extras, mention, rows
+from corroborator.store._rows import DOCUMENT_COLUMNS, document, extraction_rows, mention, rows
 from corroborator.store.accounts import AccountRepository
 from corroborator.store.builds import BuildLog, BuildPhases, BuildRecord, PendingWork, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
 from corroborator.store.lean import LeanReader, TextShelf, shelved
+from corroborator.store.parquet import ParquetLoad, documents_with_ids, load_extractions, parquet_tables, write_texts
 from corroborator.store.reviews import ReviewRepository
 from corroborator.store.schema import SCHEMA_VERSION
 
@@ -225,38 +227,8 @@ class CaseStore:
         """
         if not extractions:
             return
-        rows_of: dict[str, list[tuple[Any, ...]]] = {
-            k: [] for k in ("documents", "mentions", "quotes", "figures", "events", "protected", "problems")}
         now = _now()
-        for ex in extractions:
-            d = ex.document
-            noise = json.dumps([[n.start, n.end, n.kind] for n in d.noise])
-            rows_of["documents"].append(
-                (d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url, d.text,
-                 noise, json.dumps([str(p) for p in ex.problems]), now, *document_row_extras(d))
-            )
-            for seq, p in enumerate(ex.problems):
-                stage, error, message = ((p.stage, p.error, p.message) if isinstance(p, Problem)
-                                         else schema.split_problem(str(p)))
-                rows_of["problems"].append((d.id, seq, stage, d.path, error, message))
-            mentions = {m.id: m for m in ex.mentions}
-            mentions.update((q.mention.id, q.mention) for q in ex.quotes)
-            mentions.update((f.mention.id, f.mention) for f in ex.figures)
-            mentions.update((p.evidence.id, p.evidence) for p in ex.protected if p.evidence)
-            for m in mentions.values():
-                rows_of["mentions"].append((m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text,
-                                            json.dumps(m.attrs)))
-            for q in ex.quotes:
-                rows_of["quotes"].append((q.mention.id, d.id, q.speaker_label, q.speaker_mention_id, q.speaker,
-                                          q.protected, q.reported_by))
-            for f in ex.figures:
-                rows_of["figures"].append((f.mention.id, d.id, f.event, f.value, f.qualifier, f.subject,
-                                           f.attributed_to, f.when))
-            for e in ex.events:
-                rows_of["events"].append((e.id, d.id, e.date, e.precision, e.what, json.dumps(list(e.mention_ids))))
-            for p in ex.protected:
-                rows_of["protected"].append((d.id, p.label, json.dumps(list(p.names)),
-                                             p.evidence.id if p.evidence else None))
+        rows_of = extraction_rows(extractions, now)
         with self.transaction():
             # A document written again keeps only its new problems.
             self.con.execute("DELETE FROM problems WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -265,6 +237,30 @@ class CaseStore:
                 bulk_insert(self.con, table, table_rows, replace=True)
             # Stored whole with its findings: the document's analysis is finished, its consolidation not yet.
             self.phases.analysed([ex.document.id for ex in extractions], now)
+
+    def extraction_columns(self) -> dict[str, list[tuple[str, str]]]:
+        """``table -> [(column, DuckDB type)]`` of the tables extractions are written to (for Parquet layouts)."""
+        return parquet_tables(self.con)
+
+    def add_parquet(self, pattern: str) -> ParquetLoad:
+        """Add the extractions a distributed build wrote as Parquet (:mod:`corroborator.store.parquet`).
+
+        One transaction, like :meth:`add_extractions`: the documents are stored whole with
+        their findings and marked analysed, not yet consolidated.
+
+        Args:
+            pattern: A glob of the dataset's Parquet files (``folder/*.parquet``).
+        """
+        with self.transaction():
+            return load_extractions(self.con, pattern, _now())
+
+    def write_texts(self, path: str) -> int:
+        """Write every document's id, text and noise spans to a Parquet file (for a distributed engine)."""
+        return write_texts(self.con, path)
+
+    def documents_with_ids(self, ids: Iterable[str]) -> list[Document]:
+        """The documents with these ids (unknown ids are left out), by path and id."""
+        return documents_with_ids(self.con, list(ids))
 
     def record_inputs(self, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
         """Remember what became of each input path: ``(path, status, reason)``."""

@@ -126,6 +126,8 @@ def _memory_file() -> int | None:
 _SCRATCH_PREFIX = "corroborator-"
 #: Prefix of the folder each connection gives DuckDB for its temporary files (then the pid).
 _TEMP_PREFIX = "duckdb-"
+#: Prefix of an engine's work folders in the scratch folder (:func:`work_dir`).
+WORK_PREFIX = "spark-"
 # Rows bound per statement when an in-memory database is filled without a file.
 _ROWS_PER_STATEMENT = 256
 #: Whether rows can go through an anonymous in-memory file that DuckDB reads by path (Linux).
@@ -239,17 +241,26 @@ def _owned(path: Path) -> bool:
     return path.is_file() and not path.is_symlink() and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
 
 
+def work_dir(case: str | Path) -> Path:
+    """A new private folder in the case file's scratch folder for an engine's files (``spark-<pid>-*``).
+
+    A crash's leftover is removed the next time the case file is opened, once its process is gone.
+    """
+    return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=_private_dir(Path(case).resolve())))
+
+
 def _dead_temp_dirs(case: str | Path) -> list[Path]:
-    """:func:`temp_dir` folders of ``case`` whose process is no longer running."""
+    """:func:`temp_dir` and :func:`work_dir` folders of ``case`` whose process is no longer running."""
     folder = scratch_dir(case)
     # POSIX only: on Windows os.kill(pid, 0) would end the process rather than probe it.
     if not folder.is_dir() or not hasattr(os, "getuid"):
         return []
     found = []
-    for candidate in folder.glob(f"{_TEMP_PREFIX}*-*"):
-        pid = candidate.name[len(_TEMP_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and candidate.is_dir() and not candidate.is_symlink() and not _running(int(pid)):
-            found.append(candidate)
+    for prefix in (_TEMP_PREFIX, WORK_PREFIX):
+        for candidate in folder.glob(f"{prefix}*-*"):
+            pid = candidate.name[len(prefix):].split("-", 1)[0]
+            if pid.isdigit() and candidate.is_dir() and not candidate.is_symlink() and not _running(int(pid)):
+                found.append(candidate)
     return found
 
 

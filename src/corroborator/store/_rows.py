@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from corroborator.model import Document, Mention, NoiseSpan
+from corroborator.errors import Problem
+from corroborator.model import Document, Extraction, Mention, NoiseSpan
+from corroborator.store import schema
+
+#: The tables a document's extraction is written to, in the order they are filled.
+EXTRACTION_TABLES = ("documents", "mentions", "quotes", "figures", "events", "protected", "problems")
 
 
 #: The columns of ``documents`` a :class:`Document` is made of, in the order :func:`document` reads them.
@@ -51,3 +56,42 @@ def rows(cursor: Any, size: int = 10_000) -> Iterator[Sequence[Any]]:
     """Rows of a query in chunks, so a large result is never all held as tuples at once."""
     while chunk := cursor.fetchmany(size):
         yield from chunk
+
+
+def extraction_rows(extractions: Iterable[Extraction], now: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of :data:`EXTRACTION_TABLES` that hold ``extractions``, in each table's column order.
+
+    Pure (no case file needed), so a distributed engine makes the same rows on its executors.
+    ``now`` is the documents' ``added_at``.
+    """
+    rows_of: dict[str, list[tuple[Any, ...]]] = {k: [] for k in EXTRACTION_TABLES}
+    for ex in extractions:
+        d = ex.document
+        noise = json.dumps([[n.start, n.end, n.kind] for n in d.noise])
+        rows_of["documents"].append(
+            (d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url, d.text,
+             noise, json.dumps([str(p) for p in ex.problems]), now, *document_row_extras(d))
+        )
+        for seq, p in enumerate(ex.problems):
+            stage, error, message = ((p.stage, p.error, p.message) if isinstance(p, Problem)
+                                     else schema.split_problem(str(p)))
+            rows_of["problems"].append((d.id, seq, stage, d.path, error, message))
+        mentions = {m.id: m for m in ex.mentions}
+        mentions.update((q.mention.id, q.mention) for q in ex.quotes)
+        mentions.update((f.mention.id, f.mention) for f in ex.figures)
+        mentions.update((p.evidence.id, p.evidence) for p in ex.protected if p.evidence)
+        for m in mentions.values():
+            rows_of["mentions"].append((m.id, m.doc_id, m.start, m.end, m.kind, m.extractor, m.text,
+                                        json.dumps(m.attrs)))
+        for q in ex.quotes:
+            rows_of["quotes"].append((q.mention.id, d.id, q.speaker_label, q.speaker_mention_id, q.speaker,
+                                      q.protected, q.reported_by))
+        for f in ex.figures:
+            rows_of["figures"].append((f.mention.id, d.id, f.event, f.value, f.qualifier, f.subject,
+                                       f.attributed_to, f.when))
+        for e in ex.events:
+            rows_of["events"].append((e.id, d.id, e.date, e.precision, e.what, json.dumps(list(e.mention_ids))))
+        for p in ex.protected:
+            rows_of["protected"].append((d.id, p.label, json.dumps(list(p.names)),
+                                         p.evidence.id if p.evidence else None))
+    return rows_of
