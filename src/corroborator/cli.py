@@ -193,7 +193,7 @@ def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, reviewe
         _warn_unfinished(case)
         result = api.export_case(case, fmt, output, redact=redact, withhold_testimony=withhold_testimony,
                                  reviewed_only=reviewed_only,
-                                 stream=click.get_text_stream("stdout") if output is None else None)
+                                 stream=sys.stdout if output is None else None)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     if output is not None:
