@@ -323,7 +323,7 @@ def redact_case(case: Case, *, withhold_testimony: bool = False) -> Case:
     Raises:
         RedactionError: A protected name (or withheld testimony) is still present after redaction.
     """
-    return redact_case_with_ids(case, withhold_testimony=withhold_testimony)[0]
+    return redact(case, withhold_testimony=withhold_testimony, with_ids=False).case
 
 
 def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tuple[Case, dict[str, str]]:
@@ -341,7 +341,7 @@ def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tup
                        for k, v in done.ids[kind].items()}
 
 
-def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
+def redact(case: Case, *, withhold_testimony: bool = False, with_ids: bool = True) -> Redaction:
     """:func:`redact_case`, with the redaction's own id and offset maps.
 
     Everything the redaction moved or renamed it knows exactly, so a reader's selection
@@ -351,6 +351,8 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
     Args:
         case: The case, unredacted.
         withhold_testimony: As for :func:`redact_case`.
+        with_ids: Make the id maps (``Redaction.ids``); without them (empty) a large
+            case's redaction holds a million fewer entries.
 
     Raises:
         RedactionError: A protected name (or withheld testimony) is still present after redaction.
@@ -363,7 +365,7 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
     # A total whose every claim came from testimony goes too.
     totals = {k: t for (k, t), old in zip(totals.items(), case.totals.values())
               if not (isinstance(old, dict) and old.get("claims") and isinstance(t, dict) and not t.get("claims"))}
-    ids = {
+    ids = {} if not with_ids else {
         "documents": _paired((r.scrub(d.id), d.id) for d in case.documents),
         "mentions": _paired((r.refs[m.id], m.id) for m in _all_mentions(case) if m.id not in gone),
         "quotes": _paired((r.refs[q.mention.id], q.mention.id) for q in case.quotes),
