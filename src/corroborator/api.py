@@ -6,31 +6,35 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from corroborator.model import Case
 from corroborator.outputs.export import export
-from corroborator.outputs.report import render_report
+from corroborator.outputs import report_pages
 from corroborator.review import apply_reviews, case_settings, load_reviews
 from corroborator.review import reviewed_only as only_reviewed
+from corroborator.settings import REPORT_DEFAULTS, ReportSettings
 from corroborator.store import BuildRecord, CaseStore, PendingWork, open_case
 
 
 logger = logging.getLogger(__name__)
 
-def load_case(case: str | os.PathLike[str], *, reviewed: bool = True) -> Case:
+def load_case(case: str | os.PathLike[str], *, reviewed: bool = True, shelve_texts: bool = False) -> Case:
     """Load a whole case file into memory.
 
     Args:
         case: The case file.
         reviewed: Apply the reviewers' corrections on top of the machine output (what
             reports and exports show); False gives the machine output alone.
+        shelve_texts: Keep the document texts compressed, each unpacked when read (what
+            reports and exports do, so a large case fits in memory).
 
     Raises:
         CaseFileError: The file is missing or not a case file.
     """
     with open_case(case, read_only=True) as store:
         _warn_unfinished(store)
-        loaded = store.load_case()
+        loaded = store.load_case(shelve_texts=shelve_texts)
         return apply_reviews(loaded, load_reviews(store), case_settings(store)) if reviewed else loaded
 
 
@@ -57,20 +61,36 @@ def unfinished(pending: PendingWork) -> str:
 
 
 def write_report(case: str | os.PathLike[str], out: str | os.PathLike[str] = "report.html", *,
-                 redact: bool = False, withhold_testimony: bool = False) -> Path:
-    """Write the self-contained HTML report of a case file and return its path.
+                 redact: bool = False, withhold_testimony: bool = False, paged: bool | None = None,
+                 settings: ReportSettings = REPORT_DEFAULTS) -> Path:
+    """Write the HTML report of a case file and return its path.
 
+    A case of at most ``settings.paged_over_documents`` documents gets one
+    self-contained file; a larger one a report whose documents are in page files in
+    ``<name>_files/`` beside it (see :mod:`corroborator.outputs.report_pages`).
     ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
     ``withhold_testimony`` also withholds the words of protected quotes (implies ``redact``).
+
+    Args:
+        case: The case file.
+        out: The report file.
+        redact: Redact protected witnesses, in the report and every page file.
+        withhold_testimony: Also withhold protected testimony.
+        paged: True or False forces document pages or one file; None decides by size.
+        settings: The size threshold and the documents per page.
+
+    Raises:
+        CaseFileError: The file is missing or not a case file.
+        RedactionError: A protected name survived redaction (nothing is written).
     """
-    html = render_report(load_case(case), redact=redact, withhold_testimony=withhold_testimony)
-    out_path = Path(out)
-    out_path.write_text(html, encoding="utf-8")
-    return out_path
+    written = report_pages.write_report(load_case(case, shelve_texts=True), Path(out), redact=redact,
+                                        withhold_testimony=withhold_testimony, paged=paged, settings=settings)
+    return written[0]
 
 
 def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.PathLike[str] | None = None, *,
-                redact: bool = False, withhold_testimony: bool = False, reviewed_only: bool = False) -> Path | str:
+                redact: bool = False, withhold_testimony: bool = False, reviewed_only: bool = False,
+                stream: TextIO | None = None) -> Path | str:
     """Export a case file as ``json``, ``csv`` (a folder of tables) or ``md``.
 
     ``redact`` replaces protected witnesses by stable pseudonyms and keeps their words;
@@ -78,18 +98,22 @@ def export_case(case: str | os.PathLike[str], fmt: str = "json", out: str | os.P
     ``reviewed_only`` writes only what a person confirmed or corrected, with claims and
     totals made from those figures alone.
 
+    With ``out`` None and a ``stream`` (standard output), json and md are written into
+    the stream as they are made (see :func:`corroborator.outputs.export.export`).
+
     Returns:
-        The path written, or the exported text when ``out`` is None (json and md only).
+        The path written, or the exported text when ``out`` is None (json and md only;
+        ``""`` when written to ``stream``).
 
     Raises:
         ExportError: Unknown format, or csv without an output folder.
     """
-    loaded = load_case(case)
+    loaded = load_case(case, shelve_texts=True)
     if reviewed_only:
         with open_case(case, read_only=True) as store:
             loaded = only_reviewed(loaded, case_settings(store))
     return export(loaded, fmt, Path(out) if out is not None else None, redact=redact,
-                  withhold_testimony=withhold_testimony, reviewed_only=reviewed_only)
+                  withhold_testimony=withhold_testimony, reviewed_only=reviewed_only, stream=stream)
 
 
 @dataclass(frozen=True)

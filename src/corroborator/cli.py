@@ -161,11 +161,15 @@ def _print_summary(summary: BuildSummary) -> None:
 @click.option("-o", "--output", default="report.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--redact", is_flag=True, help=_REDACT_HELP)
 @click.option("--withhold-testimony", is_flag=True, help=_WITHHOLD_HELP)
-def report(case: Path, output: Path, redact: bool, withhold_testimony: bool) -> None:
-    """Write a self-contained HTML report of CASE."""
+@click.option("--paged/--single-file", "paged", default=None,
+              help="Put the documents in page files beside the report (OUTPUT_files/), or keep one self-contained "
+                   "file. Default: paged when the case has more documents than report.paged_over_documents "
+                   "of the packaged settings (defaults.toml).")
+def report(case: Path, output: Path, redact: bool, withhold_testimony: bool, paged: bool | None) -> None:
+    """Write an HTML report of CASE (one self-contained file, or with document pages for a large case)."""
     try:
         _warn_unfinished(case)
-        path = api.write_report(case, output, redact=redact, withhold_testimony=withhold_testimony)
+        path = api.write_report(case, output, redact=redact, withhold_testimony=withhold_testimony, paged=paged)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Report: {path.resolve()}")
@@ -188,12 +192,11 @@ def export(case: Path, fmt: str, redact: bool, withhold_testimony: bool, reviewe
     try:
         _warn_unfinished(case)
         result = api.export_case(case, fmt, output, redact=redact, withhold_testimony=withhold_testimony,
-                                 reviewed_only=reviewed_only)
+                                 reviewed_only=reviewed_only,
+                                 stream=sys.stdout if output is None else None)
     except CorroboratorError as exc:
         raise click.ClickException(str(exc)) from exc
-    if output is None:
-        click.echo(result, nl=False)
-    else:
+    if output is not None:
         click.echo(f"Exported: {Path(result).resolve()}", err=True)
 
 

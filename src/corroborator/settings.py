@@ -42,6 +42,8 @@ __all__ = [
     "LanguageSettings",
     "QuoteConfidence",
     "QuoteSettings",
+    "REPORT_DEFAULTS",
+    "ReportSettings",
     "Settings",
     "SettingsError",
     "StageSettings",
@@ -370,8 +372,31 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-#: The packaged settings (``defaults.toml``).
-DEFAULTS: Settings = Settings.from_dict(
-    tomllib.loads(resources.files("corroborator").joinpath("defaults.toml").read_text(encoding="utf-8")),
-    DEFAULTS_NAME,
-)
+@dataclass(frozen=True)
+class ReportSettings:
+    """How the static report is laid out (:mod:`corroborator.outputs.report`).
+
+    The ``[report]`` table of ``defaults.toml``. It changes how a report is written,
+    nothing a build makes, so it is kept apart from :class:`Settings` and its digest.
+
+    Attributes:
+        paged_over_documents: A case with more documents than this gets a report whose
+            documents are in separate page files beside it; a smaller case gets one
+            self-contained file.
+        documents_per_page: Documents per page file of a paged report.
+        items_per_page: Figures, quotes, dated events or entities per page file of a
+            paged report (its long lists go to page files too).
+    """
+
+    paged_over_documents: int = _bounded(0)
+    documents_per_page: int = _bounded(1)
+    items_per_page: int = _bounded(1)
+
+
+_PACKAGED = tomllib.loads(resources.files("corroborator").joinpath("defaults.toml").read_text(encoding="utf-8"))
+
+#: The packaged settings (``defaults.toml``, but for its ``[report]`` table).
+DEFAULTS: Settings = Settings.from_dict({k: v for k, v in _PACKAGED.items() if k != "report"}, DEFAULTS_NAME)
+
+#: The packaged report layout (the ``[report]`` table of ``defaults.toml``).
+REPORT_DEFAULTS: ReportSettings = _build(ReportSettings, _PACKAGED["report"], DEFAULTS_NAME, "report.", None)

@@ -401,7 +401,19 @@ class Witnesses:
         return bool(self.name_spans(seen) or (testimony and self.testimony_spans(seen)))
 
 
-def _named_in_text(case: Case, texts: dict[str, str], quote: Any, matcher: NameMatcher | None) -> str | None:
+class _Texts:
+    """Document texts by id, each read when asked for (a large case keeps its texts compressed)."""
+
+    def __init__(self, documents: Iterable[Any]) -> None:
+        self.docs = {d.id: d for d in documents}
+
+    def get(self, doc_id: str, default: str = "") -> str:
+        """The text of ``doc_id``, or ``default``."""
+        doc = self.docs.get(doc_id)
+        return doc.text if doc is not None else default
+
+
+def _named_in_text(case: Case, texts: _Texts, quote: Any, matcher: NameMatcher | None) -> str | None:
     """Key of the protected name the speaker mention of ``quote`` lies in or on, if any."""
     m = case.mentions.get(quote.speaker_mention_id or "")
     text = texts.get(m.doc_id, "") if m is not None else ""
@@ -441,7 +453,7 @@ def assign_pseudonyms(case: Case) -> Witnesses:
     Returns:
         The pseudonym assignment, ordered by first appearance (document id, offset).
     """
-    texts = {d.id: d.text for d in case.documents}
+    texts = _Texts(case.documents)
     uf = _UnionFind()
     first: dict[Any, tuple[str, int]] = {}
     all_names: set[str] = set()

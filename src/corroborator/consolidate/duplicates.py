@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,17 +103,17 @@ def find_duplicates(documents: Sequence[Document], *, threshold: float | None = 
     """
     threshold = settings.threshold if threshold is None else threshold
     num_perm = settings.num_perm if num_perm is None else num_perm
-    sigs = signatures(documents, num_perm, settings.shingle_words)
-    lsh = _candidate_index(threshold, num_perm)
+    ids, matrix = _signature_matrix(documents, num_perm, settings.shingle_words)
+    row = {doc_id: i for i, doc_id in enumerate(ids)}
     clusters = UnionFind()
     similar: dict[tuple[str, str], float] = {}
-    for doc_id, sig in sigs.items():
-        for other in lsh.query(sig):
-            score = sig.jaccard(sigs[other])
-            if score >= threshold:
-                clusters.union(other, doc_id)
-                similar[(doc_id, other)] = similar[(other, doc_id)] = score
-        lsh.insert(doc_id, sig)
+    for a, b, score in _similar_pairs(matrix, _candidate_index(threshold, num_perm), threshold):
+        clusters.union(ids[a], ids[b])
+        similar[(ids[a], ids[b])] = similar[(ids[b], ids[a])] = score
+
+    def jaccard(x: str, y: str) -> float:
+        return float(np.count_nonzero(matrix[row[x]] == matrix[row[y]])) / num_perm
+
     members: dict[object, list[Document]] = {}
     for doc in documents:
         if doc.id in clusters.parent:
@@ -124,10 +124,51 @@ def find_duplicates(documents: Sequence[Document], *, threshold: float | None = 
                                              d.id))
         for doc in group:
             if doc.id != original.id:
-                score = similar.get((doc.id, original.id)) or sigs[doc.id].jaccard(sigs[original.id])
+                score = similar.get((doc.id, original.id)) or jaccard(doc.id, original.id)
                 links.append(DuplicateLink(doc.id, original.id, round(float(score), 3)))
     logger.info("%d of %d documents are near-duplicates of another", len(links), len(documents))
     return sorted(links, key=lambda link: (link.original_id, link.doc_id))
+
+
+def _signature_matrix(documents: Iterable[Document], num_perm: int, k: int) -> tuple[list[str], np.ndarray]:
+    """The ids of the documents with words and their MinHash signatures, one row each (as :func:`signatures`
+    makes them), read one document at a time and kept as one array instead of an object per document."""
+    template = MinHash(num_perm=num_perm, hashfunc=int)
+    ids: list[str] = []
+    rows: list[np.ndarray] = []
+    for doc in documents:
+        hashes = shingle_hashes(own_text(doc), k)
+        if len(hashes):
+            sig = MinHash(num_perm=num_perm, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+            sig.update_batch(hashes.tolist())
+            ids.append(doc.id)
+            rows.append(sig.hashvalues.astype(np.uint32))  # MinHash values are 32-bit
+    matrix = np.stack(rows) if rows else np.zeros((0, num_perm), dtype=np.uint32)
+    return ids, matrix
+
+
+def _similar_pairs(matrix: np.ndarray, lsh: MinHashLSH, threshold: float) -> Iterator[tuple[int, int, float]]:
+    """``(row, row, estimated similarity)`` of every two signatures that share an LSH band and are at least
+    ``threshold`` alike: the pairs a query of ``lsh`` finds and keeps, found by sorting each band."""
+    seen: set[tuple[int, int]] = set()
+    for start, end in lsh.hashranges:
+        band = matrix[:, start:end]
+        order = np.lexsort(band.T[::-1])
+        ordered = band[order]
+        # Where a run of identical band values begins and ends.
+        breaks = np.flatnonzero(np.any(ordered[1:] != ordered[:-1], axis=1)) + 1
+        bounds = np.concatenate(([0], breaks, [len(order)]))
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            if hi - lo < 2:
+                continue
+            members = np.sort(order[lo:hi])
+            for i, a in enumerate(members[:-1]):
+                others = members[i + 1:]
+                alike = np.count_nonzero(matrix[others] == matrix[a], axis=1) / matrix.shape[1]
+                for b, score in zip(others[alike >= threshold].tolist(), alike[alike >= threshold].tolist()):
+                    if (int(a), b) not in seen:
+                        seen.add((int(a), b))
+                        yield int(a), b, score
 
 
 def _candidate_index(threshold: float, num_perm: int) -> MinHashLSH:

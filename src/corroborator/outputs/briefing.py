@@ -17,10 +17,11 @@ protected witness are never extracted.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,43 +195,87 @@ def _total_sentences(kind: str, total: Mapping[str, Any], case: Case, cite: _Cit
     return out
 
 
+#: Candidates ranked at first when extracts are chosen; more only if these run out.
+_RANKED = 2_000
+
+_Candidate = tuple[str, int, int, frozenset[str]]
+
+
 def _extracts(case: Case, docs: Mapping[str, Document], cite: _Citer, limit: int, copies: set[str],
               told_figures: set[str]) -> list[BriefingSentence]:
-    """Body sentences most reports share, each citing the similar sentences of other reports."""
+    """Body sentences most reports share, each citing the similar sentences of other reports.
+
+    The candidate sentences are made again on each of a few passes over the reports
+    instead of being kept: how many reports use each word, then the best-ranked
+    candidates, then the support of the ones chosen.
+    """
     blocked = _blocked_spans(case)
     for fid in told_figures:
         m = case.mentions.get(fid)
         if m is not None:
             blocked.setdefault(m.doc_id, []).append((m.start, m.end))
-    candidates: list[tuple[str, int, int, frozenset[str]]] = []
-    for doc in case.documents:
-        if doc.id in copies:
-            continue  # a copy is not a second report
-        for s, e in sentences(doc.text):
-            noise = doc.in_noise(s, e)
-            text = doc.text[s:e]
-            # Headlines too: a briefing sentence is a reported sentence, not a headline.
-            if noise is not None or not 40 <= len(text) <= 320:
-                continue
-            if _QUOTE_MARKS.search(text) or _overlaps(Citation(doc.id, s, e, text), blocked):
-                continue
-            words = content_words(text)
-            if len(words) >= 5:
-                candidates.append((doc.id, s, e, words))
-    spread = Counter(w for doc_words in _doc_words(candidates) for w in doc_words)
-    scored = sorted(candidates, key=lambda c: (-sum(spread[w] for w in c[3]) / len(c[3]), c[0], c[1]))
-    chosen: list[tuple[str, int, int, frozenset[str]]] = []
-    for cand in scored:
-        if len(chosen) >= limit:
+
+    def candidates() -> Iterator[_Candidate]:
+        for doc in case.documents:
+            if doc.id not in copies:  # a copy is not a second report
+                yield from _candidates(doc, blocked)
+
+    # A word counts once per report.
+    spread: Counter[str] = Counter()
+    words_of_doc: set[str] = set()
+    last = None
+    for doc_id, _, _, words in candidates():
+        if doc_id != last:
+            spread.update(words_of_doc)
+            words_of_doc, last = set(), doc_id
+        words_of_doc.update(words)
+    spread.update(words_of_doc)
+
+    def rank(c: _Candidate) -> tuple[float, str, int]:
+        return -sum(spread[w] for w in c[3]) / len(c[3]), c[0], c[1]
+
+    ranked = _RANKED
+    while True:
+        best = heapq.nsmallest(ranked, candidates(), key=rank)
+        chosen: list[_Candidate] = []
+        for cand in best:
+            if len(chosen) >= limit:
+                break
+            if all(_jaccard(cand[3], c[3]) < _REDUNDANT for c in chosen) and cand[0] not in {c[0] for c in chosen}:
+                chosen.append(cand)
+        if len(chosen) >= limit or len(best) < ranked:
             break
-        if all(_jaccard(cand[3], c[3]) < _REDUNDANT for c in chosen) and cand[0] not in {c[0] for c in chosen}:
-            chosen.append(cand)
+        ranked *= 4  # the best-ranked ran out before enough were chosen: rank more
+    chosen.sort(key=lambda c: (docs[c[0]].published or "9999", c[0], c[1]))
+    support: list[list[_Candidate]] = [[] for _ in chosen]
+    if chosen:
+        for cand in candidates():
+            for found, (doc_id, _, _, words) in zip(support, chosen):
+                if len(found) < 3 and cand[0] != doc_id and _jaccard(words, cand[3]) >= _SUPPORT:
+                    found.append(cand)
+            if all(len(found) >= 3 for found in support):
+                break
     out = []
-    for doc_id, s, e, words in sorted(chosen, key=lambda c: (docs[c[0]].published or "9999", c[0], c[1])):
-        support = [c for c in candidates if c[0] != doc_id and _jaccard(words, c[3]) >= _SUPPORT]
-        cites = [cite.span(doc_id, s, e)] + [cite.span(c[0], c[1], c[2]) for c in support[:3]]
+    for (doc_id, s, e, words), found in zip(chosen, support):
+        cites = [cite.span(doc_id, s, e)] + [cite.span(c[0], c[1], c[2]) for c in found]
         out.append(BriefingSentence(docs[doc_id].text[s:e], tuple(c for c in cites if c), "extract"))
     return out
+
+
+def _candidates(doc: Document, blocked: Mapping[str, list[tuple[int, int]]]) -> Iterator[_Candidate]:
+    """The sentences of a report that could be extracted: body text, not quoted, clear of blocked spans."""
+    text = doc.text
+    for s, e in sentences(text):
+        noise = doc.in_noise(s, e)
+        sentence = text[s:e]
+        # Headlines too: a briefing sentence is a reported sentence, not a headline.
+        if noise is not None or not 40 <= len(sentence) <= 320:
+            continue
+        if _QUOTE_MARKS.search(sentence) or _overlaps(Citation(doc.id, s, e, sentence), blocked):
+            continue
+        words = content_words(sentence)
+        if len(words) >= 5:
+            yield doc.id, s, e, words
 
 
 def _copies_of_figures(case: Case) -> dict[str, int]:
@@ -262,14 +307,6 @@ def _blocked_spans(case: Case) -> dict[str, list[tuple[int, int]]]:
 def _overlaps(c: Citation, blocked: Mapping[str, list[tuple[int, int]]]) -> bool:
     """True when a cited span touches a blocked one."""
     return any(b[0] < c.end and c.start < b[1] for b in blocked.get(c.doc, ()))
-
-
-def _doc_words(candidates: list[tuple[str, int, int, frozenset[str]]]) -> list[set[str]]:
-    """The content words of each report's candidate sentences (a word counts once per report)."""
-    per_doc: dict[str, set[str]] = {}
-    for doc_id, _, _, words in candidates:
-        per_doc.setdefault(doc_id, set()).update(words)
-    return list(per_doc.values())
 
 
 def _figures_table(case: Case, cite: _Citer) -> list[dict[str, Any]]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,7 +27,7 @@ from corroborator.errors import ExportError
 from corroborator.model import Case, Document, Mention, page_of
 from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.outputs.report import generated_by, render_report
-from corroborator.outputs.redact import assert_redacted, assign_pseudonyms, redact_case, redaction_notice
+from corroborator.outputs.redact import assign_pseudonyms, redact_case, redaction_check, redaction_notice
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,17 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     Returns:
         A JSON-serialisable dict.
     """
+    return {key: list(value) if isinstance(value, Iterator) else value for key, value in case_sections(case)}
+
+
+def case_sections(case: Case) -> Iterator[tuple[str, Any]]:
+    """The top-level keys of :func:`case_to_dict` in order, each with its value.
+
+    The long lists (documents, entities, quotes, figures, events, dates, claims) come
+    as iterators that make one item at a time, so a writer can put each out and let it
+    go (:func:`write_json_stream`). Take the sections in order and each list whole
+    before the next section: ``problems`` lists what the entities and events missed.
+    """
     problems: list[str] = []
     docs = {d.id: d for d in case.documents}
 
@@ -178,43 +190,76 @@ def case_to_dict(case: Case) -> dict[str, Any]:
                 problems.append(f"{owner}: mention {mid} is not in the case")
         return found
 
-    paths = {d.id: d.path for d in case.documents}
-    stage_problems = [{"stage": p.stage, "doc": p.document, "path": paths.get(p.document), "error": p.error,
-                       "message": p.message} for p in case.problems]
-    data = {
-        "schema_version": case.schema_version,
-        "settings_digest": case.settings_digest,
-        "generated_by": generated_by(),
-        "documents": [_document_dict(d) for d in case.documents],
-        "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-                      "mentions": mentions(f"entity {e.id}", e.mention_ids), "protected": e.protected,
-                      "why": list(e.why), "review": case.review_of(e.id)} for e in case.entities],
-        "quotes": [mention(q.mention) | {"speaker": q.speaker, "speaker_label": q.speaker_label,
-                                         "speaker_mention": q.speaker_mention_id, "protected": q.protected,
-                                         "reported_by": q.reported_by, "review": case.review_of(q.mention.id)}
-                   for q in case.quotes],
-        "figures": [mention(f.mention) | {"event": f.event, "value": f.value, "qualifier": f.qualifier,
-                                          "subject": f.subject, "attributed_to": f.attributed_to,
-                                          "when": f.when, "review": case.review_of(f.mention.id)}
-                    for f in case.figures],
-        "events": [{"id": e.id, "doc": e.doc_id, "date": e.date, "precision": e.precision, "what": e.what,
-                    "mentions": mentions(f"event {e.id}", e.mention_ids)} for e in case.events],
-        "dates": [date_dict(m, docs.get(m.doc_id)) for m in date_mentions(case)],
-        "claims": [{"id": c.id, "event": c.event, "low": c.low, "high": c.high, "figures": list(c.figure_ids),
-                    "independent_sources": c.independent_sources, "status": c.status, "note": c.note,
-                    "copies": _plain(case.claim_details.get(c.id, {}).get("copies") or {}),
-                    "credibility": credibility_of(case, c),
-                    "review": case.review_of(c.id)} for c in case.claims],
-        "sources": _plain(list(case_sources(case).values())),
-        "credibility_rule": CREDIBILITY_RULE,
-        "rejected": _rejected(case, mention),
-        "totals": _plain(case.totals),
-        "protected": assign_pseudonyms(case).count,
-        "problems": problems,
-        "stage_problems": stage_problems,
-    }
-    problems.extend(f"document {p.document}: {p}" for p in case.problems)
-    return data
+    yield "schema_version", case.schema_version
+    yield "settings_digest", case.settings_digest
+    yield "generated_by", generated_by()
+    yield "documents", (_document_dict(d) for d in case.documents)
+    yield "entities", ({"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
+                        "mentions": mentions(f"entity {e.id}", e.mention_ids), "protected": e.protected,
+                        "why": list(e.why), "review": case.review_of(e.id)} for e in case.entities)
+    yield "quotes", (mention(q.mention) | {"speaker": q.speaker, "speaker_label": q.speaker_label,
+                                           "speaker_mention": q.speaker_mention_id, "protected": q.protected,
+                                           "reported_by": q.reported_by, "review": case.review_of(q.mention.id)}
+                     for q in case.quotes)
+    yield "figures", (mention(f.mention) | {"event": f.event, "value": f.value, "qualifier": f.qualifier,
+                                            "subject": f.subject, "attributed_to": f.attributed_to,
+                                            "when": f.when, "review": case.review_of(f.mention.id)}
+                      for f in case.figures)
+    yield "events", ({"id": e.id, "doc": e.doc_id, "date": e.date, "precision": e.precision, "what": e.what,
+                      "mentions": mentions(f"event {e.id}", e.mention_ids)} for e in case.events)
+    yield "dates", (date_dict(m, docs.get(m.doc_id)) for m in date_mentions(case))
+    yield "claims", ({"id": c.id, "event": c.event, "low": c.low, "high": c.high, "figures": list(c.figure_ids),
+                      "independent_sources": c.independent_sources, "status": c.status, "note": c.note,
+                      "copies": _plain(case.claim_details.get(c.id, {}).get("copies") or {}),
+                      "credibility": credibility_of(case, c),
+                      "review": case.review_of(c.id)} for c in case.claims)
+    yield "sources", _plain(list(case_sources(case).values()))
+    yield "credibility_rule", CREDIBILITY_RULE
+    yield "rejected", _rejected(case, mention)
+    yield "totals", _plain(case.totals)
+    yield "protected", assign_pseudonyms(case).count
+    yield "problems", problems + [f"document {p.document}: {p}" for p in case.problems]
+    yield "stage_problems", [{"stage": p.stage, "doc": p.document, "path": docs[p.document].path
+                              if p.document in docs else None, "error": p.error, "message": p.message}
+                             for p in case.problems]
+
+
+def write_json_stream(sections: Iterable[tuple[str, Any]], out: TextIO,
+                      check: Callable[[str], None] | None = None) -> None:
+    """Write a JSON object, section by section, exactly as ``json.dumps(..., ensure_ascii=False, indent=2)``.
+
+    A section whose value is an iterator is written one item at a time, so the whole
+    object is never held (neither as values nor as text).
+
+    Args:
+        sections: ``(key, value)`` pairs in order; a value may be an iterator of list items.
+        out: An open text stream.
+        check: Called with every piece of text before it is written (a redaction check
+            that raises stops the writing).
+    """
+    def put(piece: str) -> None:
+        if check is not None:
+            check(piece)
+        out.write(piece)
+
+    opener = "{\n"
+    for key, value in sections:
+        put(opener + "  " + json.dumps(key, ensure_ascii=False) + ": ")
+        opener = ",\n"
+        if not isinstance(value, Iterator):
+            put(_dumps(value).replace("\n", "\n  "))
+            continue
+        bracket = "[\n"
+        for item in value:
+            put(bracket + "    " + _dumps(item).replace("\n", "\n    "))
+            bracket = ",\n"
+        out.write("[]" if bracket == "[\n" else "\n  ]")
+    out.write("{}" if opener == "{\n" else "\n}")
+
+
+def _dumps(value: Any) -> str:
+    """One value as the JSON export writes it."""
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 #: Said at the top of an export of the reviewed items only.
@@ -236,13 +281,9 @@ def _rejected(case: Case, mention: Any) -> list[dict[str, Any]]:
 
 
 def write_json(case: Case, out: TextIO) -> None:
-    """Write the JSON export of ``case`` (UTF-8 text, indented) to an open text stream."""
-    out.write(_json_text(case))
-
-
-def _json_text(case: Case) -> str:
-    """The JSON export as text."""
-    return json.dumps(case_to_dict(case), ensure_ascii=False, indent=2) + "\n"
+    """Write the JSON export of ``case`` (UTF-8 text, indented) to an open text stream, one item at a time."""
+    write_json_stream(case_sections(case), out)
+    out.write("\n")
 
 
 def _cell(v: Any) -> str | int | float:
@@ -268,7 +309,12 @@ def _mention_row(m: Mention) -> list[Any]:
 
 
 def csv_tables(case: Case) -> dict[str, list[list[Any]]]:
-    """The CSV tables of a case, header row first, keyed by file name.
+    """The CSV tables of a case, header row first, keyed by file name (see :func:`csv_rows`)."""
+    return {name: list(rows) for name, rows in csv_rows(case).items()}
+
+
+def csv_rows(case: Case) -> dict[str, Iterator[list[Any]]]:
+    """The rows of each CSV table of a case, header row first, made one at a time, keyed by file name.
 
     ``documents.csv`` has no text column: spreadsheets cap a cell at 32,767
     characters and the JSON export carries the text; every mention row carries its
@@ -276,46 +322,74 @@ def csv_tables(case: Case) -> dict[str, list[list[Any]]]:
     tables (quotes, figures, dates) end with ``page``: the 1-based page of a paged
     document (a PDF), empty for other documents.
     """
-    texts = {d.id: d.text for d in case.documents}
     docs = {d.id: d for d in case.documents}
 
     def page(m: Mention) -> int | None:
         return _page(m, docs.get(m.doc_id))
 
-    tables: dict[str, list[list[Any]]] = {
-        "documents.csv": [["id", "path", "sha256", "media_type", "title", "outlet", "author", "published", "url",
-                           "chars", "noise_spans"]]
-        + [[d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url, len(d.text),
-            len(d.noise)] for d in case.documents],
-        "entities.csv": [["id", "name", "type", "aliases", "protected", "mention_count", "mentions"]]
-        + [[e.id, e.name, e.type, "; ".join(e.aliases), e.protected, len(e.mention_ids), e.mention_ids]
-           for e in case.entities],
-        "quotes.csv": [[*_MENTION_COLUMNS, "speaker", "speaker_label", "protected", "reported_by", "page"]]
-        + [[*_mention_row(q.mention), q.speaker, q.speaker_label, q.protected, q.reported_by, page(q.mention)]
-           for q in case.quotes],
-        "figures.csv": [[*_MENTION_COLUMNS, "event", "value", "qualifier", "subject", "attributed_to", "when", "page"]]
-        + [[*_mention_row(f.mention), f.event, f.value, f.qualifier, f.subject, f.attributed_to, f.when,
-            page(f.mention)] for f in case.figures],
-        "events.csv": [["id", "doc", "date", "precision", "what", "mentions"]]
-        + [[e.id, e.doc_id, e.date, e.precision, e.what, e.mention_ids] for e in case.events],
-        "dates.csv": [[*_MENTION_COLUMNS, "value", "precision", "end_value", "in_noise", "page"]]
-        + [[*_mention_row(m), m.attrs.get("value"), m.attrs.get("precision"), m.attrs.get("end_value"),
-            bool(m.attrs.get("in_noise")), page(m)] for m in date_mentions(case)],
-        "claims.csv": [["id", "event", "low", "high", "independent_sources", "status", "note", "figures"]]
-        + [[c.id, c.event, c.low, c.high, c.independent_sources, c.status, c.note, c.figure_ids]
-           for c in case.claims],
-        "noise.csv": [["doc", "start", "end", "kind", "text"]]
-        + [[d.id, n.start, n.end, n.kind, texts[d.id][n.start:n.end]] for d in case.documents for n in d.noise],
+    def table(header: list[str], rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        yield header
+        yield from rows
+
+    def noise(d: Document) -> Iterator[list[Any]]:
+        text = d.text if d.noise else ""
+        return ([d.id, n.start, n.end, n.kind, text[n.start:n.end]] for n in d.noise)
+
+    return {
+        "documents.csv": table(["id", "path", "sha256", "media_type", "title", "outlet", "author", "published", "url",
+                                "chars", "noise_spans"],
+                               ([d.id, d.path, d.sha256, d.media_type, d.title, d.outlet, d.author, d.published, d.url,
+                                 len(d.text), len(d.noise)] for d in case.documents)),
+        "entities.csv": table(["id", "name", "type", "aliases", "protected", "mention_count", "mentions"],
+                              ([e.id, e.name, e.type, "; ".join(e.aliases), e.protected, len(e.mention_ids),
+                                e.mention_ids] for e in case.entities)),
+        "quotes.csv": table([*_MENTION_COLUMNS, "speaker", "speaker_label", "protected", "reported_by", "page"],
+                            ([*_mention_row(q.mention), q.speaker, q.speaker_label, q.protected, q.reported_by,
+                              page(q.mention)] for q in case.quotes)),
+        "figures.csv": table([*_MENTION_COLUMNS, "event", "value", "qualifier", "subject", "attributed_to", "when",
+                              "page"],
+                             ([*_mention_row(f.mention), f.event, f.value, f.qualifier, f.subject, f.attributed_to,
+                               f.when, page(f.mention)] for f in case.figures)),
+        "events.csv": table(["id", "doc", "date", "precision", "what", "mentions"],
+                            ([e.id, e.doc_id, e.date, e.precision, e.what, e.mention_ids] for e in case.events)),
+        "dates.csv": table([*_MENTION_COLUMNS, "value", "precision", "end_value", "in_noise", "page"],
+                           ([*_mention_row(m), m.attrs.get("value"), m.attrs.get("precision"),
+                             m.attrs.get("end_value"), bool(m.attrs.get("in_noise")), page(m)]
+                            for m in date_mentions(case))),
+        "claims.csv": table(["id", "event", "low", "high", "independent_sources", "status", "note", "figures"],
+                            ([c.id, c.event, c.low, c.high, c.independent_sources, c.status, c.note, c.figure_ids]
+                             for c in case.claims)),
+        "noise.csv": table(["doc", "start", "end", "kind", "text"],
+                           (row for d in case.documents for row in noise(d))),
     }
-    return tables
 
 
-def _csv_text(rows: list[list[Any]]) -> str:
+def _csv_text(rows: Iterable[list[Any]]) -> str:
     """Rows as CSV text."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    _write_csv_rows(rows, buffer)
     return buffer.getvalue()
+
+
+def _write_csv_rows(rows: Iterable[list[Any]], out: TextIO, check: Callable[[str], None] | None = None) -> None:
+    """Write rows as CSV to an open text stream, a few hundred at a time (each piece checked first)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for n, row in enumerate(rows, 1):
+        writer.writerow([_cell(v) for v in row])
+        if n % 500 == 0:
+            _flush(buffer, out, check)
+    _flush(buffer, out, check)
+
+
+def _flush(buffer: io.StringIO, out: TextIO, check: Callable[[str], None] | None) -> None:
+    """Move what ``buffer`` holds to ``out``, checked first."""
+    piece = buffer.getvalue()
+    if check is not None:
+        check(piece)
+    out.write(piece)
+    buffer.seek(0)
+    buffer.truncate()
 
 
 def write_csv(case: Case, directory: Path) -> list[Path]:
@@ -328,18 +402,35 @@ def write_csv(case: Case, directory: Path) -> list[Path]:
     Returns:
         The paths written.
     """
-    return _write_files({name: _csv_text(rows) for name, rows in csv_tables(case).items()}, directory)
+    return _write_streams({name: (lambda out, rows=rows: _write_csv_rows(rows, out)) for name, rows in
+                           csv_rows(case).items()}, directory)
 
 
-def _write_files(files: dict[str, str], directory: Path) -> list[Path]:
-    """Write text files into a folder and return their paths."""
+def _write_streams(writers: Mapping[str, Callable[[TextIO], None]], directory: Path) -> list[Path]:
+    """Write each file of ``directory`` through its writer, all or none.
+
+    Each goes to a ``.part`` file first; only when every writer succeeded are they all
+    renamed into place, so a writer that raises (a redaction check) leaves nothing behind.
+    """
+    made = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in files.items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8", newline="")
-        paths.append(path)
-    return paths
+    parts: list[tuple[Path, Path]] = []
+    try:
+        for name, write in writers.items():
+            path = directory / name
+            part = path.with_name(path.name + ".part")
+            parts.append((part, path))
+            with part.open("w", encoding="utf-8", newline="") as out:
+                write(out)
+    except BaseException:
+        for part, _ in parts:
+            part.unlink(missing_ok=True)
+        if made:
+            directory.rmdir()
+        raise
+    for part, path in parts:
+        part.replace(path)
+    return [path for _, path in parts]
 
 
 def _md(value: Any) -> str:
@@ -475,7 +566,7 @@ def _entity_cites(case: Case, ids: tuple[str, ...], docs: Mapping[str, Document]
 
 
 def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = False,
-           withhold_testimony: bool = False, reviewed_only: bool = False) -> Path | str:
+           withhold_testimony: bool = False, reviewed_only: bool = False, stream: TextIO | None = None) -> Path | str:
     """Export a case in one format.
 
     Every format says at its top whether it is redacted and how: the JSON field
@@ -496,9 +587,13 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
         reviewed_only: ``case`` holds only what a person confirmed or corrected
             (:func:`corroborator.review.reviewed_only`); the export says so at its top
             (JSON ``reviewed_only``).
+        stream: With ``out`` None, write the export (json, md, html) into this open
+            text stream as it is made instead of returning it. Every piece is checked
+            before it goes out, so a redaction failure stops it with nothing protected
+            written, but what was written before stays.
 
     Returns:
-        The path written, or the text when ``out`` is None.
+        The path written, or the text when ``out`` is None (``""`` when written to ``stream``).
 
     Raises:
         ExportError: Unknown format, or ``csv`` without an output folder.
@@ -515,30 +610,50 @@ def export(case: Case, fmt: str, out: Path | None = None, *, redact: bool = Fals
     shared = redact_case(case, withhold_testimony=withhold_testimony) if redact and kind != "html" else case
     if reviewed_only:
         notice = notice | {"notice": f"{notice['notice']} {REVIEWED_ONLY_NOTICE}"}
-    if kind == "csv":
-        files = {"NOTICE.txt": str(notice["notice"]) + "\n"}
-        files.update((name, _csv_text(rows)) for name, rows in csv_tables(shared).items())
-    elif kind == "json":
-        data = {"redaction": notice, "reviewed_only": reviewed_only} | case_to_dict(shared) | {"redacted": redact}
-        files = {"case.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n"}
-    elif kind == "md":
-        files = {"case.md": to_markdown(shared, notice=str(notice["notice"])) + "\n"}
-    else:
-        # Redacts and checks on its own.
-        files = {"case.html": render_report(case, redact=redact, withhold_testimony=withhold_testimony)}
-    if redact:
-        for name, text in files.items():
-            assert_redacted(text, case, where=f"{kind} export ({name})", withhold_testimony=withhold_testimony)
+    check = redaction_check(case, where=f"{kind} export", withhold_testimony=withhold_testimony) if redact else None
     if kind == "csv":
         assert out is not None
-        _write_files(files, out)
-        logger.info("exported %d csv tables to %s", len(files) - 1, out)
+        writers: dict[str, Callable[[TextIO], None]] = {
+            "NOTICE.txt": lambda stream: _checked_write(stream, str(notice["notice"]) + "\n", check)}
+        writers.update((name, lambda stream, rows=rows: _write_csv_rows(rows, stream, check))
+                       for name, rows in csv_rows(shared).items())
+        _write_streams(writers, out)
+        logger.info("exported %d csv tables to %s", len(writers) - 1, out)
         return out
-    (name, text), = files.items()
+    if kind == "json":
+        sections = itertools.chain((("redaction", notice), ("reviewed_only", reviewed_only)), case_sections(shared),
+                                   (("redacted", redact),))
+
+        def write(stream: TextIO) -> None:
+            write_json_stream(sections, stream, check)
+            stream.write("\n")
+        name = "case.json"
+    else:
+        if kind == "md":
+            text = to_markdown(shared, notice=str(notice["notice"])) + "\n"
+            name = "case.md"
+        else:
+            # Redacts and checks on its own.
+            text = render_report(case, redact=redact, withhold_testimony=withhold_testimony)
+            name = "case.html"
+
+        def write(stream: TextIO) -> None:
+            _checked_write(stream, text, check)
+    if out is None and stream is not None:
+        write(stream)
+        return ""
     if out is None:
-        return text
+        buffer = io.StringIO()
+        write(buffer)
+        return buffer.getvalue()
     path = out / name if out.is_dir() else out
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    _write_streams({path.name: write}, path.parent)
     logger.info("exported %s to %s", kind, path)
     return path
+
+
+def _checked_write(out: TextIO, text: str, check: Callable[[str], None] | None) -> None:
+    """Write ``text`` once ``check`` (if any) passed it."""
+    if check is not None:
+        check(text)
+    out.write(text)

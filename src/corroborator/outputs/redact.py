@@ -22,14 +22,15 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from corroborator.witnesses import WITHHELD, Witnesses, assign_pseudonyms, proper_names
 from corroborator.errors import Problem, RedactionError
 from corroborator.analyze.dates import event_summary
-from corroborator.model import Case, Claim, Entity, Event, Mention, NoiseSpan, Origin, ProtectedPerson
+from corroborator.model import Case, Claim, Document, Entity, Event, Mention, NoiseSpan, Origin, ProtectedPerson
 from corroborator.outputs.textmap import TextMap
+from corroborator.store.lean import ShelvedDocument, TextShelf, replace_document
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,37 @@ def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+class _RedactedTexts:
+    """The redacted text of each document by id.
+
+    Plain documents get theirs made at once. Shelved ones (a large case, whose texts are
+    kept compressed) get theirs on a shelf of their own, made one at a time, and unpacked
+    when read, so a redacted case holds its texts no more than the case did.
+    """
+
+    def __init__(self, documents: list[Document], spans: Mapping[str, list[tuple[int, int, str]]]) -> None:
+        self.shelf = TextShelf() if any(isinstance(d, ShelvedDocument) for d in documents) else None
+        self.texts: dict[str, str] = {}
+        for d in documents:
+            text = _replace(d.text, spans[d.id]) if spans[d.id] else d.text
+            if self.shelf is None:
+                self.texts[d.id] = text
+            else:
+                self.shelf.put(d.id, text)
+
+    def __getitem__(self, doc_id: str) -> str:
+        return self.texts[doc_id] if self.shelf is None else self.shelf.text(doc_id)
+
+    def document(self, doc: Document, **changes: Any) -> Document:
+        """The redacted document: ``doc`` with ``changes`` and its redacted text."""
+        text = self[doc.id]
+        if self.shelf is None:
+            return dataclasses.replace(doc, text=text, **changes)
+        # Its own shelf, keyed by the redacted id the document gets.
+        redacted = self.shelf if changes.get("id", doc.id) == doc.id else TextShelf()
+        return replace_document(doc, redacted, text=text, **changes)
 
 
 def _all_mentions(case: Case) -> Iterator[Mention]:
@@ -148,7 +180,7 @@ class _Redactor:
         self.case, self.w, self.withhold = case, w, withhold
         spans = _document_spans(case, w, withhold)
         self.maps = {doc_id: TextMap(s) for doc_id, s in spans.items()}
-        self.texts = {d.id: _replace(d.text, spans[d.id]) for d in case.documents}
+        self.texts = _RedactedTexts(case.documents, spans)
         # Facts inside testimony are the testimony's words: they go only when the words do.
         self.dropped = _testimony_facts(case, w) if withhold else set()
         self.refs: dict[str, str] = {}
@@ -291,7 +323,7 @@ def redact_case(case: Case, *, withhold_testimony: bool = False) -> Case:
     Raises:
         RedactionError: A protected name (or withheld testimony) is still present after redaction.
     """
-    return redact_case_with_ids(case, withhold_testimony=withhold_testimony)[0]
+    return redact(case, withhold_testimony=withhold_testimony, with_ids=False).case
 
 
 def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tuple[Case, dict[str, str]]:
@@ -309,7 +341,7 @@ def redact_case_with_ids(case: Case, *, withhold_testimony: bool = False) -> tup
                        for k, v in done.ids[kind].items()}
 
 
-def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
+def redact(case: Case, *, withhold_testimony: bool = False, with_ids: bool = True) -> Redaction:
     """:func:`redact_case`, with the redaction's own id and offset maps.
 
     Everything the redaction moved or renamed it knows exactly, so a reader's selection
@@ -319,6 +351,8 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
     Args:
         case: The case, unredacted.
         withhold_testimony: As for :func:`redact_case`.
+        with_ids: Make the id maps (``Redaction.ids``); without them (empty) a large
+            case's redaction holds a million fewer entries.
 
     Raises:
         RedactionError: A protected name (or withheld testimony) is still present after redaction.
@@ -331,7 +365,7 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
     # A total whose every claim came from testimony goes too.
     totals = {k: t for (k, t), old in zip(totals.items(), case.totals.values())
               if not (isinstance(old, dict) and old.get("claims") and isinstance(t, dict) and not t.get("claims"))}
-    ids = {
+    ids = {} if not with_ids else {
         "documents": _paired((r.scrub(d.id), d.id) for d in case.documents),
         "mentions": _paired((r.refs[m.id], m.id) for m in _all_mentions(case) if m.id not in gone),
         "quotes": _paired((r.refs[q.mention.id], q.mention.id) for q in case.quotes),
@@ -340,9 +374,9 @@ def redact(case: Case, *, withhold_testimony: bool = False) -> Redaction:
            for kind in ("entities", "events", "claims")},
     }
     redacted = _checked(Case(
-        documents=[dataclasses.replace(
+        documents=[r.texts.document(
             d, id=r.scrub(d.id), path=r.scrub(d.path), title=r.value(d.title), outlet=r.value(d.outlet),
-            author=r.value(d.author), published=r.value(d.published), url=r.value(d.url), text=r.texts[d.id],
+            author=r.value(d.author), published=r.value(d.published), url=r.value(d.url),
             noise=tuple(NoiseSpan(*r.span(d.id, n.start, n.end), r.value(n.kind)) for n in d.noise),
             pages=tuple(r.maps[d.id].map(p, is_end=False) for p in d.pages))
             for d in case.documents],
@@ -484,9 +518,27 @@ def assert_redacted(text: str, original: Case, *, where: str = "output", withhol
     Raises:
         RedactionError: A protected name (or withheld quote) occurs in ``text``.
     """
-    if assign_pseudonyms(original).leaks(text, testimony=withhold_testimony):
-        what = "name or testimony" if withhold_testimony else "name"
-        raise RedactionError(f"a protected {what} is still present in the {where}; nothing was written")
+    redaction_check(original, where=where, withhold_testimony=withhold_testimony)(text)
+
+
+def redaction_check(original: Case, *, where: str = "output", withhold_testimony: bool = False
+                    ) -> Callable[[str], None]:
+    """:func:`assert_redacted` for output written piece by piece: check each piece before it is written.
+
+    The witnesses are found once; the check is then called with every piece of text (a
+    JSON item, a batch of CSV rows, a page of the report). Pieces must end between
+    values, never inside a name.
+
+    Raises:
+        RedactionError: (from the check) A protected name (or withheld quote) occurs in a piece.
+    """
+    w = assign_pseudonyms(original)
+    what = "name or testimony" if withhold_testimony else "name"
+
+    def check(text: str) -> None:
+        if w.leaks(text, testimony=withhold_testimony):
+            raise RedactionError(f"a protected {what} is still present in the {where}; nothing was written")
+    return check
 
 
 #: The modes :func:`redaction_notice` names.

@@ -12,10 +12,8 @@ from __future__ import annotations
 import dataclasses
 import html
 import logging
-import re
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +23,16 @@ import corroborator
 from corroborator.consolidate._facts import phrase
 from corroborator.consolidate.credibility import RULE as CREDIBILITY_RULE
 from corroborator.consolidate.credibility import case_sources, credibility_of
-from corroborator.model import Case, Document, Duplicate, Entity, Event, Mention, Quote, document_label, page_of
+from corroborator.model import Case, Document, Event
 from corroborator.outputs import charts
+from corroborator.outputs._documents import (
+    _UNSAFE_ID, _Cites, _documents, _entity_name, _Marks, _marks, _Page, _Span, _speaker)
 from corroborator.outputs.briefing import Briefing, build_briefing
 from corroborator.outputs.redact import Witnesses, assert_redacted, assign_pseudonyms, redact_case, redaction_notice
 
 logger = logging.getLogger(__name__)
 
 _TEMPLATES = Path(__file__).parent / "templates"
-_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
-_KIND_CLASS = {"entity": "m-entity", "quote": "m-quote", "figure": "m-figure", "date": "m-date"}
 _ENTITY_CITES = 5
 # The timeline spans the page, so it is drawn wide to keep its labels at text size.
 _TIMELINE_W = 1080
@@ -56,159 +54,55 @@ def _environment() -> jinja2.Environment:
     return _env
 
 
-def _anchor(doc_id: str) -> str:
-    """A safe HTML id for a document (ids from a .jsonl file can hold anything)."""
-    return "doc-" + _UNSAFE_ID.sub("_", doc_id)
-
-
-@dataclass(frozen=True)
-class _Span:
-    """A highlighted stretch of a document: CSS classes and a tooltip."""
-
-    key: str
-    start: int
-    end: int
-    classes: str
-    title: str
-    noise_kind: str | None = None
-
-
-@dataclass
-class _Cites:
-    """Where each mention can be linked to: ``#doc-ID-OFFSET`` anchors that exist.
-
-    ``docs`` are the case's documents by id: a citation of a paged one names its page.
-    """
-
-    anchors: set[str] = field(default_factory=set)
-    docs: Mapping[str, Document] = field(default_factory=dict)
-
-    def link(self, m: Mention) -> dict[str, str]:
-        """A citation for the template: label and href (the document, or the list, if no anchor)."""
-        return self.span(m.doc_id, m.start, m.end)
-
-    def span(self, doc_id: str, start: int, end: int) -> dict[str, str]:
-        """The citation of ``[start, end)`` of a document, linked to its anchor when it has one."""
-        target = f"{_anchor(doc_id)}-{start}"
-        href = next((a for a in (target, _anchor(doc_id)) if a in self.anchors), "documents")
-        doc = self.docs.get(doc_id)
-        page = page_of(doc, start) if doc is not None else None
-        where = f", p. {page}" if page is not None else ""
-        name = document_label(doc) if doc is not None else doc_id[:12]
-        return {"label": f"{name}{where}, characters {start}–{end}", "href": "#" + href, "doc": doc_id}
-
-
-def _segments(doc: Document, spans: list[_Span], cites: _Cites) -> list[dict[str, Any]]:
-    """Cut ``doc.text`` at every span boundary; each piece knows the spans covering it."""
-    text, n = doc.text, len(doc.text)
-    opens: dict[int, list[_Span]] = defaultdict(list)
-    closes: dict[int, list[_Span]] = defaultdict(list)
-    mention_starts = set()
-    for span in spans:
-        start, end = max(0, span.start), min(n, span.end)
-        if start < end:
-            opens[start].append(span)
-            closes[end].append(span)
-            if span.noise_kind is None:
-                mention_starts.add(start)
-    points = sorted({0, n, *opens, *closes})
-    active: dict[str, _Span] = {}
-    pieces = []
-    base = _anchor(doc.id)
-    for a, b in zip(points, points[1:]):
-        for span in closes.get(a, ()):
-            active.pop(span.key, None)
-        for span in opens.get(a, ()):
-            active[span.key] = span
-        anchor = f"{base}-{a}" if a in mention_starts else None
-        if anchor:
-            cites.anchors.add(anchor)
-        noise = next((s for s in active.values() if s.noise_kind is not None), None)
-        pieces.append({
-            "text": text[a:b],
-            "anchor": anchor,
-            "classes": " ".join(dict.fromkeys(s.classes for s in active.values())),
-            "title": " | ".join(dict.fromkeys(s.title for s in active.values())),
-            # The noise label shows once, where the noise span begins.
-            "noise_label": noise.noise_kind if noise is not None and noise.start == a else None,
-        })
-    return pieces
-
-
-def _mention_titles(case: Case, w: Witnesses) -> dict[str, str]:
-    """Tooltip text of each mention: its entity, quote speaker, figure or date."""
-    titles: dict[str, str] = {}
-    for e in case.entities:
-        label = f"{_entity_name(e, w)} ({e.type})"
-        titles.update((m, label) for m in e.mention_ids)
-    for ev in case.events:
-        titles.update((m, f"date: {ev.date} ({ev.precision})") for m in ev.mention_ids)
-    entities = {e.id: e for e in case.entities}
-    for q in case.quotes:
-        titles[q.mention.id] = f"quote — {_speaker(q, entities, w)}"
-    for f in case.figures:
-        titles[f.mention.id] = f"figure: {f.event} {f.value} ({f.qualifier})"
-    return titles
-
-
-def _entity_name(e: Entity, w: Witnesses) -> str:
-    """How the report shows an entity: a protected witness by pseudonym only."""
-    return w.entities.get(e.id, "protected witness") if e.protected else e.name
-
-
-def _speaker(q: Quote, entities: dict[str, Entity], w: Witnesses) -> str:
-    """Who speaks a quote, as the report shows it."""
-    if q.mention.id in w.quotes:
-        return w.quotes[q.mention.id]
-    entity = entities.get(q.speaker or "")
-    if entity is not None and not entity.protected:
-        return entity.name
-    return q.speaker_label or "unknown speaker"
-
-
-def _documents(case: Case, w: Witnesses, cites: _Cites, cited: Mapping[str, list[_Span]],
-               copies: Mapping[str, Duplicate]) -> list[dict[str, Any]]:
-    """Documents with their text cut into highlighted pieces; ``cited`` spans get anchors too."""
-    titles = _mention_titles(case, w)
-    names = {d.id: d.title or d.path for d in case.documents}
-    by_doc: dict[str, dict[str, Mention]] = defaultdict(dict)
-    for m in [*case.mentions.values(), *(q.mention for q in case.quotes), *(f.mention for f in case.figures)]:
-        by_doc[m.doc_id][m.id] = m
-    docs = []
-    for doc in case.documents:
-        cites.anchors.add(_anchor(doc.id))
-        spans = [_Span(f"\x00noise{i}", n.start, n.end, f"noise noise-{n.kind}", f"{n.kind}: not the report's own text",
-                       n.kind) for i, n in enumerate(doc.noise)]
-        spans += [_Span(m.id, m.start, m.end, _KIND_CLASS.get(m.kind, "m-other"), titles.get(m.id, m.kind))
-                  for m in by_doc[doc.id].values()]
-        spans += cited.get(doc.id, [])
-        link = copies.get(doc.id)
-        copy_of = link and {"href": "#" + _anchor(link.original_id), "similarity": f"{link.similarity:.0%}",
-                            "title": names.get(link.original_id, link.original_id)}
-        docs.append({"copy_of": copy_of,
-                     "id": doc.id, "anchor": _anchor(doc.id), "short": doc.id[:8], "title": doc.title,
-                     "outlet": doc.outlet, "author": doc.author, "published": doc.published, "url": doc.url,
-                     "path": doc.path, "noise": len(doc.noise), "segments": _segments(doc, spans, cites)})
-    return docs
-
-
 def _claim_ids(v: Any) -> list[Any]:
     """The claim ids a total lists (None, one id, or a list)."""
     return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
 
 
-def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the template shows, as plain values."""
-    cites = _Cites(docs={d.id: d for d in case.documents})
+def _lists(case: Case, w: Witnesses, cites: _Cites) -> dict[str, _Lazy]:
+    """The long lists of the report (figures, quotes, dated events, entities), each item made as it is read."""
+    entities = {e.id: e for e in case.entities}
+    return {
+        "entities": _Lazy(sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name)), lambda e: {
+                      "name": _entity_name(e, w), "type": e.type, "protected": e.protected,
+                      "aliases": [] if e.protected else list(e.aliases), "count": len(e.mention_ids),
+                      "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}),
+        "quotes": _Lazy(case.quotes, lambda q: {
+                    "text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
+                    "reported_by": q.reported_by, "cite": cites.link(q.mention), "review": _review(case, q.mention.id)}),
+        "figures": _Lazy(case.figures, lambda f: {
+                     "text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
+                     "subject": f.subject, "attributed_to": f.attributed_to, "when": f.when,
+                     "cite": cites.link(f.mention), "review": _review(case, f.mention.id)}),
+        "events": _Lazy(sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id)),
+                        lambda e: _event(e, case, cites)),
+    }
+
+
+def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, Any] | None = None,
+             pages: list[_Page] | None = None, list_pages: Mapping[str, list[_Page]] | None = None,
+             ) -> tuple[dict[str, Any], _Marks, _Cites]:
+    """Everything the template shows, as plain values; with ``pages``, the documents go to those pages,
+    with ``list_pages`` the long lists (figures, quotes, events, entities) to theirs."""
+    cites = _Cites(docs={d.id: d for d in case.documents},
+                   files={d.id: p.href for p in pages or () for d in p.documents})
     # Figure mentions are looked up by id (under redaction their offsets move), so the briefing needs them all.
     briefing = build_briefing(dataclasses.replace(case, mentions={**{f.mention.id: f.mention for f in case.figures},
                                                                   **case.mentions}))
-    documents = _documents(case, w, cites, _cited_spans(briefing), case.duplicates)  # first: it registers the anchors
+    marks = _marks(case, w, _cited_spans(briefing))
+    # First: the documents register the anchors the citations link to (the pages' are found as they are cited).
+    if pages is None:
+        documents = _documents(case.documents, marks, cites)
+    else:
+        documents = []
+        cites.marks = marks
     figures = {f.mention.id: f for f in case.figures}
-    entities = {e.id: e for e in case.entities}
     claim_anchor = {c.id: "claim-" + _UNSAFE_ID.sub("_", c.id) for c in case.claims}
     totals = [_total(kind, t, case, cites, claim_anchor, w) for kind, t in sorted(case.totals.items())]
     return {
+        "doc_pages": [{"href": p.href, "first": p.first, "last": p.last} for p in pages or ()],
+        "list_pages": {kind: [{"href": p.href, "first": p.first, "last": p.last} for p in found]
+                       for kind, found in (list_pages or {}).items()},
         "generated_by": generated_by(),
         "redacted": redacted,
         "notice": notice or redaction_notice(redacted=redacted),
@@ -221,29 +115,37 @@ def _context(case: Case, w: Witnesses, *, redacted: bool, notice: Mapping[str, A
         "totals": totals,
         "sources": list(case_sources(case).values()),
         "credibility_rule": CREDIBILITY_RULE,
-        "claims": [{"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
+        "claims": _Lazy(case.claims, lambda c: {"id": c.id, "anchor": claim_anchor[c.id], "event": c.event,
                     "range": str(c.low) if c.low == c.high else f"{c.low}–{c.high}",
                     "sources": c.independent_sources, "status": c.status, "note": c.note,
                     "review": _review(case, c.id), "credibility": credibility_of(case, c),
                     "figures": [cites.link(figures[f].mention) for f in case.cited_figures(c) if f in figures],
-                    "copies": len(c.figure_ids) - len(case.cited_figures(c))}
-                   for c in case.claims],
+                    "copies": len(c.figure_ids) - len(case.cited_figures(c))}),
         "documents": documents,
-        "entities": [{"name": _entity_name(e, w), "type": e.type, "protected": e.protected,
-                      "aliases": [] if e.protected else list(e.aliases), "count": len(e.mention_ids),
-                      "cites": [cites.link(case.mentions[m]) for m in e.mention_ids[:_ENTITY_CITES] if m in case.mentions]}
-                     for e in sorted(case.entities, key=lambda e: (-len(e.mention_ids), e.name))],
-        "quotes": [{"text": q.mention.text, "speaker": _speaker(q, entities, w), "protected": q.mention.id in w.quotes,
-                    "reported_by": q.reported_by, "cite": cites.link(q.mention), "review": _review(case, q.mention.id)}
-                   for q in case.quotes],
-        "figures": [{"text": f.mention.text, "event": f.event, "value": f.value, "qualifier": f.qualifier,
-                     "subject": f.subject, "attributed_to": f.attributed_to, "when": f.when,
-                     "cite": cites.link(f.mention), "review": _review(case, f.mention.id)} for f in case.figures],
         "rejected": [{"text": case.mentions[i].text if i in case.mentions else i, "review": _review(case, i),
                       "cite": cites.link(case.mentions[i]) if i in case.mentions else None}
                      for i, r in sorted(case.reviews.items()) if r.get("status") == "rejected"],
-        "events": [_event(e, case, cites) for e in sorted(case.events, key=lambda e: (e.date or "", e.doc_id, e.id))],
-    }
+        **_lists(case, w, cites),
+    }, marks, cites
+
+
+class _Lazy:
+    """A list for the template whose items are made as it is read, so a long one is never held made.
+
+    True when it has items, like the list it stands for; read it once.
+    """
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> None:
+        self.items, self.make = items, make
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self.make, self.items)
 
 
 def _review(case: Case, item_id: str) -> dict[str, Any]:
@@ -387,7 +289,7 @@ def render_report(case: Case, *, redact: bool = False, withhold_testimony: bool 
                               witnesses=None if redact else assign_pseudonyms(case).count)
     shown = redact_case(case, withhold_testimony=withhold_testimony) if redact else case
     page = _environment().get_template("report.html").render(
-        **_context(shown, assign_pseudonyms(shown), redacted=redact, notice=notice))
+        **_context(shown, assign_pseudonyms(shown), redacted=redact, notice=notice)[0])
     if redact:
         assert_redacted(html.unescape(page), case, where="HTML report", withhold_testimony=withhold_testimony)
     return page

@@ -62,7 +62,7 @@ from corroborator.store._rows import DOCUMENT_COLUMNS, document, extraction_rows
 from corroborator.store.accounts import AccountRepository
 from corroborator.store.builds import BuildLog, BuildPhases, BuildRecord, PendingWork, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
-from corroborator.store.lean import LeanReader
+from corroborator.store.lean import LeanReader, TextShelf, shelved
 from corroborator.store.parquet import ParquetLoad, documents_with_ids, load_extractions, parquet_tables, write_texts
 from corroborator.store.reviews import ReviewRepository
 from corroborator.store.schema import SCHEMA_VERSION
@@ -336,13 +336,19 @@ class CaseStore:
         """The case read one kind at a time, as consolidation reads it (see :mod:`corroborator.store.lean`)."""
         return LeanReader(self.con, skip_extractor)
 
-    def load_case(self) -> Case:
-        """Load the whole case into memory, every consolidated result included."""
+    def load_case(self, *, shelve_texts: bool = False) -> Case:
+        """Load the whole case into memory, every consolidated result included.
+
+        With ``shelve_texts`` the document texts are kept compressed and unpacked when
+        read (:class:`~corroborator.store.lean.ShelvedDocument`), for a large case.
+        """
         con = self.con
         shared: dict[str, dict[str, Any]] = {}
         mentions = {r[0]: mention(r, shared) for r in rows(con.execute(f"SELECT * FROM mentions m ORDER BY {_IN_TEXT}"))}
-        documents = [document(r) for r in rows(con.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents "
-                                                           "ORDER BY path, id"))]
+        shelf = TextShelf() if shelve_texts else None
+        documents = [document(r) if shelf is None else shelved(document(r), shelf)
+                     for r in rows(con.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents"), 500)]
+        documents.sort(key=lambda d: (d.path, d.id))  # here, not in DuckDB, which would hold every text to sort
         quotes = [
             Quote(mentions[r[0]], speaker_label=r[2], speaker_mention_id=r[3], speaker=r[4], protected=bool(r[5]),
                   reported_by=r[6])

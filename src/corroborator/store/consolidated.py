@@ -16,6 +16,7 @@ from typing import Any
 
 from corroborator.model import Claim, Duplicate, Entity, Mention, Origin
 from corroborator.store._files import bulk_insert
+from corroborator.store._rows import rows
 
 #: The tables only consolidation writes (besides ``entities``, ``claims``, ``totals``).
 DETAIL_TABLES = ("doc_duplicates", "provenance", "claim_details", "timeline")
@@ -123,20 +124,25 @@ class ConsolidatedRepository:
 
     def provenance(self) -> dict[str, Origin]:
         """Figure or quote mention id to where it comes from, by document then mention."""
-        found = self._con.execute(
+        cursor = self._con.execute(
             "SELECT mention_id, doc_id, kind, source_key, source_name, source_kind, how, relayed_by, evidence_start, "
-            "evidence_end, original_doc FROM provenance ORDER BY doc_id, mention_id").fetchall()
-        return {r[0]: Origin(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7] or "[]")),
-                             (r[8], r[9]) if r[8] is not None else None, r[10]) for r in found}
+            "evidence_end, original_doc FROM provenance ORDER BY doc_id, mention_id")
+        # Documents, sources and ways repeat over a case's many figures: one string each.
+        one = _Shared()
+        return {r[0]: Origin(r[0], one(r[1]), one(r[2]), one(r[3]), one(r[4]), one(r[5]), one(r[6]),
+                             tuple(one(x) for x in json.loads(r[7] or "[]")),
+                             (r[8], r[9]) if r[8] is not None else None, one(r[10])) for r in rows(cursor)}
 
     def claim_details(self) -> dict[str, dict[str, Any]]:
         """Claim id to its details."""
-        found = self._con.execute("SELECT claim_id, data FROM claim_details ORDER BY claim_id").fetchall()
-        return {r[0]: json.loads(r[1]) for r in found}
+        cursor = self._con.execute("SELECT claim_id, data FROM claim_details ORDER BY claim_id")
+        decoder = _Shared().decoder()
+        return {r[0]: decoder.decode(r[1]) for r in rows(cursor)}
 
     def timeline(self) -> list[dict[str, Any]]:
         """The merged timeline in its own order: by date, most reports first, then id."""
-        entries = [json.loads(r[0]) for r in self._con.execute("SELECT data FROM timeline").fetchall()]
+        decoder = _Shared().decoder()
+        entries = [decoder.decode(r[0]) for r in rows(self._con.execute("SELECT data FROM timeline"))]
         entries.sort(key=lambda t: (t["date"], -len(t.get("docs") or ()), t["id"]))
         return entries
 
@@ -158,3 +164,28 @@ class ConsolidatedRepository:
             "claims": self.claim_details(),
             "timeline": self.timeline(),
         }
+
+
+class _Shared:
+    """One string object for each distinct short string read (keys, names, kinds repeat over a case)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str) and len(value) <= 80:
+            return self.seen.setdefault(value, value)
+        return value
+
+    def decoder(self) -> json.JSONDecoder:
+        """A JSON decoder whose objects share their keys and short string values."""
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            return {self(k): self(v) if isinstance(v, str) else _shared_list(self, v) for k, v in items}
+        return json.JSONDecoder(object_pairs_hook=pairs)
+
+
+def _shared_list(shared: _Shared, value: Any) -> Any:
+    """A decoded list with its short strings shared (other values as they are)."""
+    if isinstance(value, list):
+        return [shared(x) if isinstance(x, str) else x for x in value]
+    return value

@@ -3,12 +3,20 @@
 Only what consolidation reads is loaded: no date mentions (events carry their dates),
 no extraction details of quotes and event sentences, a few attributes of figures, no
 previous consolidation results. Items come in :meth:`CaseStore.load_case`'s order.
+
+Document texts are what grows most with a case, and the case steps read each one a
+few times, a document at a time: :meth:`LeanReader.documents` keeps them compressed
+in a :class:`TextShelf` and gives documents whose ``text`` is unpacked when read (the
+last few stay unpacked), so a case's texts are never all held as strings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -18,6 +26,107 @@ from corroborator.store._rows import DOCUMENT_COLUMNS, document, mention, rows
 #: Figure attributes read by provenance, places and claims.
 FIGURE_ATTRS = ("sentence", "in_noise", "attribution_span", "relayed_by", "hit", "single", "aggregate", "persons")
 _NO_ATTRS: dict[str, Any] = {}
+#: The fields of a document other than its text, set one by one on a shelved document.
+_ALL_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+_FIELDS = tuple(name for name in _ALL_FIELDS if name != "text")
+_SLOT = {name: Document.__dict__[name] for name in _FIELDS}
+#: Fields whose few distinct values repeat over a case's documents.
+_SHARED = ("media_type", "outlet", "author", "published", "language")
+
+
+class TextShelf:
+    """Document texts kept compressed in memory; the last few read are kept unpacked.
+
+    Args:
+        unpacked: How many texts read last stay unpacked (a step reads one document's
+            text many times in a row).
+    """
+
+    def __init__(self, unpacked: int = 16) -> None:
+        self._packed: dict[str, bytes] = {}
+        self._unpacked: OrderedDict[str, str] = OrderedDict()
+        self._keep = unpacked
+
+    def put(self, doc_id: str, text: str) -> None:
+        """Keep ``text`` as the text of ``doc_id``."""
+        self._packed[doc_id] = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+    def text(self, doc_id: str) -> str:
+        """The text of ``doc_id``."""
+        found = self._unpacked.get(doc_id)
+        if found is not None:
+            self._unpacked.move_to_end(doc_id)
+            return found
+        found = zlib.decompress(self._packed[doc_id]).decode("utf-8", "surrogatepass")
+        self._unpacked[doc_id] = found
+        if len(self._unpacked) > self._keep:
+            self._unpacked.popitem(last=False)
+        return found
+
+    def packed_size(self) -> int:
+        """Bytes the compressed texts take."""
+        return sum(len(b) for b in self._packed.values())
+
+
+class ShelvedDocument(Document):
+    """A :class:`Document` whose ``text`` is read from a :class:`TextShelf` when asked for.
+
+    It reads and compares like the document it stands for; pickled, it becomes that
+    plain document. Made by :func:`shelved`, never by calling the class.
+    """
+
+    __slots__ = ("_shelf",)
+
+    @property  # type: ignore[override]
+    def text(self) -> str:  # noqa: D102 (the document's text)
+        return self._shelf.text(self.id)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Document, _values(self)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to the plain document it stands for, as to another shelved one.
+        return _values(self) == _values(other) if isinstance(other, Document) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_values(self))  # a frozen dataclass's hash: that of its values in order
+
+
+def _values(doc: Document) -> tuple[Any, ...]:
+    """A document's field values in order (its text unpacked)."""
+    return tuple(getattr(doc, name) for name in _ALL_FIELDS)
+
+
+def replace_document(doc: Document, shelf: TextShelf | None = None, **changes: Any) -> Document:
+    """``dataclasses.replace`` for a document that may be shelved.
+
+    A plain document is replaced as usual. A shelved one gives a shelved document
+    whose text (the new one, or its own) goes on ``shelf``: a shelf of its own for a
+    changed copy of a case, since a shelf holds one text per document id.
+    """
+    if not isinstance(doc, ShelvedDocument):
+        return dataclasses.replace(doc, **changes)
+    if shelf is None:
+        raise ValueError("a shelved document is replaced onto a shelf of its own: give one")
+    values = {name: changes.get(name, getattr(doc, name)) for name in _FIELDS}
+    return shelved(Document(text=changes["text"] if "text" in changes else doc.text, **values), shelf)
+
+
+def shelved(doc: Document, shelf: TextShelf) -> ShelvedDocument:
+    """``doc`` with its text put on ``shelf`` and read from there."""
+    shelf.put(doc.id, doc.text)
+    lean = object.__new__(ShelvedDocument)
+    for name in _FIELDS:
+        _SLOT[name].__set__(lean, getattr(doc, name))
+    # Many documents share an outlet, a type, a date; a document's id is usually its sha256: one string each.
+    for name in _SHARED:
+        value = getattr(doc, name)
+        if isinstance(value, str):
+            _SLOT[name].__set__(lean, sys.intern(value))
+    if doc.sha256 == doc.id:
+        _SLOT["sha256"].__set__(lean, doc.id)
+    ShelvedDocument.__dict__["_shelf"].__set__(lean, shelf)
+    return lean
 
 
 class LeanReader:
@@ -34,8 +143,10 @@ class LeanReader:
         self.skip = skip_extractor
 
     def documents(self) -> list[Document]:
-        """Every document, by path and id."""
-        docs = [document(r) for r in rows(self.con.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents"), 500)]
+        """Every document, by path and id, its text kept compressed until read (see :class:`ShelvedDocument`)."""
+        shelf = TextShelf()
+        docs: list[Document] = [shelved(document(r), shelf)
+                                for r in rows(self.con.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents"), 500)]
         docs.sort(key=lambda d: (d.path, d.id))  # here, not in DuckDB, which would hold every text to sort
         return docs
 
