@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import articles  # noqa: E402
+from synth import articles, write_reports  # noqa: E402
 
 BUILD = """
 import json, resource, sys, time
@@ -75,10 +75,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
         folder.mkdir()
-        words = 0
-        for number, text in enumerate(articles(args.docs)):
-            (folder / f"{number:06d}.txt").write_text(text)
-            words += len(text.split())
+        words = write_reports(folder, articles(args.docs))
         print(f"data: {args.docs} synthetic reports, {words:,} words (bench/synth.py, seed 7); workers: {args.workers}")
         built = _run(BUILD, str(folder), str(Path(tmp) / "case.duckdb"), str(args.workers))
         print(f"build:      {built['seconds']:8.1f} s  {words / built['seconds']:9,.0f} words/s  "

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import corpus  # noqa: E402
+from synth import corpus, write_reports  # noqa: E402
 
 BUILD = """
 import json, sys, time
@@ -111,10 +111,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "reports"
             folder.mkdir()
-            words = 0
-            for number, text in enumerate(corpus(n)):
-                (folder / f"{number:07d}.txt").write_text(text)
-                words += len(text.split())
+            words = write_reports(folder, corpus(n))
             print(f"\n== {n:,} synthetic reports, {words:,} words (bench/synth.py corpus, seed 7)")
             print(f"   {'engine':22} {'wall s':>8} {'docs/s':>8} {'words/s':>9} {'driver MB':>10} {'JVM MB':>8} "
                   f"{'worker MB':>10}")

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import articles  # noqa: E402
+from synth import articles, write_reports  # noqa: E402
 
 from corroborator.analyze.entities import load_pipeline  # noqa: E402
 from corroborator.analyze.pipeline import _record, plan_stages  # noqa: E402
@@ -85,10 +85,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
         folder.mkdir()
-        words = 0
-        for number, text in enumerate(articles(args.docs)):
-            (folder / f"{number:06d}.txt").write_text(text)
-            words += len(text.split())
+        words = write_reports(folder, articles(args.docs))
         print(f"data: {args.docs} synthetic reports, {words:,} words (bench/synth.py, seed 7); batch {args.batch}")
 
         def read() -> list[Document]:

@@ -6,7 +6,8 @@ Deterministic for a given seed, so two runs measure the same texts.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 FIRST = ["Maria", "Ahmed", "John", "Elena", "Pierre", "Aisha", "Tomas", "Li", "Fatima", "Oleg", "Grace", "Samuel"]
 LAST = ["Petrova", "Hassan", "Smith", "Novak", "Dubois", "Khan", "Garcia", "Wei", "Okafor", "Ivanov", "Mensah", "Cole"]
@@ -106,3 +107,12 @@ def corpus(n: int, seed: int = 7, copies: float = 0.15) -> Iterator[str]:
         text = article(rng, paragraphs=rng.randint(6, 12))
         recent = (recent + [text])[-50:]
         yield text
+
+
+def write_reports(folder: Path, texts: Iterable[str]) -> int:
+    """Write ``texts`` as ``000000.txt``, ``000001.txt`` ... into ``folder``; the number of words written."""
+    words = 0
+    for number, text in enumerate(texts):
+        (folder / f"{number:07d}.txt").write_text(text)
+        words += len(text.split())
+    return words
