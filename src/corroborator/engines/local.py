@@ -40,7 +40,8 @@ from corroborator.analyze import analyze_batch, plan_stages
 from corroborator.analyze.pipeline import ALWAYS as DOCUMENT_ALWAYS
 from corroborator.consolidate import ALWAYS as CASE_ALWAYS
 from corroborator.consolidate import consolidate, plan_case
-from corroborator.engines._worker import die_with_parent, init_worker_process  # noqa: F401 - die_with_parent: public here too
+from corroborator.engines._worker import die_with_parent  # noqa: F401 - callers import it from here too
+from corroborator.engines._worker import init_worker_process
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
 from corroborator.model import Document, Extraction
