@@ -34,7 +34,8 @@ from typing import Any
 
 from corroborator import crashpoints
 from corroborator.consolidate import CASE_STAGES, with_duplicates
-from corroborator.engines._spark_tasks import InputItem, analyse_inputs, jsonl_parts
+from corroborator.engines._spark_inputs import java_message, local_items, partitions, remote_inputs
+from corroborator.engines._spark_tasks import analyse_inputs
 from corroborator.engines.local import BuildOptions, BuildSummary, finish_build, start_build
 from corroborator.engines.spark_duplicates import near_duplicates
 from corroborator.errors import CorroboratorError, InputError
@@ -53,8 +54,6 @@ __all__ = ["SparkOptions", "build", "load_parquet", "spark_session"]
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|/)")
 #: The case step that runs on Spark here (near-duplicates), by its registered name.
 DUPLICATES_STAGE = "duplicates.minhash.v1"
-#: Input files per partition when not set: enough to keep a batch of spaCy busy, few enough to spread the work.
-FILES_PER_PARTITION = 64
 #: Spark's log settings for sessions a build starts: errors only.
 _LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 #: Characters DuckDB reads as a file pattern in a path.
@@ -256,15 +255,6 @@ def _case_stages(session: Any, store: CaseStore, settings: Settings, private: st
     return with_duplicates(links)
 
 
-def _java_message(exc: Exception) -> str:
-    """The first line that says what went wrong in a Spark or Hadoop error (they run to pages)."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    for line in lines:
-        if "Error:" in line or "Exception:" in line:
-            return line[:300]
-    return (lines[0] if lines else type(exc).__name__)[:300]
-
-
 def _check_globless(folder: str) -> None:
     """Refuse a dataset folder DuckDB would read as a file pattern."""
     if _GLOB.search(folder):
@@ -279,10 +269,10 @@ def _analyse(session: Any, local: list[str], remote: list[str], known: set[str],
     sc = session.sparkContext
     items = None
     if local:
-        listed = _local_items(sc, local, spark, options)
-        items = sc.parallelize(listed, _partitions(len(listed), sc, spark.partitions))
+        listed = local_items(sc, local, spark.part_bytes, options)
+        items = sc.parallelize(listed, partitions(len(listed), sc, spark.partitions))
     if remote:
-        found = _remote_inputs(session, remote, options, len(local), skipped, spark.partitions)
+        found = remote_inputs(session, remote, options, len(local), skipped, spark.partitions)
         items = found if items is None else items.union(found)
     if items is None:
         items = sc.parallelize([], 1)
@@ -298,7 +288,7 @@ def _analyse(session: Any, local: list[str], remote: list[str], known: set[str],
         # The rows come from extraction_rows, made for these columns: no need to check each one.
         session.createDataFrame(rows, _schema(columns), verifySchema=False).write.mode("overwrite").parquet(where)
     except Exception as exc:  # noqa: BLE001 - a failed Spark job arrives as a Py4J error
-        raise CorroboratorError(f"the Spark job failed, and nothing was added to the case: {_java_message(exc)}") \
+        raise CorroboratorError(f"the Spark job failed, and nothing was added to the case: {java_message(exc)}") \
             from exc
     finally:
         watch.stop()
@@ -339,96 +329,6 @@ class _Progress(threading.Thread):
             self.join()
         if self.progress is not None:
             self.progress(self.inputs, self.inputs)
-
-
-def _local_items(sc: Any, paths: list[str], spark: SparkOptions, options: BuildOptions) -> list[InputItem]:
-    """The inputs on a shared file system in input order, large ``.jsonl`` files cut into parts.
-
-    The executors find the parts (line starts, and the number of lines before each), so
-    the driver never reads a file; it gets only their offsets back.
-    """
-    items: list[InputItem] = []
-    large: list[tuple[int, str, int]] = []
-    for i, path in enumerate(paths):
-        size = _size(path)
-        if path.lower().endswith(".jsonl") and size > spark.part_bytes:
-            large.append((i, path, size))
-        else:
-            items.append((i, path, None, None))
-    if large:
-        part_bytes, max_line = spark.part_bytes, options.ingest.max_line_bytes
-        found = sc.parallelize(large, len(large)).flatMap(
-            lambda f: jsonl_parts(f[0], f[1], f[2], part_bytes, max_line)).collect()
-        logger.info("%d large .jsonl file(s) read in %d parts", len(large), len(found))
-        items.extend(found)
-        items.sort(key=lambda item: (item[0], item[3][0] if item[3] else 0))
-    return items
-
-
-def _size(path: str) -> int:
-    """A file's size (0 when it cannot be read: the reader then says why)."""
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
-def _remote_inputs(session: Any, uris: list[str], options: BuildOptions, offset: int,
-                   skipped: list[tuple[str, str]], partitions: int | None = None) -> Any:
-    """The files under ``uris`` as ``(ord, path, bytes)``, in path order; Spark reads the bytes on the executors.
-
-    The driver lists the files (names and lengths, through Hadoop's file system API),
-    never their bytes. Spark leaves empty files out of what it reads, so they get their
-    ``empty file`` reason from the same reader, with no bytes.
-    """
-    listed = sorted(_listing(session, uris, options.ingest.follow_hidden, skipped))
-    order = {path: offset + i for i, (path, _) in enumerate(listed)}
-    sc = session.sparkContext
-    empty = sc.parallelize([(order[path], path, b"", None) for path, size in listed if size == 0] or [], 1)
-    wanted = [path for path, size in listed if size > 0]
-    if not wanted:
-        return empty
-    ords = sc.broadcast(order)
-    frame = session.read.format("binaryFile").load(wanted).select("path", "content")
-    # Spark packs small files into few splits (128 MB each): spread them so every core gets work.
-    frame = frame.repartition(_partitions(len(wanted), sc, partitions))
-    read = frame.rdd.map(lambda row: (ords.value[row[0]], row[0], bytes(row[1]), None))
-    return read.union(empty)
-
-
-def _partitions(files: int, sc: Any, asked: int | None) -> int:
-    """Input partitions: as asked, else about :data:`FILES_PER_PARTITION` files each and two per core at least."""
-    wanted = asked or max(2 * max(sc.defaultParallelism, 1), -(-files // FILES_PER_PARTITION))
-    return max(1, min(wanted, files))
-
-
-def _listing(session: Any, uris: list[str], follow_hidden: bool,
-             skipped: list[tuple[str, str]]) -> Iterator[tuple[str, int]]:
-    """``(path, length)`` of every file under ``uris`` (recursively), through Hadoop's file system API.
-
-    A URI that names nothing goes to ``skipped`` with its reason.
-    """
-    jvm = session.sparkContext._jvm
-    conf = session.sparkContext._jsc.hadoopConfiguration()
-    for uri in uris:
-        try:
-            root = jvm.org.apache.hadoop.fs.Path(uri)
-            fs = root.getFileSystem(conf)
-            if not fs.exists(root):
-                skipped.append((uri, "no such file or folder"))
-                continue
-            files = fs.listFiles(root, True)
-            base = fs.getFileStatus(root).getPath().toString()
-            found = []
-            while files.hasNext():
-                status = files.next()
-                path = status.getPath().toString()
-                if follow_hidden or not any(part.startswith(".") for part in path[len(base):].split("/")):
-                    found.append((path, status.getLen()))
-        except Exception as exc:  # noqa: BLE001 - Hadoop's errors arrive as Py4J errors of every kind
-            skipped.append((uri, f"cannot be listed ({_java_message(exc)})"))
-            continue
-        yield from found
 
 
 def _schema(store_columns: dict[str, list[tuple[str, str]]]) -> str:
