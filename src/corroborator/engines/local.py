@@ -4,8 +4,10 @@ Documents stream through in batches: at most a few batches are held at once, wha
 size of the input, and each batch is committed on its own so an interrupted build keeps
 everything finished before it. Each batch goes through
 :func:`~corroborator.analyze.analyze_batch` with the build's settings, in this process or
-in worker processes that get the settings with every batch. Consolidation then runs the
-case steps the settings name, with their thresholds.
+in worker processes that get the settings with every batch and send back the batch as
+the case file's rows (:class:`~corroborator.engines._worker.AnalysedBatch`). While workers
+use every core, the case file's connection runs on one thread. Consolidation then runs
+the case steps the settings name, with their thresholds.
 
 The case file records the settings' digest and JSON and a history of the builds that
 changed it (:mod:`corroborator.store.builds`). Extending a case built with other
@@ -36,15 +38,15 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from corroborator import crashpoints
-from corroborator.analyze import analyze_batch, plan_stages
+from corroborator.analyze import plan_stages
 from corroborator.analyze.pipeline import ALWAYS as DOCUMENT_ALWAYS
 from corroborator.consolidate import ALWAYS as CASE_ALWAYS
 from corroborator.consolidate import consolidate, plan_case
 from corroborator.engines._worker import die_with_parent  # noqa: F401 - callers import it from here too
-from corroborator.engines._worker import init_worker_process
+from corroborator.engines._worker import AnalysedBatch, analyse_for_store, init_worker_process
 from corroborator.errors import InputError
 from corroborator.ingest import IngestOptions, find_inputs, read_documents
-from corroborator.model import Document, Extraction
+from corroborator.model import Document
 from corroborator.registry import Registry, require
 from corroborator.settings import DEFAULTS, Settings
 from corroborator.store import DEFAULT_CASE, CaseStore, open_for_build
@@ -175,14 +177,13 @@ def build(paths: Iterable[str | os.PathLike[str]], case: str | os.PathLike[str] 
         had_documents = len(known)
         summary.previous_settings_digest = store.builds.current().digest
         batches = _new_batches(files, known, summary, options)
-        for extractions in _analysed(batches, options, settings, len(files)):
+        for analysed in _analysed(batches, options, settings, len(files), store):
             crashpoints.reached("analyse")
-            store.add_extractions(extractions)
+            store.add_rows(analysed.doc_ids, analysed.rows, analysed.added_at)
             crashpoints.reached("store")
-            summary.documents_added += len(extractions)
-            summary.problems.extend((ex.document.path, str(p)) for ex in extractions for p in ex.problems)
-            summary.no_extraction.extend((ex.document.path, ex.document.language or "")
-                                         for ex in extractions if ex.no_extraction is not None)
+            summary.documents_added += len(analysed.doc_ids)
+            summary.problems.extend(analysed.problems)
+            summary.no_extraction.extend(analysed.no_extraction)
         finish_build(store, summary, settings, had_documents)
     return summary
 
@@ -291,19 +292,20 @@ def _new_batches(files: list[Path], known: set[str], summary: BuildSummary,
 
 
 def _analysed(batches: Iterator[list[Document]], options: BuildOptions, settings: Settings,
-              n_files: int) -> Iterator[list[Extraction]]:
+              n_files: int, store: CaseStore) -> Iterator[AnalysedBatch]:
     """Analyse batches, in worker processes when the input is large enough to pay off."""
     workers = options.workers or ((os.cpu_count() or 1) if n_files >= PARALLEL_THRESHOLD else 1)
     if workers <= 1:
         for batch in batches:
-            yield analyze_batch(batch, settings)
+            yield analyse_for_store(batch, settings)
         return
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=init_worker_process,
-                             initargs=(settings, os.getpid())) as pool:
-        pending: deque[Future[list[Extraction]]] = deque()
+                             initargs=(settings, os.getpid())) as pool, store.single_threaded():
+        # The workers keep every core busy: DuckDB's own threads would only contend with them.
+        pending: deque[Future[AnalysedBatch]] = deque()
         for batch in batches:
-            pending.append(pool.submit(analyze_batch, batch, settings))
+            pending.append(pool.submit(analyse_for_store, batch, settings))
             # A bounded window keeps memory flat in the number of documents.
             while len(pending) >= 2 * workers:
                 yield pending.popleft().result()

@@ -27,7 +27,6 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +58,7 @@ from corroborator.store._files import (
     temp_dir,
 )
 from corroborator.store._rows import DOCUMENT_COLUMNS, document, extraction_rows, mention, rows
+from corroborator.store._rows import timestamp as _now
 from corroborator.store.accounts import AccountRepository
 from corroborator.store.builds import BuildLog, BuildPhases, BuildRecord, PendingWork, SettingsRecord
 from corroborator.store.consolidated import ConsolidatedRepository
@@ -103,10 +103,6 @@ _CHANGE_TOKEN = """SELECT (SELECT count(*) FROM documents), (SELECT max(added_at
     (SELECT count(*) FROM totals), (SELECT value FROM meta WHERE key = 'builds'),
     (SELECT coalesce(max(seq), 0) FROM reviews)"""
 _ATTACHED = "stored"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
 
 
 class CaseStore:
@@ -214,6 +210,16 @@ class CaseStore:
         """A context manager that commits on success and rolls back on error."""
         return _Transaction(self.con)
 
+    @contextmanager
+    def single_threaded(self) -> Iterator[None]:
+        """Run this connection's statements on one thread meanwhile (while other processes use every core)."""
+        threads = self.con.execute("SELECT current_setting('threads')").fetchone()[0]
+        self.con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET threads = {int(threads)}")
+
     # -- writing ----------------------------------------------------------------------
     def known_document_ids(self) -> set[str]:
         """Ids of the documents already in the case."""
@@ -228,15 +234,24 @@ class CaseStore:
         if not extractions:
             return
         now = _now()
-        rows_of = extraction_rows(extractions, now)
+        self.add_rows([ex.document.id for ex in extractions], extraction_rows(extractions, now), now)
+
+    def add_rows(self, doc_ids: Sequence[str], rows_of: dict[str, list[tuple[Any, ...]]], now: str) -> None:
+        """Write documents with everything found in them, as rows made by :func:`extraction_rows`, in one transaction.
+
+        What :meth:`add_extractions` does once the rows are made; a build's worker processes
+        make the rows themselves, which are far cheaper to pass between processes than the
+        extractions. ``now`` is the ``added_at`` the rows hold.
+        """
+        if not doc_ids:
+            return
         with self.transaction():
             # A document written again keeps only its new problems.
-            self.con.execute("DELETE FROM problems WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                             [[ex.document.id for ex in extractions]])
+            self.con.execute("DELETE FROM problems WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [list(doc_ids)])
             for table, table_rows in rows_of.items():
                 bulk_insert(self.con, table, table_rows, replace=True)
             # Stored whole with its findings: the document's analysis is finished, its consolidation not yet.
-            self.phases.analysed([ex.document.id for ex in extractions], now)
+            self.phases.analysed(list(doc_ids), now)
 
     def extraction_columns(self) -> dict[str, list[tuple[str, str]]]:
         """``table -> [(column, DuckDB type)]`` of the tables extractions are written to (for Parquet layouts)."""

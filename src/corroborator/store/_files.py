@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from corroborator.errors import CaseFileError
 
 logger = logging.getLogger(__name__)
@@ -65,7 +67,7 @@ def bulk_insert(con: Any, table: str, rows: Iterable[Sequence[Any]], *, replace:
         return
     fd, tmp = tempfile.mkstemp(prefix=f"{_SCRATCH_PREFIX}{table}-", suffix=".jsonl", dir=_private_dir(where))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
+        with os.fdopen(fd, "wb") as out:
             _write_jsonl(out, names, all_rows)
         con.execute(read, [tmp])
     finally:
@@ -73,10 +75,24 @@ def bulk_insert(con: Any, table: str, rows: Iterable[Sequence[Any]], *, replace:
 
 
 def _write_jsonl(out: Any, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Write ``rows`` to ``out`` as newline-delimited JSON objects keyed by column name."""
+    """Write ``rows`` to the binary file ``out`` as newline-delimited JSON objects keyed by column name."""
     for row in rows:
-        out.write(json.dumps(dict(zip(names, row)), ensure_ascii=False))
-        out.write("\n")
+        out.write(_json_object(names, row))
+        out.write(b"\n")
+
+
+def _json_object(names: Sequence[str], row: Sequence[Any]) -> bytes:
+    """One row as a UTF-8 JSON object keyed by column name.
+
+    orjson writes the rows of a build several times faster than the standard library; what
+    it does not take (an integer beyond 64 bits) goes through :func:`json.dumps`, so DuckDB
+    gives its own message for a value its column cannot hold.
+    """
+    item = dict(zip(names, row))
+    try:
+        return orjson.dumps(item)
+    except orjson.JSONEncodeError:
+        return json.dumps(item, ensure_ascii=False).encode("utf-8")
 
 
 def _insert_from_memory(con: Any, read: str, insert: str, columns: Sequence[tuple[str, str]],
@@ -90,7 +106,7 @@ def _insert_from_memory(con: Any, read: str, insert: str, columns: Sequence[tupl
     names = [name for name, _ in columns]
     fd = _memory_file()
     if fd is not None:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
+        with os.fdopen(fd, "wb") as out:
             _write_jsonl(out, names, rows)
             out.flush()
             con.execute(read, [f"/proc/self/fd/{fd}"])
@@ -102,7 +118,7 @@ def _insert_from_memory(con: Any, read: str, insert: str, columns: Sequence[tupl
     while True:
         chunk, size = [], 0
         for row in rows:
-            item = json.dumps(dict(zip(names, row)), ensure_ascii=False)
+            item = _json_object(names, row).decode("utf-8")
             chunk.append(item)
             size += len(item)
             if size >= _JSON_CHUNK_CHARS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from corroborator.errors import Problem
@@ -13,6 +14,11 @@ from corroborator.store import schema
 
 #: The tables a document's extraction is written to, in the order they are filled.
 EXTRACTION_TABLES = ("documents", "mentions", "quotes", "figures", "events", "protected", "problems")
+
+
+def timestamp() -> str:
+    """Now in UTC, as the case file's timestamps hold it (``added_at``, ``finished_at`` ...)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
 
 
 #: The columns of ``documents`` a :class:`Document` is made of, in the order :func:`document` reads them.
